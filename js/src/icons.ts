@@ -1,0 +1,54 @@
+/** The node and toolbar icons, drawn with DOM calls (no markup strings, no external assets). */
+import { svg } from "./dom";
+import type { NodeKind } from "./protocol";
+
+function icon(size: number, viewBox: string, paths: string[]): SVGSVGElement {
+  const root = svg("svg", {
+    width: size,
+    height: size,
+    viewBox,
+    fill: "none",
+    stroke: "currentColor",
+    "stroke-width": 1.8,
+    "stroke-linecap": "round",
+    "stroke-linejoin": "round",
+    "aria-hidden": "true",
+  });
+  for (const d of paths) root.append(svg("path", { d }));
+  return root;
+}
+
+/** Runs: a play mark in a circle. Artifacts: a box (cube). */
+export function kindIcon(kind: NodeKind): SVGSVGElement {
+  return kind === "run"
+    ? icon(16, "0 0 16 16", [
+        "M8 1.5a6.5 6.5 0 1 0 0 13a6.5 6.5 0 1 0 0-13z",
+        "M6.5 5.2v5.6l4.4-2.8z",
+      ])
+    : icon(16, "0 0 16 16", [
+        "M8 1.5l5.5 3v7L8 14.5l-5.5-3v-7z",
+        "M2.5 4.5L8 7.5l5.5-3",
+        "M8 7.5v7",
+      ]);
+}
+
+export function fitIcon(): SVGSVGElement {
+  return icon(16, "0 0 16 16", [
+    "M2 5.5V2h3.5",
+    "M10.5 2H14v3.5",
+    "M14 10.5V14h-3.5",
+    "M5.5 14H2v-3.5",
+  ]);
+}
+
+export function plusIcon(): SVGSVGElement {
+  return icon(16, "0 0 16 16", ["M8 3.5v9", "M3.5 8h9"]);
+}
+
+export function minusIcon(): SVGSVGElement {
+  return icon(16, "0 0 16 16", ["M3.5 8h9"]);
+}
+
+export function closeIcon(): SVGSVGElement {
+  return icon(14, "0 0 16 16", ["M4 4l8 8", "M12 4l-8 8"]);
+}

@@ -1,0 +1,111 @@
+/**
+ * The DOM of one graph node: icon, type, label, expand controls on both sides, fetch state.
+ * Elements are created once per id and updated in place. Test hooks: data-node-id, data-kind,
+ * data-selected, data-state, data-expand.
+ */
+import { html } from "./dom";
+import { kindIcon } from "./icons";
+import type { Box } from "./layout";
+import type { Direction } from "./protocol";
+import type { GraphNode, NodeFetch } from "./store";
+
+export interface NodeState {
+  node: GraphNode;
+  upstream?: NodeFetch;
+  downstream?: NodeFetch;
+  selected: boolean;
+}
+
+class Port {
+  readonly element = html("div", "lw-port");
+  private readonly button = html("button", "lw-expand");
+  private readonly spinner = html("span", "lw-spinner");
+
+  constructor(readonly direction: Direction) {
+    this.element.dataset.side = direction;
+    this.button.type = "button";
+    this.button.dataset.expand = direction;
+    this.spinner.setAttribute("role", "progressbar");
+    this.spinner.setAttribute("aria-label", `Loading ${direction}`);
+    this.element.append(this.button, this.spinner);
+  }
+
+  update(more: number, fetch: NodeFetch | undefined): void {
+    const loading = fetch?.state === "loading";
+    this.button.hidden = more === 0 || loading;
+    this.spinner.hidden = !loading;
+    this.button.textContent = more > 0 ? String(more) : "+";
+    const what = more > 0 ? `${more} more` : "more";
+    const label = `Show ${what} ${this.direction === "upstream" ? "inputs" : "outputs"}`;
+    this.button.title = label;
+    this.button.setAttribute("aria-label", label);
+  }
+}
+
+export class NodeElement {
+  readonly element = html("div", "lw-node");
+  private readonly icon = html("span", "lw-node-icon");
+  private readonly type = html("div", "lw-node-type");
+  private readonly label = html("div", "lw-node-label");
+  private readonly error = html("div", "lw-node-error");
+  private readonly upstream = new Port("upstream");
+  private readonly downstream = new Port("downstream");
+  private kind: string | null = null;
+
+  constructor(id: string) {
+    this.element.dataset.nodeId = id;
+    this.element.tabIndex = 0;
+    const text = html("div", "lw-node-text");
+    text.append(this.type, this.label);
+    this.element.append(
+      this.icon,
+      text,
+      this.error,
+      this.upstream.element,
+      this.downstream.element,
+    );
+  }
+
+  update({ node, upstream, downstream, selected }: NodeState): void {
+    const element = this.element;
+    if (this.kind !== node.kind) {
+      this.kind = node.kind;
+      element.dataset.kind = node.kind;
+      this.icon.replaceChildren(kindIcon(node.kind));
+    }
+    this.type.textContent = node.type;
+    this.label.textContent = node.label;
+    this.upstream.update(node.moreUp, upstream);
+    this.downstream.update(node.moreDown, downstream);
+
+    const errors = [upstream, downstream]
+      .map((fetch, i) =>
+        fetch?.state === "error"
+          ? `${i === 0 ? "inputs" : "outputs"}: ${fetch.error ?? "failed"}`
+          : "",
+      )
+      .filter(Boolean);
+    const loading = upstream?.state === "loading" || downstream?.state === "loading";
+    if (errors.length > 0) element.dataset.state = "error";
+    else if (loading) element.dataset.state = "loading";
+    else delete element.dataset.state;
+    this.error.textContent = errors.length > 0 ? `Error loading ${errors.join("; ")}` : "";
+    this.error.hidden = errors.length === 0;
+    element.title = [
+      node.type ? `${node.type}: ${node.label}` : node.label,
+      ...errors.map((e) => `Error loading ${e}`),
+    ].join("\n");
+    this.setSelected(selected);
+  }
+
+  setSelected(selected: boolean): void {
+    if (selected) this.element.dataset.selected = "true";
+    else delete this.element.dataset.selected;
+  }
+
+  place(box: Box): void {
+    this.element.style.transform = `translate(${box.x}px, ${box.y}px)`;
+    this.element.style.width = `${box.width}px`;
+    this.element.style.height = `${box.height}px`;
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * Pan (drag the background) and zoom (wheel, around the cursor) of one content layer inside a
+ * viewport, applied as a CSS transform.
+ */
+import { listen } from "./dom";
+
+export interface Transform {
+  x: number;
+  y: number;
+  k: number;
+}
+
+const MIN_SCALE = 0.1;
+const MAX_SCALE = 2.5;
+/** The most a fit may enlarge: a tiny graph stays at a readable size, not a giant one. */
+const MAX_FIT_SCALE = 1.1;
+const FIT_PADDING = 24;
+/** Pointer travel (px) under which a press on the background counts as a click, not a drag. */
+const CLICK_SLOP = 4;
+
+const clampScale = (k: number): number => Math.min(MAX_SCALE, Math.max(MIN_SCALE, k));
+
+export class PanZoom {
+  private current: Transform = { x: 0, y: 0, k: 1 };
+  /** A fit asked for while the viewport had no size yet (not attached): done once it has one. */
+  private pendingFit: { width: number; height: number } | null = null;
+  private readonly cleanups: (() => void)[] = [];
+
+  constructor(
+    private readonly viewport: HTMLElement,
+    private readonly content: HTMLElement,
+    isBackground: (target: EventTarget | null) => boolean,
+    onBackgroundClick: () => void,
+  ) {
+    let drag: { id: number; startX: number; startY: number; x: number; y: number } | null = null;
+    let moved = false;
+    this.cleanups.push(
+      listen(viewport, "pointerdown", (event) => {
+        if (event.button !== 0 || !isBackground(event.target)) return;
+        drag = {
+          id: event.pointerId,
+          startX: event.clientX,
+          startY: event.clientY,
+          ...this.current,
+        };
+        moved = false;
+        viewport.setPointerCapture?.(event.pointerId);
+        viewport.classList.add("lw-grabbing");
+      }),
+      listen(viewport, "pointermove", (event) => {
+        if (!drag || event.pointerId !== drag.id) return;
+        const dx = event.clientX - drag.startX;
+        const dy = event.clientY - drag.startY;
+        if (Math.hypot(dx, dy) > CLICK_SLOP) moved = true;
+        if (moved) this.set({ x: drag.x + dx, y: drag.y + dy, k: this.current.k });
+      }),
+      listen(viewport, "pointerup", (event) => {
+        if (!drag || event.pointerId !== drag.id) return;
+        drag = null;
+        viewport.classList.remove("lw-grabbing");
+        if (!moved) onBackgroundClick();
+      }),
+      listen(viewport, "pointercancel", () => {
+        drag = null;
+        viewport.classList.remove("lw-grabbing");
+      }),
+      listen(
+        viewport,
+        "wheel",
+        (event) => {
+          event.preventDefault();
+          const pixels = event.deltaMode === 1 ? event.deltaY * 16 : event.deltaY;
+          const rect = viewport.getBoundingClientRect();
+          this.zoomBy(
+            Math.exp(-pixels * 0.0015),
+            event.clientX - rect.left,
+            event.clientY - rect.top,
+          );
+        },
+        { passive: false },
+      ),
+    );
+    const observer = new ResizeObserver(() => {
+      if (this.pendingFit) this.fit(this.pendingFit.width, this.pendingFit.height);
+    });
+    observer.observe(viewport);
+    this.cleanups.push(() => observer.disconnect());
+  }
+
+  get transform(): Transform {
+    return { ...this.current };
+  }
+
+  set(transform: Transform): void {
+    this.current = { ...transform, k: clampScale(transform.k) };
+    const { x, y, k } = this.current;
+    this.content.style.transform = `translate(${x}px, ${y}px) scale(${k})`;
+  }
+
+  /** Zooms by `factor` keeping the viewport point (px, py) still (default: the centre). */
+  zoomBy(factor: number, px = this.viewport.clientWidth / 2, py = this.viewport.clientHeight / 2) {
+    const { x, y, k } = this.current;
+    const next = clampScale(k * factor);
+    this.set({ x: px - ((px - x) * next) / k, y: py - ((py - y) * next) / k, k: next });
+  }
+
+  /** Scales and centres a graph of this size in the viewport. */
+  fit(width: number, height: number): void {
+    const viewWidth = this.viewport.clientWidth;
+    const viewHeight = this.viewport.clientHeight;
+    if (viewWidth === 0 || viewHeight === 0) {
+      this.pendingFit = { width, height };
+      return;
+    }
+    this.pendingFit = null;
+    if (width === 0 || height === 0) return;
+    const k = clampScale(
+      Math.min(
+        (viewWidth - 2 * FIT_PADDING) / width,
+        (viewHeight - 2 * FIT_PADDING) / height,
+        MAX_FIT_SCALE,
+      ),
+    );
+    this.set({ x: (viewWidth - width * k) / 2, y: (viewHeight - height * k) / 2, k });
+  }
+
+  /** Moves the view so that the graph point (gx, gy) sits in the middle of the viewport. */
+  centerOn(gx: number, gy: number): void {
+    const { k } = this.current;
+    this.set({
+      x: this.viewport.clientWidth / 2 - gx * k,
+      y: this.viewport.clientHeight / 2 - gy * k,
+      k,
+    });
+  }
+
+  /** Shifts the view by a graph-space offset (keeps a moved node at its screen position). */
+  shiftBy(gdx: number, gdy: number): void {
+    const { x, y, k } = this.current;
+    this.set({ x: x - gdx * k, y: y - gdy * k, k });
+  }
+
+  destroy(): void {
+    for (const cleanup of this.cleanups.splice(0)) cleanup();
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * The anywidget entry. One GraphStore per model (created in `initialize`, fed by `msg:custom`)
+ * is shared by every view of that model, so all views draw the same graph.
+ */
+import "./widget.css";
+import type { Initialize, Render } from "@anywidget/types";
+import type { KernelMsg, ModelTraits } from "./protocol";
+import { GraphStore } from "./store";
+import { GraphView, type Model } from "./view";
+
+type Traits = ModelTraits & Record<string, unknown>;
+
+const KERNEL_MESSAGES = new Set(["snapshot", "delta", "status", "details", "focus"]);
+
+function isKernelMsg(msg: unknown): msg is KernelMsg {
+  return typeof msg === "object" && msg !== null && KERNEL_MESSAGES.has((msg as KernelMsg).type);
+}
+
+const stores = new WeakMap<Model, GraphStore>();
+
+/** Creates the model's store, wires it to kernel messages and asks for a snapshot. */
+function attach(model: Model): () => void {
+  const store = new GraphStore((msg) => model.send(msg));
+  stores.set(model, store);
+  const onMessage = (msg: unknown) => {
+    if (isKernelMsg(msg)) store.handle(msg);
+  };
+  model.on("msg:custom", onMessage);
+  model.send({ type: "hello" });
+  return () => {
+    model.off("msg:custom", onMessage);
+    if (stores.get(model) === store) stores.delete(model);
+  };
+}
+
+const initialize: Initialize<Traits> = ({ model }) => attach(model);
+
+const render: Render<Traits> = ({ model, el, signal }) => {
+  // Hosts without `initialize` (anywidget < 0.9) start the store with the first view.
+  if (!stores.has(model)) attach(model);
+  const store = stores.get(model) as GraphStore;
+  const view = new GraphView(model, store);
+  el.append(view.root);
+  const cleanup = () => view.destroy();
+  signal?.addEventListener("abort", cleanup, { once: true });
+  return cleanup;
+};
+
+export default { initialize, render };

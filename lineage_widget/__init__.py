@@ -1,0 +1,15 @@
+"""lineage_widget: explore ML lineage graphs (W&B, Trackio, networkx) in a notebook."""
+
+from .graph import LineageGraph, LineageNode
+from .sources import GraphSource, LineageSource, WandbSource
+from .widget import LineageWidget
+
+__all__ = [
+    "GraphSource",
+    "LineageGraph",
+    "LineageNode",
+    "LineageSource",
+    "LineageWidget",
+    "WandbSource",
+]
+__version__ = "0.1.0"

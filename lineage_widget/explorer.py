@@ -1,0 +1,290 @@
+"""How the shown part of a lineage grows: walks, columns, and what is left to fetch.
+
+The :class:`Explorer` owns the known graph and the kernel-side layout facts the browser needs:
+each node's column (``level``, left to right) and a sort key within its column (``order``).
+Both are fixed when a node first appears, so expanding a node adds to the picture without
+reshuffling it. The one exception: a walk that finds an edge pointing backwards (an input that
+sits right of its consumer) pushes the neighbour it found, and its known ancestors or
+descendants, just far enough to point the edge forwards again.
+
+Every change is collected in :attr:`Explorer.pending` until the widget sends it as a delta.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from .graph import LineageGraph, LineageNode
+from .sources.base import DIRECTIONS, Direction, LineageSource, check_direction
+
+StatusHook = Callable[[str, Direction, str, "str | None"], None]
+
+
+@dataclass
+class Changes:
+    """Node ids added or changed (to upsert) and edges added, since the last flush."""
+
+    nodes: dict[str, None] = field(default_factory=dict)  # an ordered set
+    edges: list[tuple[str, str]] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.nodes or self.edges)
+
+
+@dataclass(frozen=True)
+class FetchStatus:
+    state: str  # "loading" | "error"
+    error: str | None = None
+
+
+class Explorer:
+    """The known part of a lineage, grown hop by hop from a :class:`LineageSource`."""
+
+    def __init__(self, source: LineageSource, on_status: StatusHook | None = None) -> None:
+        self.source = source
+        self.graph = LineageGraph()
+        self.root: str | None = None
+        self.levels: dict[str, int] = {}
+        self.orders: dict[str, float] = {}
+        self.status: dict[tuple[str, Direction], FetchStatus] = {}
+        self.pending = Changes()
+        self._fetched: set[tuple[str, Direction]] = set()
+        self.on_status = on_status
+        """Called with (node id, direction, "loading" | "error" | "idle", error) as fetches go."""
+
+    # ---- starting ----------------------------------------------------------------------
+
+    def start(self, root: Any, depth: int) -> LineageNode:
+        """Show ``root`` (a source object) and its lineage ``depth`` hops up and down."""
+        node = self.source.to_node(root)
+        self._place(node, level=0, order=0.0)
+        self.root = node.id
+        for direction in DIRECTIONS:
+            self.expand(node.id, direction, depth)
+        return node
+
+    def show_all(self, graph: LineageGraph) -> None:
+        """Show all of ``graph`` at once, in longest-path columns."""
+        dag = graph.to_networkx()
+        dag.remove_edges_from(_cycle_closing_edges(dag))
+        for level, generation in enumerate(nx.topological_generations(dag)):
+            # Order a column by the mean order of its inputs (one barycentre sweep).
+            keyed = []
+            for index, node_id in enumerate(generation):
+                inputs = [self.orders[p] for p in dag.predecessors(node_id) if p in self.orders]
+                keyed.append((sum(inputs) / len(inputs) if inputs else float(index), node_id))
+            for rank, (_, node_id) in enumerate(sorted(keyed)):
+                self._place(graph.node(node_id), level=level, order=float(rank))
+        for src, dst in graph.edges():
+            self._add_edge(src, dst)
+        self._fetched.update((n, d) for n in graph for d in DIRECTIONS)
+
+    # ---- growing -----------------------------------------------------------------------
+
+    def expand(self, node_id: str, direction: str, depth: int = 1) -> list[LineageNode]:
+        """Fetch ``depth`` hops in ``direction`` from ``node_id``; returns the new nodes."""
+        direction = check_direction(direction)
+        if not isinstance(depth, int) or isinstance(depth, bool) or depth < 1:
+            raise ValueError(f"depth must be a positive integer, got {depth!r}")
+        self.graph.node(node_id)
+        new: list[LineageNode] = []
+        frontier, seen = [node_id], {node_id}
+        for _ in range(depth):
+            after: list[str] = []
+            for current in frontier:
+                if (current, direction) not in self._fetched:
+                    new.extend(self.fetch(current, direction))
+                for neighbour in self._known_neighbours(current, direction):
+                    if neighbour not in seen:
+                        seen.add(neighbour)
+                        after.append(neighbour)
+            frontier = after
+        return new
+
+    def fetch(self, node_id: str, direction: Direction) -> list[LineageNode]:
+        """Ask the source for one hop from ``node_id``; returns the nodes that were new.
+
+        Either the whole hop lands or, if the source fails, nothing changes and the failure is
+        kept in :attr:`status` (and re-raised) until a retry succeeds.
+        """
+        node = self.graph.node(node_id)
+        key = (node_id, direction)
+        self._set_status(node_id, direction, FetchStatus("loading"))
+        try:
+            found = [self.source.to_node(obj) for obj in self.source.neighbours(node, direction)]
+            for other in found:
+                self._check_neighbour(node, other)
+        except Exception as exc:
+            self._set_status(node_id, direction, FetchStatus("error", _describe(exc)))
+            raise
+        new = []
+        count = len(found)
+        for index, other in enumerate(found):
+            is_new = other.id not in self.graph
+            if is_new:
+                step = -1 if direction == "upstream" else 1
+                spread = index - (count - 1) / 2
+                self._place(
+                    other, level=self.levels[node_id] + step, order=self.orders[node_id] + spread
+                )
+                new.append(other)
+            else:
+                self.graph.add_node(other)  # fresher fields, same place
+            edge = (other.id, node_id) if direction == "upstream" else (node_id, other.id)
+            self._add_edge(*edge)
+            self._point_forwards(*edge, moved=other.id)
+        self._fetched.add(key)
+        self.pending.nodes[node_id] = None
+        self._set_status(node_id, direction, None)
+        return new
+
+    def reveal(self, target: str) -> bool:
+        """Make ``target`` known, with the path linking it to what is shown.
+
+        Returns False when it was known already; ``KeyError`` when the source cannot find it.
+        """
+        if target in self.graph:
+            return False
+        found = self.source.find_path(target, list(self.graph))
+        if found is None:
+            raise KeyError(
+                f"node {target!r} is not shown and the source cannot locate it; "
+                "expand towards it first"
+            )
+        target_node, path = found
+        if not path:  # not linked to anything shown: a column of its own at the right
+            level = max(self.levels.values(), default=-2) + 2
+            self._place(target_node, level=level, order=0.0)
+            return True
+        for src, dst in path:
+            known, other, step = (dst, src, -1) if dst.id in self.graph else (src, dst, 1)
+            if other.id not in self.graph:
+                self._place(
+                    other,
+                    level=self.levels[known.id] + step,
+                    order=self.orders[known.id],
+                )
+            self._add_edge(src.id, dst.id)
+            self._point_forwards(src.id, dst.id, moved=other.id)
+        return True
+
+    # ---- what the browser shows --------------------------------------------------------
+
+    def more(self, node_id: str, direction: Direction) -> int:
+        """-1: not fetched, count unknown; 0: nothing more; n: n neighbours not shown yet."""
+        if (node_id, direction) in self._fetched:
+            return 0
+        node = self.graph.node(node_id)
+        total = self.source.neighbour_count(node, direction)
+        if total is None:
+            return -1
+        return max(0, total - len(self._known_neighbours(node_id, direction)))
+
+    def is_loading(self, node_id: str, direction: Direction) -> bool:
+        status = self.status.get((node_id, direction))
+        return status is not None and status.state == "loading"
+
+    def take_pending(self) -> Changes:
+        pending, self.pending = self.pending, Changes()
+        return pending
+
+    # ---- internals ---------------------------------------------------------------------
+
+    def _known_neighbours(self, node_id: str, direction: Direction) -> list[str]:
+        nodes = (
+            self.graph.producers(node_id)
+            if direction == "upstream"
+            else self.graph.consumers(node_id)
+        )
+        return [n.id for n in nodes]
+
+    def _check_neighbour(self, node: LineageNode, other: LineageNode) -> None:
+        if other.kind == node.kind:
+            raise ValueError(
+                f"the source linked {node.kind} {node.id!r} to {other.kind} {other.id!r}; "
+                "lineage links a run and an artifact"
+            )
+        if other.id in self.graph and self.graph.node(other.id).kind != other.kind:
+            raise ValueError(
+                f"the source returned {other.kind} {other.id!r}, "
+                f"but that id is already a {self.graph.node(other.id).kind}"
+            )
+
+    def _place(self, node: LineageNode, *, level: int, order: float) -> None:
+        self.graph.add_node(node)
+        self.levels[node.id] = level
+        self.orders[node.id] = order
+        self.pending.nodes[node.id] = None
+
+    def _add_edge(self, src: str, dst: str) -> None:
+        if not self.graph.has_edge(src, dst):
+            self.graph.add_edge(src, dst)
+            self.pending.edges.append((src, dst))
+            self.pending.nodes[src] = None  # their counts of what is left changed
+            self.pending.nodes[dst] = None
+
+    def _point_forwards(self, src: str, dst: str, *, moved: str) -> None:
+        """Keep ``level[src] < level[dst]`` by pushing ``moved`` (and beyond) away."""
+        if self.levels[src] < self.levels[dst]:
+            return
+        # Push left through ancestors when the input moves, right through descendants otherwise.
+        leftwards = moved == src
+        queue = [(src, dst)]
+        budget = 4 * len(self.graph)  # a cycle would push forever; give up on it instead
+        while queue and budget:
+            budget -= 1
+            up, down = queue.pop()
+            if self.levels[up] < self.levels[down]:
+                continue
+            if leftwards:
+                self.levels[up] = self.levels[down] - 1
+                self.pending.nodes[up] = None
+                queue.extend((p, up) for p in self._known_neighbours(up, "upstream"))
+            else:
+                self.levels[down] = self.levels[up] + 1
+                self.pending.nodes[down] = None
+                queue.extend((down, c) for c in self._known_neighbours(down, "downstream"))
+
+    def _set_status(self, node_id: str, direction: Direction, status: FetchStatus | None) -> None:
+        if status is None:
+            self.status.pop((node_id, direction), None)
+        else:
+            self.status[(node_id, direction)] = status
+        if self.on_status is not None:
+            state = "idle" if status is None else status.state
+            self.on_status(node_id, direction, state, status.error if status else None)
+
+
+def _cycle_closing_edges(graph: nx.DiGraph) -> Iterable[tuple[str, str]]:
+    """Edges that close a cycle (back edges of a depth-first search)."""
+    if nx.is_directed_acyclic_graph(graph):
+        return []
+    on_stack: set[str] = set()
+    done: set[str] = set()
+    back: list[tuple[str, str]] = []
+    for start in graph:
+        if start in done:
+            continue
+        stack = [(start, iter(graph.successors(start)))]
+        on_stack.add(start)
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                on_stack.discard(node)
+                done.add(node)
+            elif child in on_stack:
+                back.append((node, child))
+            elif child not in done:
+                on_stack.add(child)
+                stack.append((child, iter(graph.successors(child))))
+    return back
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"

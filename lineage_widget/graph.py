@@ -1,0 +1,286 @@
+"""The known part of a lineage: runs and artifact versions, backed by a networkx DiGraph.
+
+Edges follow the data flow, as in W&B: ``artifact -> run`` means the run *used* the artifact,
+``run -> artifact`` means the run *logged* it. The graph is bipartite; every mistake that would
+break that (an edge between two runs, one id for a run and an artifact) is refused with an error
+naming the offending value.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Hashable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+import networkx as nx
+
+NodeKind = Literal["run", "artifact"]
+KINDS: tuple[NodeKind, ...] = ("run", "artifact")
+
+# Node attributes read by from_networkx / written by to_networkx, besides "kind".
+_RECORD_FIELDS = ("type", "name", "version", "aliases", "created_at", "details")
+
+
+@dataclass(frozen=True)
+class LineageNode:
+    """One run or artifact version, as the widget knows it.
+
+    ``obj`` is the original object (a W&B ``Artifact``, a Trackio record, ...). It stays in the
+    kernel: only the other fields are ever sent to the browser.
+    """
+
+    id: str
+    kind: NodeKind
+    type: str
+    name: str
+    version: str | None = None
+    aliases: tuple[str, ...] = ()
+    created_at: str | None = None
+    details: Mapping[str, Any] = field(default_factory=dict)
+    obj: Any = field(default=None, repr=False, compare=False)
+
+    @property
+    def label(self) -> str:
+        """What the node shows: ``name:version`` for artifacts, the name for runs."""
+        if self.kind == "artifact" and self.version and not self.name.endswith(f":{self.version}"):
+            return f"{self.name}:{self.version}"
+        return self.name
+
+
+def node_id(value: Hashable) -> str:
+    """A stable string id for any hashable node key (ints, tuples, ...)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, tuple):
+        return json.dumps([node_id(part) for part in value], ensure_ascii=False)
+    return str(value)
+
+
+class LineageGraph:
+    """A lineage graph of runs and artifact versions.
+
+    >>> g = LineageGraph()
+    >>> _ = g.add_artifact("raw:v0", type="dataset")
+    >>> _ = g.add_run("prep", type="preprocess")
+    >>> g.add_edge("raw:v0", "prep")  # prep used raw:v0
+    >>> [n.id for n in g.consumers("raw:v0")]
+    ['prep']
+    """
+
+    def __init__(self) -> None:
+        self._g: nx.DiGraph = nx.DiGraph()
+
+    # ---- building ----------------------------------------------------------------------
+
+    def add_artifact(
+        self,
+        id: str,
+        *,
+        type: str,
+        name: str | None = None,
+        version: str | None = None,
+        aliases: Iterable[str] = (),
+        created_at: str | None = None,
+        details: Mapping[str, Any] | None = None,
+        obj: Any = None,
+    ) -> LineageNode:
+        """Add (or update) an artifact version. Returns its node record."""
+        return self.add_node(
+            LineageNode(
+                id=id,
+                kind="artifact",
+                type=type,
+                name=name if name is not None else id,
+                version=version,
+                aliases=tuple(aliases),
+                created_at=created_at,
+                details=dict(details or {}),
+                obj=obj,
+            )
+        )
+
+    def add_run(
+        self,
+        id: str,
+        *,
+        type: str,
+        name: str | None = None,
+        created_at: str | None = None,
+        details: Mapping[str, Any] | None = None,
+        obj: Any = None,
+    ) -> LineageNode:
+        """Add (or update) a run; ``type`` is its job type. Returns its node record."""
+        return self.add_node(
+            LineageNode(
+                id=id,
+                kind="run",
+                type=type,
+                name=name if name is not None else id,
+                created_at=created_at,
+                details=dict(details or {}),
+                obj=obj,
+            )
+        )
+
+    def add_node(self, node: LineageNode) -> LineageNode:
+        """Add a node record; adding an id again updates it (its kind must not change)."""
+        if not isinstance(node.id, str) or not node.id:
+            raise ValueError(f"node id must be a non-empty string, got {node.id!r}")
+        if node.kind not in KINDS:
+            raise ValueError(f"node {node.id!r}: kind must be 'run' or 'artifact', got {node.kind!r}")
+        if not isinstance(node.type, str):
+            raise TypeError(f"node {node.id!r}: type must be a string, got {node.type!r}")
+        existing = self._g.nodes.get(node.id)
+        if existing is not None and existing["node"].kind != node.kind:
+            raise ValueError(
+                f"id {node.id!r} is already a {existing['node'].kind}; "
+                f"it cannot also be a {node.kind}"
+            )
+        if existing is not None and node.obj is None:
+            node = replace(node, obj=existing["node"].obj)
+        self._g.add_node(node.id, node=node)
+        return node
+
+    def add_edge(self, src: str, dst: str) -> None:
+        """Add ``artifact -> run`` (the run used it) or ``run -> artifact`` (the run logged it)."""
+        for end in (src, dst):
+            if end not in self._g:
+                raise KeyError(f"unknown node {end!r}: add it before adding an edge to it")
+        src_kind, dst_kind = self.node(src).kind, self.node(dst).kind
+        if src_kind == dst_kind:
+            raise ValueError(
+                f"edge {src!r} -> {dst!r} joins two {src_kind}s; lineage edges join a run "
+                "and an artifact (artifact -> run: used, run -> artifact: logged)"
+            )
+        self._g.add_edge(src, dst)
+
+    def merge(self, other: LineageGraph) -> None:
+        """Add every node and edge of ``other``."""
+        for node in other.nodes():
+            self.add_node(node)
+        for src, dst in other.edges():
+            self.add_edge(src, dst)
+
+    # ---- reading -----------------------------------------------------------------------
+
+    def __contains__(self, node_id: object) -> bool:
+        return node_id in self._g
+
+    def __len__(self) -> int:
+        return int(self._g.number_of_nodes())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._g)
+
+    def __repr__(self) -> str:
+        runs = sum(1 for n in self.nodes() if n.kind == "run")
+        return (
+            f"LineageGraph({runs} runs, {len(self) - runs} artifacts, "
+            f"{self._g.number_of_edges()} edges)"
+        )
+
+    def node(self, node_id: str) -> LineageNode:
+        """The record of ``node_id``; ``KeyError`` naming it if unknown."""
+        try:
+            node: LineageNode = self._g.nodes[node_id]["node"]
+        except KeyError:
+            raise KeyError(f"unknown node {node_id!r}") from None
+        return node
+
+    def nodes(self) -> Iterator[LineageNode]:
+        """Every node record, in insertion order."""
+        for _, data in self._g.nodes(data="node"):
+            yield data
+
+    def edges(self) -> Iterator[tuple[str, str]]:
+        """Every edge as ``(src, dst)``, in insertion order."""
+        yield from self._g.edges()
+
+    def has_edge(self, src: str, dst: str) -> bool:
+        return bool(self._g.has_edge(src, dst))
+
+    def producers(self, node_id: str) -> list[LineageNode]:
+        """Direct inputs: the run that logged an artifact, or the artifacts a run used."""
+        self.node(node_id)
+        return [self.node(n) for n in self._g.predecessors(node_id)]
+
+    def consumers(self, node_id: str) -> list[LineageNode]:
+        """Direct outputs: the runs that used an artifact, or the artifacts a run logged."""
+        self.node(node_id)
+        return [self.node(n) for n in self._g.successors(node_id)]
+
+    def nearest_path(self, sources: Iterable[str], target: str) -> list[str] | None:
+        """The shortest chain of ids from one of ``sources`` to ``target``, edges taken either way.
+
+        None if ``target`` is unknown or unreachable; ``[target]`` if it is one of ``sources``.
+        """
+        starts = {s for s in sources if s in self._g}
+        if target not in self._g or not starts:
+            return None
+        try:
+            _, path = nx.multi_source_dijkstra(self._g.to_undirected(as_view=True), starts, target)
+        except nx.NetworkXNoPath:
+            return None
+        return list(path)
+
+    # ---- networkx ----------------------------------------------------------------------
+
+    @classmethod
+    def from_networkx(cls, graph: nx.DiGraph) -> LineageGraph:
+        """Build from a DiGraph whose nodes carry ``kind`` ("run" | "artifact") and ``type``.
+
+        Optional node attributes: ``name``, ``version``, ``aliases``, ``created_at``, ``details``
+        (a dict); any other attribute goes into ``details``. Node keys that are not strings
+        become stable string ids (see :func:`node_id`).
+        """
+        if not isinstance(graph, nx.DiGraph):
+            raise TypeError(
+                f"from_networkx needs a networkx.DiGraph, got {type(graph).__name__}"
+            )
+        lineage = cls()
+        for key, attrs in graph.nodes(data=True):
+            ident = node_id(key)
+            kind = attrs.get("kind")
+            if kind not in KINDS:
+                raise ValueError(
+                    f"node {key!r}: attribute 'kind' must be 'run' or 'artifact', got {kind!r}"
+                )
+            extra = {k: v for k, v in attrs.items() if k not in ("kind", *_RECORD_FIELDS)}
+            details = {**extra, **dict(attrs.get("details") or {})}
+            common = {
+                "type": str(attrs.get("type", kind)),
+                "name": str(attrs["name"]) if attrs.get("name") is not None else ident,
+                "created_at": attrs.get("created_at"),
+                "details": details,
+            }
+            if kind == "artifact":
+                version = attrs.get("version")
+                lineage.add_artifact(
+                    ident,
+                    version=None if version is None else str(version),
+                    aliases=tuple(attrs.get("aliases") or ()),
+                    **common,
+                )
+            else:
+                lineage.add_run(ident, **common)
+        for src, dst in graph.edges():
+            lineage.add_edge(node_id(src), node_id(dst))
+        return lineage
+
+    def to_networkx(self) -> nx.DiGraph:
+        """A new DiGraph with string node ids and the record fields as attributes."""
+        out = nx.DiGraph()
+        for node in self.nodes():
+            out.add_node(
+                node.id,
+                kind=node.kind,
+                type=node.type,
+                name=node.name,
+                version=node.version,
+                aliases=list(node.aliases),
+                created_at=node.created_at,
+                details=dict(node.details),
+            )
+        out.add_edges_from(self.edges())
+        return out

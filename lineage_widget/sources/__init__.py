@@ -1,0 +1,7 @@
+"""Where lineage comes from: the source interface and its implementations."""
+
+from .base import DIRECTIONS, Direction, LineageSource
+from .memory import GraphSource
+from .wandb import WandbSource
+
+__all__ = ["DIRECTIONS", "Direction", "GraphSource", "LineageSource", "WandbSource"]

@@ -1,0 +1,52 @@
+"""A lineage held in memory: a LineageGraph (or a networkx graph) walked like the W&B API."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..graph import LineageGraph, LineageNode
+from .base import Direction, LineageSource
+
+
+class GraphSource(LineageSource):
+    """Walks a complete, in-memory :class:`LineageGraph`. Objects are its node records."""
+
+    def __init__(self, graph: LineageGraph) -> None:
+        self.graph = graph
+
+    def to_node(self, obj: LineageNode) -> LineageNode:
+        return obj
+
+    def logged_by(self, artifact: LineageNode) -> LineageNode | None:
+        producers = self.graph.producers(artifact.id)
+        return producers[0] if producers else None
+
+    def used_by(self, artifact: LineageNode) -> list[LineageNode]:
+        return self.graph.consumers(artifact.id)
+
+    def used_artifacts(self, run: LineageNode) -> list[LineageNode]:
+        return self.graph.producers(run.id)
+
+    def logged_artifacts(self, run: LineageNode) -> list[LineageNode]:
+        return self.graph.consumers(run.id)
+
+    def neighbours(self, node: LineageNode, direction: Direction) -> list[LineageNode]:
+        # Every producer, not only the first: a hand-made graph may give an artifact two.
+        if direction == "upstream":
+            return self.graph.producers(node.id)
+        return self.graph.consumers(node.id)
+
+    def neighbour_count(self, node: LineageNode, direction: Direction) -> int:
+        return len(self.neighbours(node, direction))
+
+    def find_path(
+        self, target: str, known: Sequence[str]
+    ) -> tuple[LineageNode, list[tuple[LineageNode, LineageNode]]] | None:
+        if target not in self.graph:
+            return None
+        path = self.graph.nearest_path(known, target) or [target]
+        edges = []
+        for a, b in zip(path, path[1:]):
+            src, dst = (a, b) if self.graph.has_edge(a, b) else (b, a)
+            edges.append((self.graph.node(src), self.graph.node(dst)))
+        return self.graph.node(target), edges

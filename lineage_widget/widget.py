@@ -1,0 +1,181 @@
+"""The notebook widget: synced view state and the messages to and from the browser."""
+
+from __future__ import annotations
+
+import pathlib
+from collections.abc import Callable
+from typing import Any
+
+import anywidget
+import networkx as nx
+import traitlets
+
+from . import _payload
+from .explorer import Explorer
+from .graph import LineageGraph, LineageNode, node_id
+from .sources.base import DIRECTIONS, Direction, LineageSource, check_direction
+from .sources.memory import GraphSource
+from .sources.wandb import WandbSource, is_wandb_artifact, is_wandb_run
+
+_STATIC = pathlib.Path(__file__).parent / "static"
+
+SelectCallback = Callable[[list[str]], Any]
+
+
+class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc]
+    """An interactive lineage graph of runs and artifacts.
+
+    ``obj`` is a W&B-style artifact or run, a :class:`LineageGraph` or a ``networkx.DiGraph``.
+    For a graph, ``root`` names the node to start from; without it the graph is shown whole.
+    The view shows the root and its lineage ``depth`` hops upstream and downstream.
+    """
+
+    _esm = _STATIC / "widget.js"
+    _css = _STATIC / "widget.css"
+
+    selected = traitlets.List(
+        traitlets.Unicode(),
+        help="Ids of the selected nodes; set it (or call select()) to select in the view.",
+    ).tag(sync=True)
+
+    def __init__(
+        self,
+        obj: Any,
+        root: Any = None,
+        depth: int = 1,
+        *,
+        source: LineageSource | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self._select_callbacks: list[SelectCallback] = []
+        self._explorer = _start(obj, root, depth, source)
+        self._explorer.take_pending()  # each view starts from a snapshot it asks for
+        self._explorer.on_status = self._send_status
+        self.on_msg(self._handle_message)
+
+    # ---- Python API --------------------------------------------------------------------
+
+    @property
+    def graph(self) -> LineageGraph:
+        """Everything known so far (what the view shows)."""
+        return self._explorer.graph
+
+    @property
+    def root(self) -> str | None:
+        """The id of the node the view started from (None when a graph is shown whole)."""
+        return self._explorer.root
+
+    @property
+    def selected_objects(self) -> list[Any]:
+        """The selected nodes' original objects (node records for plain graphs)."""
+        nodes = (self.graph.node(i) for i in self.selected)
+        return [n.obj if n.obj is not None else n for n in nodes]
+
+    def select(self, *ids: str) -> None:
+        """Select these nodes (and only these), in Python and in every view."""
+        self.selected = list(ids)
+
+    def on_select(self, callback: SelectCallback, *, remove: bool = False) -> None:
+        """Call ``callback(selected_ids)`` whenever the selection changes, from either side."""
+        if remove:
+            self._select_callbacks.remove(callback)
+        else:
+            self._select_callbacks.append(callback)
+
+    def expand(
+        self, node_id: str, direction: str = "both", depth: int = 1
+    ) -> list[LineageNode]:
+        """Fetch ``depth`` hops from ``node_id`` ("upstream", "downstream" or "both").
+
+        Returns the nodes that were new. If the source fails, what was fetched before the
+        failure is shown and the error is raised.
+        """
+        directions = DIRECTIONS if direction == "both" else (check_direction(direction),)
+        self.graph.node(node_id)
+        new: list[LineageNode] = []
+        try:
+            for each in directions:
+                new += self._explorer.expand(node_id, each, depth)
+        finally:
+            self._flush()
+        return new
+
+    def focus(self, node_id: str) -> None:
+        """Centre the view on ``node_id``, first drawing it (and its path) if it is not shown."""
+        node_id = str(node_id)
+        try:
+            self._explorer.reveal(node_id)
+        finally:
+            self._flush()
+        self.send({"type": "focus", "id": node_id})
+
+    # ---- traits and messages -----------------------------------------------------------
+
+    @traitlets.validate("selected")
+    def _valid_selection(self, proposal: dict[str, Any]) -> list[str]:
+        ids = list(dict.fromkeys(proposal["value"]))  # drop repeats, keep order
+        explorer = getattr(self, "_explorer", None)
+        if explorer is not None:
+            unknown = [i for i in ids if i not in explorer.graph]
+            if unknown:
+                raise traitlets.TraitError(f"cannot select unknown node(s): {unknown!r}")
+        return ids
+
+    @traitlets.observe("selected")
+    def _selection_changed(self, change: dict[str, Any]) -> None:
+        for callback in list(self._select_callbacks):
+            callback(list(change["new"]))
+
+    def _handle_message(self, _widget: Any, msg: dict[str, Any], _buffers: Any) -> None:
+        kind = msg.get("type")
+        if kind == "hello":
+            self.send(_payload.snapshot(self._explorer))
+        elif kind == "expand":
+            self._expand_from_view(str(msg["id"]), check_direction(msg["direction"]))
+        elif kind == "details":
+            self.send(_payload.details(self._explorer, str(msg["id"])))
+
+    def _expand_from_view(self, node_id: str, direction: Direction) -> None:
+        if self._explorer.is_loading(node_id, direction):
+            return  # already on its way
+        try:
+            self._explorer.fetch(node_id, direction)
+        except Exception:  # noqa: BLE001, S110 - the error is on the node, for the user to retry
+            pass
+        finally:
+            self._flush()
+
+    def _send_status(
+        self, node_id: str, direction: Direction, state: str, error: str | None
+    ) -> None:
+        message = {"type": "status", "id": node_id, "direction": direction, "state": state}
+        if error is not None:
+            message["error"] = error
+        self.send(message)
+
+    def _flush(self) -> None:
+        changes = self._explorer.take_pending()
+        if changes:
+            self.send(_payload.delta(self._explorer, changes.nodes, changes.edges))
+
+
+def _start(obj: Any, root: Any, depth: int, source: LineageSource | None) -> Explorer:
+    """An explorer for whatever the user passed in."""
+    if isinstance(obj, nx.DiGraph):
+        obj = LineageGraph.from_networkx(obj)
+    if isinstance(obj, LineageGraph):
+        explorer = Explorer(source or GraphSource(obj))
+        if root is None:
+            explorer.show_all(obj)
+        else:
+            explorer.start(obj.node(node_id(root)), depth)
+        return explorer
+    if is_wandb_artifact(obj) or is_wandb_run(obj):
+        explorer = Explorer(source or WandbSource())
+        explorer.start(obj, depth)
+        return explorer
+    raise TypeError(
+        "LineageWidget needs a W&B-style artifact or run, a LineageGraph or a "
+        f"networkx.DiGraph, got {type(obj).__name__}: {obj!r:.200}"
+    )

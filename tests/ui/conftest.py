@@ -1,0 +1,104 @@
+"""Browser fixtures shared by the front-end and end-to-end tiers.
+
+Chromium comes from Debian (``apt-get install chromium``), never from ``playwright install``.
+A missing browser is an error, not a skip: these tests are part of the suite CI counts.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from jupyterlab_harness import JupyterServer, LabNotebook
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+
+
+def chromium_path() -> str:
+    """The Chromium binary: $LINEAGE_WIDGET_CHROMIUM, else Debian's /usr/bin/chromium."""
+    candidate = os.environ.get("LINEAGE_WIDGET_CHROMIUM") or shutil.which("chromium") or ""
+    if not candidate or not Path(candidate).exists():
+        pytest.fail(
+            "Chromium not found: install Debian's chromium (scripts/setup.sh does) "
+            "or set LINEAGE_WIDGET_CHROMIUM to its path",
+            pytrace=False,
+        )
+    return candidate
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert not errors, f"uncaught errors in the page: {errors}"
+
+
+@pytest.fixture(scope="session")
+def jupyter_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterServer]:
+    """One JupyterLab server for the session, isolated in a temp dir, stopped at the end."""
+    server = JupyterServer.start(tmp_path_factory.mktemp("jupyter"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def lab_page(browser: Browser) -> Iterator[Page]:
+    """A page for JupyterLab. Unlike ``page`` it tolerates errors Lab itself raises, but not the
+    widget's: an uncaught error whose stack mentions the widget bundle fails the test."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(f"{exc}\n{exc.stack or ''}"))
+    yield page
+    context.close()
+    widget_errors = [error for error in errors if "lineage" in error.lower()]
+    assert not widget_errors, f"uncaught widget errors in the page: {widget_errors}"
+
+
+@pytest.fixture
+def open_notebook(
+    request: pytest.FixtureRequest, lab_page: Page, jupyter_server: JupyterServer
+) -> Iterator[Callable[..., LabNotebook]]:
+    """Factory: ``open_notebook(cells=[...])`` writes a fresh notebook (named after the test) into
+    the server root, opens it in a fresh workspace and waits for its kernel. Its kernel is shut
+    down after the test."""
+    opened: list[LabNotebook] = []
+
+    def factory(cells: list[str] | None = None) -> LabNotebook:
+        name = f"{request.node.name}-{len(opened)}.ipynb".replace("[", "-").replace("]", "")
+        notebook = LabNotebook.open(lab_page, jupyter_server, name, cells or ["# e2e test"])
+        opened.append(notebook)
+        return notebook
+
+    yield factory
+    for notebook in opened:
+        jupyter_server.shutdown_session(notebook.path)

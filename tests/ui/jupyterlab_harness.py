@@ -1,0 +1,327 @@
+"""A throwaway JupyterLab server and a driver for notebooks opened in it.
+
+The server runs the interpreter of the test run (``sys.executable``) with every Jupyter
+directory inside a temp dir, so a developer's own settings, workspaces and kernels never leak in.
+The lab app is exposed as ``window.jupyterapp`` (``expose_app_in_browser``): cells are inserted
+and run through Lab's own commands, the same ones the keyboard shortcuts call.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Locator, Page
+
+KERNEL_NAME = "lineage-widget-test"
+ACTIVE_PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+
+# Settings that keep Lab quiet and deterministic: no news/update pop-up, every cell attached to the
+# DOM (windowing would detach cells scrolled out of view, widgets included).
+LAB_SETTINGS = {
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass
+class JupyterServer:
+    """A running ``jupyter lab`` process and the REST calls the tests need."""
+
+    base_url: str
+    token: str
+    root_dir: Path
+    log_path: Path
+    process: subprocess.Popen[bytes] = field(repr=False)
+
+    @classmethod
+    def start(cls, workdir: Path, timeout: float = 60.0) -> JupyterServer:
+        root_dir = workdir / "root"
+        dirs = {
+            "JUPYTER_CONFIG_DIR": workdir / "config",
+            "JUPYTER_DATA_DIR": workdir / "data",
+            "JUPYTER_RUNTIME_DIR": workdir / "runtime",
+            "JUPYTERLAB_SETTINGS_DIR": workdir / "settings",
+            "JUPYTERLAB_WORKSPACES_DIR": workdir / "workspaces",
+            "IPYTHONDIR": workdir / "ipython",
+        }
+        for path in [root_dir, *dirs.values()]:
+            path.mkdir(parents=True, exist_ok=True)
+        for name, settings in LAB_SETTINGS.items():
+            settings_file = dirs["JUPYTERLAB_SETTINGS_DIR"] / name
+            settings_file.parent.mkdir(parents=True, exist_ok=True)
+            settings_file.write_text(json.dumps(settings))
+        # The kernel is pinned to this interpreter, whatever "python" means on PATH.
+        kernel_dir = dirs["JUPYTER_DATA_DIR"] / "kernels" / KERNEL_NAME
+        kernel_dir.mkdir(parents=True, exist_ok=True)
+        kernel_spec = {
+            "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            "display_name": "lineage_widget tests",
+            "language": "python",
+        }
+        (kernel_dir / "kernel.json").write_text(json.dumps(kernel_spec))
+
+        env = {**os.environ, **{name: str(path) for name, path in dirs.items()}}
+        env["JUPYTER_PLATFORM_DIRS"] = "1"
+        port = free_port()
+        token = secrets.token_hex(16)
+        log_path = workdir / "jupyter.log"
+        command = [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "lab",
+            "--no-browser",
+            "--allow-root",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={port}",
+            "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={root_dir}",
+            "--LabApp.expose_app_in_browser=True",
+        ]
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(
+                command, cwd=root_dir, env=env, stdout=log, stderr=subprocess.STDOUT
+            )
+        server = cls(f"http://127.0.0.1:{port}", token, root_dir, log_path, process)
+        server._wait_until_ready(timeout)
+        return server
+
+    def _wait_until_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"jupyter lab exited early:\n{self.log_tail()}")
+            try:
+                self.api("GET", "/api/status")
+            except (OSError, urllib.error.URLError):
+                time.sleep(0.1)
+            else:
+                return
+        self.stop()
+        raise TimeoutError(f"jupyter lab not ready after {timeout:.0f} s:\n{self.log_tail()}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def log_tail(self, lines: int = 40) -> str:
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+    def api(self, method: str, path: str) -> Any:
+        request = urllib.request.Request(
+            self.base_url + path,
+            method=method,
+            headers={"Authorization": f"token {self.token}"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            body = response.read()
+        return json.loads(body) if body else None
+
+    def kernel_state(self, notebook_path: str) -> str | None:
+        """``execution_state`` of the kernel of the session bound to ``notebook_path``."""
+        for session in self.api("GET", "/api/sessions"):
+            if session["path"] == notebook_path and session.get("kernel"):
+                state: str = session["kernel"]["execution_state"]
+                return state
+        return None
+
+    def shutdown_session(self, notebook_path: str) -> None:
+        for session in self.api("GET", "/api/sessions"):
+            if session["path"] == notebook_path:
+                self.api("DELETE", f"/api/sessions/{session['id']}")
+
+    def write_notebook(self, name: str, cells: list[str]) -> str:
+        """Write a notebook without outputs into the server root and return its path."""
+        notebook = {
+            "nbformat": 4,
+            "nbformat_minor": 5,
+            "metadata": {
+                "kernelspec": {
+                    "name": KERNEL_NAME,
+                    "display_name": "lineage_widget tests",
+                    "language": "python",
+                },
+                "language_info": {"name": "python"},
+            },
+            "cells": [
+                {
+                    "cell_type": "code",
+                    "id": uuid.uuid4().hex[:8],
+                    "metadata": {},
+                    "execution_count": None,
+                    "outputs": [],
+                    "source": source,
+                }
+                for source in cells
+            ],
+        }
+        (self.root_dir / name).write_text(json.dumps(notebook, indent=1))
+        return name
+
+
+class CellError(AssertionError):
+    """Python raised in a cell run by the test."""
+
+
+# Appends a code cell, runs it with Lab's "notebook:run-cell" command (it resolves once the
+# kernel has replied and the outputs are in) and returns the index and the outputs.
+_RUN_CELL_JS = """
+async (code) => {
+  const app = window.jupyterapp;
+  const notebook = app.shell.currentWidget.content;
+  const index = notebook.model.cells.length;
+  notebook.model.sharedModel.insertCell(index, {cell_type: "code", source: code});
+  notebook.activeCellIndex = index;
+  await app.commands.execute("notebook:run-cell");
+  return {index, outputs: notebook.widgets[index].model.outputs.toJSON()};
+}
+"""
+
+# Same, but times "run cell" -> `.lineage-widget[data-ready="true"]` inside that cell, per frame.
+_RUN_CELL_TIMED_JS = """
+async ({code, selector}) => {
+  const app = window.jupyterapp;
+  const notebook = app.shell.currentWidget.content;
+  const index = notebook.model.cells.length;
+  notebook.model.sharedModel.insertCell(index, {cell_type: "code", source: code});
+  notebook.activeCellIndex = index;
+  const start = performance.now();
+  const done = app.commands.execute("notebook:run-cell");
+  const node = notebook.widgets[index].node;
+  const deadline = start + 30000;
+  while (!node.querySelector(selector)) {
+    if (performance.now() > deadline) throw new Error(`${selector} not drawn after 30 s`);
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+  }
+  const elapsed = performance.now() - start;
+  await done;
+  return {index, elapsed, outputs: notebook.widgets[index].model.outputs.toJSON()};
+}
+"""
+
+
+def output_text(outputs: list[dict[str, Any]]) -> str:
+    """Stream and ``text/plain`` output of a cell; an error output raises ``CellError``."""
+    parts = []
+    for output in outputs:
+        kind = output["output_type"]
+        if kind == "error":
+            raise CellError(f"{output['ename']}: {output['evalue']}\n" + "\n".join(output["traceback"]))
+        if kind == "stream":
+            text = output["text"]
+        elif kind in {"execute_result", "display_data"}:
+            text = output["data"].get("text/plain", "")
+        else:
+            continue
+        parts.append("".join(text) if isinstance(text, list) else text)
+    return "".join(parts)
+
+
+@dataclass
+class LabNotebook:
+    """A notebook open in a JupyterLab page, with helpers to run code in its kernel."""
+
+    page: Page
+    server: JupyterServer
+    path: str
+    url: str
+
+    @classmethod
+    def open(cls, page: Page, server: JupyterServer, name: str, cells: list[str]) -> LabNotebook:
+        path = server.write_notebook(name, cells)
+        url = f"{server.base_url}/lab/workspaces/{uuid.uuid4().hex}/tree/{path}?token={server.token}"
+        notebook = cls(page, server, path, url)
+        notebook.load()
+        return notebook
+
+    def load(self, timeout: float = 60.0) -> None:
+        """Open (or reload) the page and wait until the notebook's kernel is idle."""
+        self.page.goto(self.url)
+        self.page.wait_for_function(
+            """(path) => {
+                const widget = window.jupyterapp?.shell.currentWidget;
+                return widget?.context?.path === path && widget.content?.model != null;
+            }""",
+            arg=self.path,
+            timeout=timeout * 1000,
+        )
+        # Lab shows "idle" before a kernel exists: ask the server instead.
+        deadline = time.monotonic() + timeout
+        while self.server.kernel_state(self.path) != "idle":
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"kernel for {self.path} not idle:\n{self.server.log_tail()}")
+            time.sleep(0.1)
+        self.page.evaluate(
+            """async () => {
+                const context = window.jupyterapp.shell.currentWidget.sessionContext;
+                await context.ready;
+                if (!context.session?.kernel) throw new Error("no kernel in the page");
+            }"""
+        )
+
+    @property
+    def panel(self) -> Locator:
+        return self.page.locator(ACTIVE_PANEL)
+
+    def cell(self, index: int) -> Locator:
+        return self.panel.locator(".jp-Notebook .jp-Cell").nth(index)
+
+    def run(self, code: str) -> str:
+        """Append a cell with ``code``, run it and return its text output."""
+        result = self.page.evaluate(_RUN_CELL_JS, code)
+        return output_text(result["outputs"])
+
+    def display(self, code: str) -> Locator:
+        """Run a cell that displays a widget; return the cell's locator."""
+        result = self.page.evaluate(_RUN_CELL_JS, code)
+        output_text(result["outputs"])
+        return self.cell(result["index"])
+
+    def display_timed(self, code: str, selector: str) -> tuple[Locator, float]:
+        """Like ``display`` and the time in ms from "run cell" to ``selector`` in the cell."""
+        result = self.page.evaluate(_RUN_CELL_TIMED_JS, {"code": code, "selector": selector})
+        output_text(result["outputs"])
+        return self.cell(result["index"]), float(result["elapsed"])
+
+    def wait_for_output(self, code: str, expected: str, timeout: float = 5.0) -> str:
+        """Rerun ``code`` until its output, stripped, is ``expected`` (for state that syncs
+        asynchronously); return the last output."""
+        deadline = time.monotonic() + timeout
+        while True:
+            text = self.run(code).strip()
+            if text == expected or time.monotonic() > deadline:
+                return text
+            time.sleep(0.05)
+
+    def save(self) -> None:
+        self.page.evaluate(
+            'async () => { await window.jupyterapp.commands.execute("docmanager:save"); }'
+        )
