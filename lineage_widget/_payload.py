@@ -61,7 +61,9 @@ def snapshot(explorer: Explorer) -> dict[str, Any]:
     }
 
 
-def delta(explorer: Explorer, nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict[str, Any]:
+def delta(
+    explorer: Explorer, nodes: Iterable[str], edges: Iterable[tuple[str, str]]
+) -> dict[str, Any]:
     return {
         "type": "delta",
         "nodes": node_columns(explorer, nodes),
@@ -99,7 +101,9 @@ def as_text(value: Any, limit: int = MAX_VALUE_CHARS) -> str:
     if isinstance(value, str):
         text = value
     elif isinstance(value, Mapping | list | tuple):
-        text = json.dumps(value, default=str, ensure_ascii=False, sort_keys=isinstance(value, Mapping))
+        text = json.dumps(
+            value, default=str, ensure_ascii=False, sort_keys=isinstance(value, Mapping)
+        )
     else:
         text = str(value)
     if len(text) > limit:
@@ -108,4 +112,4 @@ def as_text(value: Any, limit: int = MAX_VALUE_CHARS) -> str:
 
 
 def _empty(value: Any) -> bool:
-    return value is None or value == "" or value == () or value == [] or value == {}
+    return value is None or (isinstance(value, str | Mapping | list | tuple) and len(value) == 0)

@@ -179,7 +179,10 @@ class Explorer:
         if (node_id, direction) in self._fetched:
             return 0
         node = self.graph.node(node_id)
-        total = self.source.neighbour_count(node, direction)
+        try:
+            total = self.source.neighbour_count(node, direction)
+        except Exception:  # a count is a hint: without it the node still offers to expand
+            total = None
         if total is None:
             return -1
         return max(0, total - len(self._known_neighbours(node_id, direction)))

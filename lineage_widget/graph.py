@@ -128,7 +128,9 @@ class LineageGraph:
         if not isinstance(node.id, str) or not node.id:
             raise ValueError(f"node id must be a non-empty string, got {node.id!r}")
         if node.kind not in KINDS:
-            raise ValueError(f"node {node.id!r}: kind must be 'run' or 'artifact', got {node.kind!r}")
+            raise ValueError(
+                f"node {node.id!r}: kind must be 'run' or 'artifact', got {node.kind!r}"
+            )
         if not isinstance(node.type, str):
             raise TypeError(f"node {node.id!r}: type must be a string, got {node.type!r}")
         existing = self._g.nodes.get(node.id)
@@ -235,9 +237,7 @@ class LineageGraph:
         become stable string ids (see :func:`node_id`).
         """
         if not isinstance(graph, nx.DiGraph):
-            raise TypeError(
-                f"from_networkx needs a networkx.DiGraph, got {type(graph).__name__}"
-            )
+            raise TypeError(f"from_networkx needs a networkx.DiGraph, got {type(graph).__name__}")
         lineage = cls()
         for key, attrs in graph.nodes(data=True):
             ident = node_id(key)

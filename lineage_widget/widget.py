@@ -22,7 +22,7 @@ _STATIC = pathlib.Path(__file__).parent / "static"
 SelectCallback = Callable[[list[str]], Any]
 
 
-class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc]
+class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
     """An interactive lineage graph of runs and artifacts.
 
     ``obj`` is a W&B-style artifact or run, a :class:`LineageGraph` or a ``networkx.DiGraph``.
@@ -83,9 +83,7 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc]
         else:
             self._select_callbacks.append(callback)
 
-    def expand(
-        self, node_id: str, direction: str = "both", depth: int = 1
-    ) -> list[LineageNode]:
+    def expand(self, node_id: str, direction: str = "both", depth: int = 1) -> list[LineageNode]:
         """Fetch ``depth`` hops from ``node_id`` ("upstream", "downstream" or "both").
 
         Returns the nodes that were new. If the source fails, what was fetched before the
@@ -140,8 +138,8 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc]
         if self._explorer.is_loading(node_id, direction):
             return  # already on its way
         try:
-            self._explorer.fetch(node_id, direction)
-        except Exception:  # noqa: BLE001, S110 - the error is on the node, for the user to retry
+            self._explorer.expand(node_id, direction)
+        except Exception:  # the node shows the error (status message), for the user to retry
             pass
         finally:
             self._flush()

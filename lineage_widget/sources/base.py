@@ -20,7 +20,7 @@ def check_direction(direction: str) -> Direction:
     """``direction`` itself if it is "upstream" or "downstream"; a ValueError naming it if not."""
     if direction not in DIRECTIONS:
         raise ValueError(f"direction must be 'upstream' or 'downstream', got {direction!r}")
-    return direction  # type: ignore[return-value]
+    return direction  # type: ignore[return-value,unused-ignore]
 
 
 class LineageSource(ABC):

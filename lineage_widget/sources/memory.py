@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 
 from ..graph import LineageGraph, LineageNode
 from .base import Direction, LineageSource
@@ -37,7 +38,7 @@ class GraphSource(LineageSource):
         return self.graph.consumers(node.id)
 
     def neighbour_count(self, node: LineageNode, direction: Direction) -> int:
-        return len(self.neighbours(node, direction))
+        return len(GraphSource.neighbours(self, node, direction))
 
     def find_path(
         self, target: str, known: Sequence[str]
@@ -46,7 +47,7 @@ class GraphSource(LineageSource):
             return None
         path = self.graph.nearest_path(known, target) or [target]
         edges = []
-        for a, b in zip(path, path[1:]):
+        for a, b in pairwise(path):
             src, dst = (a, b) if self.graph.has_edge(a, b) else (b, a)
             edges.append((self.graph.node(src), self.graph.node(dst)))
         return self.graph.node(target), edges

@@ -1,0 +1,128 @@
+"""LineageGraph: building, validation, networkx round trips."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+
+from lineage_widget import LineageGraph
+from lineage_widget.graph import node_id
+
+
+def test_edges_follow_wandb_semantics(pipeline: LineageGraph) -> None:
+    assert [n.id for n in pipeline.consumers("raw:v0")] == ["prep"]  # prep used raw
+    assert [n.id for n in pipeline.producers("clean:v0")] == ["prep"]  # prep logged clean
+    assert [n.id for n in pipeline.producers("eval")] == ["model:v0", "model:v1", "model:v2"]
+
+
+def test_artifact_label_is_name_and_version() -> None:
+    g = LineageGraph()
+    assert g.add_artifact("a", type="model", name="model", version="v3").label == "model:v3"
+    # W&B artifact names already carry the version: not doubled.
+    assert g.add_artifact("b", type="model", name="model:v3", version="v3").label == "model:v3"
+    assert g.add_artifact("c", type="model", name="model").label == "model"
+    assert g.add_run("r", type="train", name="brisk-sun-4").label == "brisk-sun-4"
+
+
+def test_name_defaults_to_id() -> None:
+    g = LineageGraph()
+    assert g.add_run("run-1", type="train").name == "run-1"
+
+
+@pytest.mark.parametrize(("src", "dst", "kind"), [("a", "b", "artifacts"), ("r", "s", "runs")])
+def test_edge_between_two_of_a_kind_is_refused(src: str, dst: str, kind: str) -> None:
+    g = LineageGraph()
+    g.add_artifact("a", type="dataset")
+    g.add_artifact("b", type="dataset")
+    g.add_run("r", type="train")
+    g.add_run("s", type="train")
+    with pytest.raises(ValueError, match=rf"'{src}' -> '{dst}' joins two {kind}"):
+        g.add_edge(src, dst)
+    assert not g.has_edge(src, dst)
+
+
+def test_edge_to_unknown_node_names_it() -> None:
+    g = LineageGraph()
+    g.add_run("r", type="train")
+    with pytest.raises(KeyError, match="'ghost'"):
+        g.add_edge("ghost", "r")
+
+
+def test_one_id_cannot_be_run_and_artifact() -> None:
+    g = LineageGraph()
+    g.add_run("x", type="train")
+    with pytest.raises(ValueError, match="'x' is already a run"):
+        g.add_artifact("x", type="dataset")
+    assert g.node("x").kind == "run"
+
+
+def test_adding_again_updates_and_keeps_object() -> None:
+    g = LineageGraph()
+    original = object()
+    g.add_artifact("a", type="dataset", obj=original)
+    g.add_artifact("a", type="dataset", aliases=["latest"])
+    assert g.node("a").aliases == ("latest",)
+    assert g.node("a").obj is original
+    assert len(g) == 1
+
+
+@pytest.mark.parametrize("bad", ["", 3, None])
+def test_bad_ids_are_refused(bad: object) -> None:
+    with pytest.raises(ValueError, match=repr(bad)):
+        LineageGraph().add_run(bad, type="train")  # type: ignore[arg-type]
+
+
+def test_unknown_node_lookup_names_it() -> None:
+    with pytest.raises(KeyError, match="'nope'"):
+        LineageGraph().node("nope")
+
+
+def test_from_networkx_reads_attributes_and_turns_keys_into_strings() -> None:
+    nxg = nx.DiGraph()
+    nxg.add_node(1, kind="artifact", type="dataset", name="raw", version="v0", owner="ana")
+    nxg.add_node(("run", 7), kind="run", type="train")
+    nxg.add_edge(1, ("run", 7))
+    g = LineageGraph.from_networkx(nxg)
+    assert set(g) == {"1", '["run", "7"]'}
+    raw = g.node("1")
+    assert (raw.kind, raw.type, raw.label, raw.details) == (
+        "artifact",
+        "dataset",
+        "raw:v0",
+        {"owner": "ana"},
+    )
+    assert g.has_edge("1", node_id(("run", 7)))
+
+
+def test_from_networkx_names_a_node_without_kind() -> None:
+    nxg = nx.DiGraph()
+    nxg.add_node("mystery", type="dataset")
+    with pytest.raises(ValueError, match=r"node 'mystery'.*'kind'"):
+        LineageGraph.from_networkx(nxg)
+
+
+def test_from_networkx_refuses_other_types() -> None:
+    with pytest.raises(TypeError, match="got Graph"):
+        LineageGraph.from_networkx(nx.Graph())  # type: ignore[arg-type]
+
+
+def test_networkx_round_trip(pipeline: LineageGraph) -> None:
+    nxg = pipeline.to_networkx()
+    assert nxg.nodes["model:v1"]["kind"] == "artifact"
+    assert nxg.nodes["model:v1"]["version"] == "v1"
+    again = LineageGraph.from_networkx(nxg)
+    assert list(again) == list(pipeline)
+    assert list(again.edges()) == list(pipeline.edges())
+    assert [n.label for n in again.nodes()] == [n.label for n in pipeline.nodes()]
+
+
+def test_nearest_path_goes_either_way(pipeline: LineageGraph) -> None:
+    assert pipeline.nearest_path(["model:v0"], "raw:v0") == [
+        "model:v0",
+        "train-0",
+        "clean:v0",
+        "prep",
+        "raw:v0",
+    ]
+    assert pipeline.nearest_path(["eval"], "eval") == ["eval"]
+    assert pipeline.nearest_path(["eval"], "ghost") is None

@@ -1,0 +1,217 @@
+"""LineageWidget without a browser: set what the front end would, assert what Python does."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+import pytest
+import traitlets
+from wandb_fakes import CALLS, wandb_pipeline
+
+from lineage_widget import GraphSource, LineageGraph, LineageNode, LineageWidget
+from lineage_widget.explorer import FetchStatus
+
+
+class Recorder:
+    """Captures what the widget sends to the browser."""
+
+    def __init__(self, widget: LineageWidget) -> None:
+        self.widget = widget
+        self.sent: list[dict[str, Any]] = []
+        widget.send = lambda msg, buffers=None: self.sent.append(msg)  # type: ignore[method-assign]
+
+    def browser_says(self, **msg: Any) -> list[dict[str, Any]]:
+        start = len(self.sent)
+        self.widget._handle_message(self.widget, msg, [])
+        return self.sent[start:]
+
+
+def nodes_of(msg: dict[str, Any]) -> list[str]:
+    return list(msg["nodes"]["id"])
+
+
+def test_hello_gets_the_whole_current_graph(pipeline: LineageGraph) -> None:
+    w = LineageWidget(pipeline, root="train-0")
+    (snapshot,) = Recorder(w).browser_says(type="hello")
+    assert snapshot["type"] == "snapshot"
+    assert snapshot["root"] == "train-0"
+    assert nodes_of(snapshot) == ["train-0", "clean:v0", "model:v0"]
+    columns = snapshot["nodes"]
+    assert set(columns) == {"id", "kind", "type", "label", "level", "order", "more_up", "more_down"}
+    assert columns["kind"] == ["run", "artifact", "artifact"]
+    assert columns["label"][2] == "model:v0"
+    assert columns["more_down"][1] == 2
+    assert set(zip(snapshot["edges"]["source"], snapshot["edges"]["target"], strict=True)) == {
+        ("clean:v0", "train-0"),
+        ("train-0", "model:v0"),
+    }
+
+
+def test_graph_without_root_is_shown_whole(pipeline: LineageGraph) -> None:
+    w = LineageWidget(pipeline)
+    assert set(w.graph) == set(pipeline)
+    assert w.root is None
+
+
+def test_expand_click_sends_status_then_only_the_delta(pipeline: LineageGraph) -> None:
+    w = LineageWidget(pipeline, root="train-0")
+    replies = Recorder(w).browser_says(type="expand", id="clean:v0", direction="downstream")
+    assert [m["type"] for m in replies] == ["status", "status", "delta"]
+    assert replies[0] == {
+        "type": "status",
+        "id": "clean:v0",
+        "direction": "downstream",
+        "state": "loading",
+    }
+    assert replies[1]["state"] == "idle"
+    delta = replies[2]
+    assert set(nodes_of(delta)) == {"clean:v0", "train-1", "train-2"}  # not train-0, model:v0
+    assert delta["edges"] == {"source": ["clean:v0", "clean:v0"], "target": ["train-1", "train-2"]}
+    assert {"train-1", "train-2"} <= set(w.graph)
+
+
+def test_failing_source_marks_the_node_and_keeps_the_graph(pipeline: LineageGraph) -> None:
+    class Failing(GraphSource):
+        fail = True
+
+        def neighbours(self, node: LineageNode, direction: Any) -> list[LineageNode]:
+            if node.id == "clean:v0" and direction == "downstream" and self.fail:
+                raise TimeoutError("W&B did not answer")
+            return super().neighbours(node, direction)
+
+    source = Failing(pipeline)
+    w = LineageWidget(pipeline, root="train-0", source=source)
+    recorder = Recorder(w)
+    replies = recorder.browser_says(type="expand", id="clean:v0", direction="downstream")
+    assert replies[-1] == {
+        "type": "status",
+        "id": "clean:v0",
+        "direction": "downstream",
+        "state": "error",
+        "error": "TimeoutError: W&B did not answer",
+    }
+    assert not any(m["type"] == "delta" for m in replies)
+    assert len(w.graph) == 3
+    (snapshot,) = recorder.browser_says(type="hello")  # a reload still shows the error
+    assert snapshot["status"][0]["state"] == "error"
+    source.fail = False
+    replies = recorder.browser_says(type="expand", id="clean:v0", direction="downstream")
+    assert replies[-1]["type"] == "delta"
+    assert len(w.graph) == 5
+
+
+def test_click_while_loading_is_ignored(pipeline: LineageGraph) -> None:
+    w = LineageWidget(pipeline, root="train-0")
+    w._explorer._set_status("clean:v0", "downstream", FetchStatus("loading"))
+    assert Recorder(w).browser_says(type="expand", id="clean:v0", direction="downstream") == []
+
+
+def test_details_of_a_wandb_artifact() -> None:
+    objs = wandb_pipeline()
+    w = LineageWidget(objs["prep"])  # shows raw (used) and clean (logged)
+    (details,) = Recorder(w).browser_says(type="details", id="ana/demo/raw:v0")
+    fields = dict(details["fields"])
+    assert fields["Name"] == "raw:v0"
+    assert fields["Type"] == "dataset"
+    assert fields["Aliases"] == '["latest"]'
+    assert fields["Description"] == "the raw data"
+    assert fields["Metadata"] == '{"rows": 100}'
+    assert fields["Full name"] == "ana/demo/raw:v0"
+    assert (details["inputs"], details["outputs"]) == (0, 1)
+    (clean,) = Recorder(w).browser_says(type="details", id="ana/demo/clean:v0")
+    assert dict(clean["fields"])["Logged by"] == "prep-run"
+
+
+def test_selection_syncs_and_calls_back(pipeline: LineageGraph) -> None:
+    w = LineageWidget(pipeline, root="train-0")
+    seen: list[list[str]] = []
+    w.on_select(seen.append)
+    w.select("train-0", "model:v0")
+    assert w.selected == ["train-0", "model:v0"]
+    w.set_state({"selected": ["clean:v0"]})  # as the browser does
+    assert seen == [["train-0", "model:v0"], ["clean:v0"]]
+    w.on_select(seen.append, remove=True)
+    w.select()
+    assert len(seen) == 2
+
+
+def test_selecting_an_unknown_node_is_refused_by_name(pipeline: LineageGraph) -> None:
+    w = LineageWidget(pipeline, root="train-0")
+    with pytest.raises(traitlets.TraitError, match="'raw:v0'"):
+        w.select("raw:v0")  # in the source, not shown yet
+    assert w.selected == []
+
+
+def test_selected_objects_are_the_originals() -> None:
+    objs = wandb_pipeline()
+    w = LineageWidget(objs["train"])
+    w.select("ana/demo/model:v0", "ana/demo/t1")
+    assert w.selected_objects == [objs["model"], objs["train"]]
+
+
+def test_selected_objects_of_a_plain_graph_are_records(pipeline: LineageGraph) -> None:
+    w = LineageWidget(pipeline, root="train-0")
+    w.select("model:v0")
+    (record,) = w.selected_objects
+    assert isinstance(record, LineageNode)
+    assert (record.id, record.kind, record.version) == ("model:v0", "artifact", "v0")
+
+
+def test_expand_from_python_returns_new_nodes_and_sends_one_delta(pipeline: LineageGraph) -> None:
+    w = LineageWidget(pipeline, root="train-0")
+    recorder = Recorder(w)
+    new = w.expand("train-0", "both", depth=2)
+    assert {n.id for n in new} == {"prep", "eval"}
+    deltas = [m for m in recorder.sent if m["type"] == "delta"]
+    assert len(deltas) == 1
+    assert {"prep", "eval"} <= set(nodes_of(deltas[0]))
+    with pytest.raises(ValueError, match="'up'"):
+        w.expand("train-0", "up")
+
+
+def test_focus_draws_a_hidden_node_with_its_path(pipeline: LineageGraph) -> None:
+    w = LineageWidget(pipeline, root="model:v2")
+    recorder = Recorder(w)
+    w.focus("raw:v0")
+    delta, focus = recorder.sent
+    assert {"raw:v0", "prep", "clean:v0"} <= set(nodes_of(delta))
+    assert focus == {"type": "focus", "id": "raw:v0"}
+    recorder.sent.clear()
+    w.focus("raw:v0")
+    assert recorder.sent == [{"type": "focus", "id": "raw:v0"}]
+    with pytest.raises(KeyError, match="'ghost'"):
+        w.focus("ghost")
+
+
+def test_networkx_graph_with_root() -> None:
+    nxg = nx.DiGraph()
+    nxg.add_node("d", kind="artifact", type="dataset")
+    nxg.add_node(7, kind="run", type="train")
+    nxg.add_edge("d", 7)
+    w = LineageWidget(nxg, root=7)
+    assert set(w.graph) == {"d", "7"}
+
+
+def test_unknown_root_is_named(pipeline: LineageGraph) -> None:
+    with pytest.raises(KeyError, match="'nope'"):
+        LineageWidget(pipeline, root="nope")
+
+
+@pytest.mark.parametrize("bad", [42, "artifact-name", [1, 2]])
+def test_bad_input_is_refused_with_its_type(bad: object) -> None:
+    with pytest.raises(TypeError, match=type(bad).__name__):
+        LineageWidget(bad)
+
+
+def test_wandb_walks_are_asked_once_per_node_and_direction() -> None:
+    objs = wandb_pipeline()
+    CALLS.clear()
+    w = LineageWidget(objs["train"], depth=1)
+    recorder = Recorder(w)
+    recorder.browser_says(type="expand", id="ana/demo/clean:v0", direction="upstream")
+    recorder.browser_says(type="expand", id="ana/demo/clean:v0", direction="upstream")
+    w.expand("ana/demo/clean:v0", "upstream")
+    assert CALLS["logged_by:clean:v0"] == 1
+    assert CALLS["used_artifacts:t1"] == 1
+    assert "ana/demo/p1" in w.graph
