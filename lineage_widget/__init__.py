@@ -1,7 +1,14 @@
 """lineage_widget: explore ML lineage graphs (W&B, Trackio, networkx) in a notebook."""
 
 from .graph import LineageGraph, LineageNode
-from .sources import GraphSource, LineageSource, WandbSource
+from .sources import (
+    GraphSource,
+    LineageSource,
+    TrackioArtifact,
+    TrackioRun,
+    TrackioSource,
+    WandbSource,
+)
 from .widget import LineageWidget
 
 __all__ = [
@@ -10,6 +17,9 @@ __all__ = [
     "LineageNode",
     "LineageSource",
     "LineageWidget",
+    "TrackioArtifact",
+    "TrackioRun",
+    "TrackioSource",
     "WandbSource",
 ]
 __version__ = "0.1.0"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import pathlib
 from collections.abc import Callable
 from typing import Any
@@ -15,6 +16,7 @@ from .explorer import Explorer
 from .graph import LineageGraph, LineageNode, node_id
 from .sources.base import DIRECTIONS, Direction, LineageSource, check_direction
 from .sources.memory import GraphSource
+from .sources.trackio import TrackioArtifact, TrackioRun, TrackioSource
 from .sources.wandb import WandbSource, is_wandb_artifact, is_wandb_run
 
 _STATIC = pathlib.Path(__file__).parent / "static"
@@ -53,6 +55,32 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         self._explorer.take_pending()  # each view starts from a snapshot it asks for
         self._explorer.on_status = self._send_status
         self.on_msg(self._handle_message)
+
+    @classmethod
+    def from_trackio(
+        cls,
+        project: str,
+        artifact: str | None = None,
+        run: str | None = None,
+        *,
+        trackio_dir: str | os.PathLike[str] | None = None,
+        depth: int = 1,
+        **kwargs: Any,
+    ) -> LineageWidget:
+        """The lineage of one artifact version or run of a local Trackio project (read-only).
+
+        ``artifact`` is ``"name:v1"``, an alias (``"name:best"``) or ``"name"`` (the latest
+        version); ``run`` is a run name or id. Give exactly one. ``trackio_dir`` defaults to
+        the store trackio uses (``$TRACKIO_DIR``).
+        """
+        if (artifact is None) == (run is None):
+            raise ValueError(
+                "from_trackio needs exactly one of artifact= or run=, got "
+                f"artifact={artifact!r}, run={run!r}"
+            )
+        source = TrackioSource(project, trackio_dir)
+        start = source.artifact(artifact) if artifact is not None else source.run(str(run))
+        return cls(start, depth=depth, source=source, **kwargs)
 
     # ---- Python API --------------------------------------------------------------------
 
@@ -137,6 +165,10 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
     def _expand_from_view(self, node_id: str, direction: Direction) -> None:
         if self._explorer.is_loading(node_id, direction):
             return  # already on its way
+        if self._explorer.more(node_id, direction) == 0:
+            # Fetched already (say by another view): the asking view only needs its mark cleared.
+            self._send_status(node_id, direction, "idle", None)
+            return
         try:
             self._explorer.expand(node_id, direction)
         except Exception:  # the node shows the error (status message), for the user to retry
@@ -168,6 +200,10 @@ def _start(obj: Any, root: Any, depth: int, source: LineageSource | None) -> Exp
             explorer.show_all(obj)
         else:
             explorer.start(obj.node(node_id(root)), depth)
+        return explorer
+    if isinstance(obj, TrackioArtifact | TrackioRun) and obj.source is not None:
+        explorer = Explorer(source or obj.source)
+        explorer.start(obj, depth)
         return explorer
     if is_wandb_artifact(obj) or is_wandb_run(obj):
         explorer = Explorer(source or WandbSource())

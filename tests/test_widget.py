@@ -215,3 +215,11 @@ def test_wandb_walks_are_asked_once_per_node_and_direction() -> None:
     assert CALLS["logged_by:clean:v0"] == 1
     assert CALLS["used_artifacts:t1"] == 1
     assert "ana/demo/p1" in w.graph
+
+
+def test_expand_of_what_is_already_shown_only_clears_the_mark(pipeline: LineageGraph) -> None:
+    w = LineageWidget(pipeline, root="train-0")
+    replies = Recorder(w).browser_says(type="expand", id="train-0", direction="upstream")
+    assert replies == [
+        {"type": "status", "id": "train-0", "direction": "upstream", "state": "idle"}
+    ]

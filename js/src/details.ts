@@ -67,7 +67,7 @@ export class DetailsPanel {
     this.cancel();
     this.shownId = id;
     this.element.hidden = false;
-    this.element.dataset.nodeId = id;
+    this.element.dataset.detailsId = id;
     this.body.replaceChildren(html("div", "lw-details-loading", "Loading details…"));
     this.counts.textContent = "";
     this.refresh();
@@ -81,7 +81,7 @@ export class DetailsPanel {
     this.cancel();
     this.shownId = null;
     this.element.hidden = true;
-    delete this.element.dataset.nodeId;
+    delete this.element.dataset.detailsId;
   }
 
   /** Updates what the store knows (label, fetch state) without asking the kernel again. */

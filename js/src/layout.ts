@@ -33,6 +33,8 @@ const BASE_OPTIONS: Record<string, string> = {
   "elk.layered.considerModelOrder.strategy": "NODES_AND_EDGES",
   "elk.layered.crossingMinimization.forceNodeModelOrder": "true",
   "elk.layered.nodePlacement.strategy": "BRANDES_KOEPF",
+  // Components laid out apart would each start at column 0: one graph keeps the kernel columns.
+  "elk.separateConnectedComponents": "false",
 };
 
 /** Kernel order: by column, then by position inside the column, then by id for ties. */

@@ -184,6 +184,21 @@ export class GraphView {
     this.model.set("selected", next);
     this.model.save_changes();
     this.syncSelection();
+    if (next.length === 1) this.revealBesideDetails(id);
+  }
+
+  /** Pans just enough that the clicked node is not hidden under the details panel. */
+  private revealBesideDetails(id: string): void {
+    const node = this.elements.get(id)?.element;
+    if (!node || !this.details.visible) return;
+    const panel = this.details.element.getBoundingClientRect();
+    const box = node.getBoundingClientRect();
+    // Horizontal only: the panel grows downwards once the details arrive.
+    const overlap = box.right + 16 - panel.left;
+    if (overlap > 0) {
+      const { x, y, k } = this.panzoom.transform;
+      this.panzoom.set({ x: x - overlap, y, k });
+    }
   }
 
   private clearSelection(): void {
@@ -257,7 +272,8 @@ export class GraphView {
     this.content.style.height = `${layout.height}px`;
     this.showMessage();
 
-    if (this.fitOnNextDraw) {
+    // An empty first snapshot does not use up the fit: the first nodes to arrive get it.
+    if (this.fitOnNextDraw && layout.boxes.size > 0) {
       this.fitOnNextDraw = false;
       this.fit();
     }

@@ -2,6 +2,16 @@
 
 from .base import DIRECTIONS, Direction, LineageSource
 from .memory import GraphSource
+from .trackio import TrackioArtifact, TrackioRun, TrackioSource
 from .wandb import WandbSource
 
-__all__ = ["DIRECTIONS", "Direction", "GraphSource", "LineageSource", "WandbSource"]
+__all__ = [
+    "DIRECTIONS",
+    "Direction",
+    "GraphSource",
+    "LineageSource",
+    "TrackioArtifact",
+    "TrackioRun",
+    "TrackioSource",
+    "WandbSource",
+]

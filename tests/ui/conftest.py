@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
-
 from jupyterlab_harness import JupyterServer, LabNotebook
+from playwright.sync_api import Browser, Page, sync_playwright
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -70,35 +69,14 @@ def jupyter_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Jupyter
 
 
 @pytest.fixture
-def lab_page(browser: Browser) -> Iterator[Page]:
-    """A page for JupyterLab. Unlike ``page`` it tolerates errors Lab itself raises, but not the
-    widget's: an uncaught error whose stack mentions the widget bundle fails the test."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
+def notebook(
+    request: pytest.FixtureRequest, page: Page, jupyter_server: JupyterServer
+) -> Iterator[LabNotebook]:
+    """A fresh notebook, named after the test, open in JupyterLab in a fresh workspace, its kernel
+    idle; the kernel is shut down after the test. It uses ``page``: JupyterLab raises no uncaught
+    errors, so neither may the widget in it."""
     page.set_default_timeout(20_000)
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(f"{exc}\n{exc.stack or ''}"))
-    yield page
-    context.close()
-    widget_errors = [error for error in errors if "lineage" in error.lower()]
-    assert not widget_errors, f"uncaught widget errors in the page: {widget_errors}"
-
-
-@pytest.fixture
-def open_notebook(
-    request: pytest.FixtureRequest, lab_page: Page, jupyter_server: JupyterServer
-) -> Iterator[Callable[..., LabNotebook]]:
-    """Factory: ``open_notebook(cells=[...])`` writes a fresh notebook (named after the test) into
-    the server root, opens it in a fresh workspace and waits for its kernel. Its kernel is shut
-    down after the test."""
-    opened: list[LabNotebook] = []
-
-    def factory(cells: list[str] | None = None) -> LabNotebook:
-        name = f"{request.node.name}-{len(opened)}.ipynb".replace("[", "-").replace("]", "")
-        notebook = LabNotebook.open(lab_page, jupyter_server, name, cells or ["# e2e test"])
-        opened.append(notebook)
-        return notebook
-
-    yield factory
-    for notebook in opened:
-        jupyter_server.shutdown_session(notebook.path)
+    name = request.node.name.replace("[", "-").replace("]", "") + ".ipynb"
+    lab_notebook = LabNotebook.open(page, jupyter_server, name, ["# end-to-end test"])
+    yield lab_notebook
+    jupyter_server.shutdown_session(lab_notebook.path)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import socket
 import subprocess
@@ -191,6 +192,9 @@ class CellError(AssertionError):
     """Python raised in a cell run by the test."""
 
 
+_ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
+
+
 # Appends a code cell, runs it with Lab's "notebook:run-cell" command (it resolves once the
 # kernel has replied and the outputs are in) and returns the index and the outputs.
 _RUN_CELL_JS = """
@@ -234,7 +238,10 @@ def output_text(outputs: list[dict[str, Any]]) -> str:
     for output in outputs:
         kind = output["output_type"]
         if kind == "error":
-            raise CellError(f"{output['ename']}: {output['evalue']}\n" + "\n".join(output["traceback"]))
+            raise CellError(
+                f"{output['ename']}: {output['evalue']}\n"
+                + _ANSI_ESCAPE.sub("", "\n".join(output["traceback"]))
+            )
         if kind == "stream":
             text = output["text"]
         elif kind in {"execute_result", "display_data"}:
@@ -257,7 +264,9 @@ class LabNotebook:
     @classmethod
     def open(cls, page: Page, server: JupyterServer, name: str, cells: list[str]) -> LabNotebook:
         path = server.write_notebook(name, cells)
-        url = f"{server.base_url}/lab/workspaces/{uuid.uuid4().hex}/tree/{path}?token={server.token}"
+        url = (
+            f"{server.base_url}/lab/workspaces/{uuid.uuid4().hex}/tree/{path}?token={server.token}"
+        )
         notebook = cls(page, server, path, url)
         notebook.load()
         return notebook

@@ -1,0 +1,103 @@
+// A fake anywidget model and a tiny host, so the built bundle runs on a plain page.
+// Tests drive it through `window.lw` (see tests/ui/test_frontend.py).
+import widget from "/lineage_widget/static/widget.js";
+
+const clone = (value) => (value === undefined ? undefined : JSON.parse(JSON.stringify(value)));
+
+/** The part of the anywidget model API the widget uses, recording what it does. */
+class FakeModel {
+  constructor(traits) {
+    this.traits = { selected: [], ...traits };
+    this.listeners = new Map();
+    this.sent = [];
+    this.saves = [];
+    this.offCalls = [];
+  }
+  get(name) {
+    return this.traits[name];
+  }
+  set(name, value) {
+    const changed = JSON.stringify(this.traits[name]) !== JSON.stringify(value);
+    this.traits[name] = value;
+    // Backbone fires change events synchronously on set.
+    if (changed) this.emit(`change:${name}`, this, value);
+  }
+  on(event, callback) {
+    if (!this.listeners.has(event)) this.listeners.set(event, new Set());
+    this.listeners.get(event).add(callback);
+  }
+  off(event, callback) {
+    this.offCalls.push(event ?? null);
+    if (!event) this.listeners.clear();
+    else if (!callback) this.listeners.delete(event);
+    else this.listeners.get(event)?.delete(callback);
+  }
+  save_changes() {
+    this.saves.push(clone(this.traits));
+  }
+  send(content) {
+    this.sent.push(clone(content));
+  }
+  emit(event, ...args) {
+    for (const callback of [...(this.listeners.get(event) ?? [])]) callback(...args);
+  }
+  listenerCount(event) {
+    return this.listeners.get(event)?.size ?? 0;
+  }
+}
+
+const models = [];
+const views = [];
+
+window.lw = {
+  models,
+  views,
+  /** Closes every view and model: the next test starts from a blank page. */
+  reset() {
+    for (const view of views.splice(0)) view.cleanup();
+    for (const model of models.splice(0)) model.disposeInit?.();
+    document.getElementById("views").replaceChildren();
+    window.scrollTo(0, 0);
+  },
+  /** A new model, initialized like anywidget does, with one view. Returns the model index. */
+  start(traits = {}) {
+    const model = new FakeModel(traits);
+    const controller = new AbortController();
+    model.disposeInit = widget.initialize({ model, signal: controller.signal });
+    models.push(model);
+    this.render(models.length - 1);
+    return models.length - 1;
+  },
+  /** One more view of model `m`. Returns the view index; its container is #view-<index>. */
+  render(m = 0) {
+    const el = document.createElement("div");
+    el.className = "view";
+    el.id = `view-${views.length}`;
+    document.getElementById("views").append(el);
+    const cleanup = widget.render({ model: models[m], el, signal: new AbortController().signal });
+    views.push({ el, cleanup, root: el.querySelector(".lineage-widget") });
+    return views.length - 1;
+  },
+  cleanup(v) {
+    views[v].cleanup();
+  },
+  /** A kernel -> front end message. */
+  deliver(msg, m = 0) {
+    models[m].emit("msg:custom", clone(msg), []);
+  },
+  /** A trait change coming from Python. */
+  setTrait(name, value, m = 0) {
+    models[m].traits[name] = clone(value);
+    models[m].emit(`change:${name}`, models[m], value);
+  },
+  sent(m = 0) {
+    return clone(models[m].sent);
+  },
+  saves(m = 0) {
+    return clone(models[m].saves);
+  },
+  traits(m = 0) {
+    return clone(models[m].traits);
+  },
+};
+window.lwReady = true;

@@ -1,0 +1,631 @@
+"""Front-end tests: the built bundle on a plain page with a fake anywidget model (no kernel).
+
+The harness (tests/ui/harness/) loads lineage_widget/static/widget.js, gives it a fake model that
+records what the widget sends and saves, and exposes `window.lw` to deliver kernel messages and
+set traits "from Python". The bundle is rebuilt first when js/src is newer than it.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+ROOT = Path(__file__).resolve().parents[2]
+JS = ROOT / "js"
+BUNDLE = ROOT / "lineage_widget" / "static" / "widget.js"
+HARNESS = "/tests/ui/harness/index.html"
+
+HOSTILE = '<img src=x onerror="window.__pwned=1">'
+
+
+# ---- fixtures ---------------------------------------------------------------------------------
+
+
+def _bundle_is_stale() -> bool:
+    if not BUNDLE.exists() or not BUNDLE.with_name("widget.css").exists():
+        return True
+    sources = [*JS.joinpath("src").iterdir(), JS / "package.json"]
+    return max(path.stat().st_mtime for path in sources) > BUNDLE.stat().st_mtime
+
+
+@pytest.fixture(scope="session")
+def bundle() -> Path:
+    """The built widget.js, rebuilt when js/src changed since the last build."""
+    if _bundle_is_stale():
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.fail("npm is needed to build the front end (cd js && npm run build)")
+        subprocess.run([npm, "run", "build"], cwd=JS, check=True, capture_output=True)
+    return BUNDLE
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def server(bundle: Path) -> Iterator[str]:
+    """The repository over HTTP on 127.0.0.1 (module imports are blocked on file://)."""
+    handler = functools.partial(_QuietHandler, directory=str(ROOT))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def harness_page(browser: Browser, server: str) -> Iterator[tuple[Page, list[str]]]:
+    """One harness page for the module: loading the bundle (ELK) once keeps each test fast."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(5000)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(server + HARNESS)
+    page.wait_for_function("window.lwReady === true")
+    yield page, errors
+    context.close()
+
+
+@pytest.fixture
+def harness(harness_page: tuple[Page, list[str]]) -> Iterator[Page]:
+    """The harness with a fresh model and one view (no snapshot delivered yet)."""
+    page, errors = harness_page
+    errors.clear()
+    page.evaluate("lw.reset(); lw.start()")
+    yield page
+    assert not errors, f"uncaught errors in the page: {errors}"
+
+
+# ---- graph builders -------------------------------------------------------------------------
+
+
+def node(
+    id: str,
+    kind: str,
+    type: str,
+    level: int,
+    *,
+    order: int = 0,
+    label: str | None = None,
+    more_up: int = 0,
+    more_down: int = 0,
+) -> dict[str, Any]:
+    return {
+        "id": id,
+        "kind": kind,
+        "type": type,
+        "label": label if label is not None else id,
+        "level": level,
+        "order": order,
+        "more_up": more_up,
+        "more_down": more_down,
+    }
+
+
+def columns(nodes: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    keys = ["id", "kind", "type", "label", "level", "order", "more_up", "more_down"]
+    return {key: [n[key] for n in nodes] for key in keys}
+
+
+def edge_columns(edges: list[tuple[str, str]]) -> dict[str, list[str]]:
+    return {"source": [s for s, _ in edges], "target": [t for _, t in edges]}
+
+
+def snapshot(
+    nodes: list[dict[str, Any]],
+    edges: list[tuple[str, str]],
+    root: str | None = None,
+    status: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    return {
+        "type": "snapshot",
+        "root": root,
+        "nodes": columns(nodes),
+        "edges": edge_columns(edges),
+        "status": status or [],
+    }
+
+
+def delta(nodes: list[dict[str, Any]], edges: list[tuple[str, str]]) -> dict[str, Any]:
+    return {"type": "delta", "nodes": columns(nodes), "edges": edge_columns(edges)}
+
+
+def pipeline() -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
+    """dataset -> preprocess run -> dataset -> 3 train runs -> 3 models -> eval run."""
+    nodes = [
+        node("raw-data:v0", "artifact", "dataset", 0, more_up=0),
+        node("preprocess", "run", "preprocess", 1),
+        node("clean-data:v2", "artifact", "dataset", 2),
+        *[node(f"train-{i}", "run", "train", 3, order=i) for i in range(3)],
+        *[node(f"model:v{i}", "artifact", "model", 4, order=i) for i in range(3)],
+        node("eval-sweep", "run", "eval", 5, more_down=2),
+    ]
+    edges = [("raw-data:v0", "preprocess"), ("preprocess", "clean-data:v2")]
+    for i in range(3):
+        edges += [
+            ("clean-data:v2", f"train-{i}"),
+            (f"train-{i}", f"model:v{i}"),
+            (f"model:v{i}", "eval-sweep"),
+        ]
+    return nodes, edges
+
+
+# ---- page helpers ---------------------------------------------------------------------------
+
+READY = ".lineage-widget[data-ready='true']"
+
+
+def show(page: Page, msg: dict[str, Any], m: int = 0) -> None:
+    page.evaluate("([msg, m]) => lw.deliver(msg, m)", [msg, m])
+
+
+def show_pipeline(page: Page) -> None:
+    show(page, snapshot(*pipeline(), root="model:v0"))
+    page.wait_for_selector(READY)
+
+
+def node_sel(id: str, view: int = 0) -> str:
+    return f"#view-{view} [data-node-id='{id}']"
+
+
+def sent(page: Page) -> list[dict[str, Any]]:
+    messages: list[dict[str, Any]] = page.evaluate("lw.sent()")
+    return messages
+
+
+def transform(page: Page, view: int = 0) -> str:
+    value: str = page.eval_on_selector(f"#view-{view} .lw-content", "el => el.style.transform")
+    return value
+
+
+def boxes(page: Page, view: int = 0) -> dict[str, dict[str, float]]:
+    """Screen boxes of the drawn nodes, by id."""
+    found: dict[str, dict[str, float]] = page.evaluate(
+        """(view) => Object.fromEntries(
+            [...document.querySelectorAll(`#view-${view} [data-node-id]`)].map((el) => {
+                const r = el.getBoundingClientRect();
+                return [el.dataset.nodeId, {x: r.x, y: r.y, w: r.width, h: r.height}];
+            }))""",
+        view,
+    )
+    return found
+
+
+def assert_inside(page: Page, view: int = 0) -> None:
+    """Every node of the view lies inside its viewport."""
+    viewport = page.locator(f"#view-{view} .lw-viewport").bounding_box()
+    assert viewport is not None
+    right = viewport["x"] + viewport["width"]
+    bottom = viewport["y"] + viewport["height"]
+    for box in boxes(page, view).values():
+        assert viewport["x"] <= box["x"]
+        assert box["x"] + box["w"] <= right
+        assert viewport["y"] <= box["y"]
+        assert box["y"] + box["h"] <= bottom
+
+
+def wait_frames(page: Page, frames: int = 2) -> None:
+    """Lets pending layouts and paints finish (ELK runs on the main thread, asynchronously)."""
+    page.evaluate(
+        """(n) => new Promise((done) => {
+            const step = (n) => (n === 0 ? done() : requestAnimationFrame(() => step(n - 1)));
+            step(n);
+        })""",
+        frames,
+    )
+
+
+# ---- tests ------------------------------------------------------------------------------------
+
+
+def test_hello_is_sent_once_on_start(harness: Page) -> None:
+    assert sent(harness) == [{"type": "hello"}]
+    harness.locator(".lineage-widget").wait_for()
+    assert "Loading" in harness.inner_text("#view-0 .lw-message")
+
+
+def test_snapshot_draws_nodes_with_test_hooks(harness: Page) -> None:
+    show_pipeline(harness)
+    nodes, edges = pipeline()
+    drawn = harness.locator("#view-0 [data-node-id]")
+    assert drawn.count() == len(nodes)
+    for n in nodes:
+        element = harness.locator(node_sel(n["id"]))
+        assert element.get_attribute("data-kind") == n["kind"]
+        assert element.get_attribute("data-selected") in (None, "false")
+        assert element.get_attribute("data-state") is None
+    assert harness.locator("#view-0 .lw-edge").count() == len(edges)
+    assert harness.locator("#view-0 .lw-edge-arrow").count() == len(edges)
+    # Columns: every train run is right of the dataset it reads and left of its model.
+    b = boxes(harness)
+    assert b["clean-data:v2"]["x"] < b["train-0"]["x"] < b["model:v0"]["x"] < b["eval-sweep"]["x"]
+    assert b["train-0"]["x"] == pytest.approx(b["train-2"]["x"])
+    assert b["train-0"]["y"] < b["train-1"]["y"] < b["train-2"]["y"]
+    # Expand controls: shown only where more_* != 0, with the count when known.
+    more_outputs = harness.locator(f"{node_sel('eval-sweep')} [data-expand='downstream']")
+    assert more_outputs.inner_text() == "2"
+    assert more_outputs.is_visible()
+    assert not harness.locator(f"{node_sel('train-0')} [data-expand='upstream']").is_visible()
+
+
+def test_kinds_types_and_labels_are_text(harness: Page) -> None:
+    long_label = "a-very-long-artifact-name-that-cannot-fit-in-one-node:v123"
+    show(
+        harness,
+        snapshot(
+            [
+                node("run-1", "run", "train", 0, label="train-run"),
+                node("art-1", "artifact", "model", 1, label=long_label),
+            ],
+            [("run-1", "art-1")],
+        ),
+    )
+    harness.wait_for_selector(READY)
+    run = harness.locator(node_sel("run-1"))
+    assert run.locator(".lw-node-type").inner_text().lower() == "train"
+    assert run.locator(".lw-node-label").inner_text() == "train-run"
+    art = harness.locator(node_sel("art-1"))
+    assert art.locator(".lw-node-type").text_content() == "model"
+    label = art.locator(".lw-node-label")
+    assert label.text_content() == long_label
+    assert label.evaluate("el => el.scrollWidth > el.clientWidth")  # ellipsized
+    assert long_label in (art.get_attribute("title") or "")
+    # Runs and artifacts differ in shape, not only colour.
+    radius = "el => parseFloat(getComputedStyle(el).borderTopLeftRadius)"
+    assert run.evaluate(radius) > art.evaluate(radius)
+
+
+def test_click_selects_and_saves(harness: Page) -> None:
+    show_pipeline(harness)
+    harness.click(node_sel("train-1"))
+    assert harness.evaluate("lw.traits().selected") == ["train-1"]
+    assert harness.evaluate("lw.saves()")[-1]["selected"] == ["train-1"]
+    assert harness.get_attribute(node_sel("train-1"), "data-selected") == "true"
+    harness.click(node_sel("train-2"), modifiers=["Shift"])
+    assert harness.evaluate("lw.traits().selected") == ["train-1", "train-2"]
+    harness.click(node_sel("train-1"), modifiers=["Control"])
+    assert harness.evaluate("lw.traits().selected") == ["train-2"]
+    assert harness.get_attribute(node_sel("train-1"), "data-selected") in (None, "false")
+    saves = len(harness.evaluate("lw.saves()"))
+
+    # A drag on the background pans and keeps the selection; a plain click clears it.
+    before = transform(harness)
+    viewport = harness.locator("#view-0 .lw-viewport").bounding_box()
+    assert viewport is not None
+    x, y = viewport["x"] + 10, viewport["y"] + viewport["height"] - 10
+    harness.mouse.move(x, y)
+    harness.mouse.down()
+    harness.mouse.move(x + 60, y - 30, steps=4)
+    harness.mouse.up()
+    assert transform(harness) != before
+    assert harness.evaluate("lw.traits().selected") == ["train-2"]
+    assert len(harness.evaluate("lw.saves()")) == saves
+    harness.mouse.click(x, y)
+    assert harness.evaluate("lw.traits().selected") == []
+    assert harness.evaluate("lw.saves()")[-1]["selected"] == []
+
+
+def test_selected_trait_from_python_marks_nodes(harness: Page) -> None:
+    show_pipeline(harness)
+    harness.evaluate("lw.setTrait('selected', ['model:v1', 'preprocess'])")
+    selected = harness.eval_on_selector_all(
+        "#view-0 [data-selected='true']", "els => els.map((el) => el.dataset.nodeId).sort()"
+    )
+    assert selected == ["model:v1", "preprocess"]
+    harness.evaluate("lw.setTrait('selected', [])")
+    assert harness.locator("#view-0 [data-selected='true']").count() == 0
+
+
+def test_expand_control_sends_one_message_and_does_not_select(harness: Page) -> None:
+    show_pipeline(harness)
+    control = harness.locator(f"{node_sel('eval-sweep')} [data-expand='downstream']")
+    control.dblclick()
+    expands = [m for m in sent(harness) if m["type"] == "expand"]
+    assert expands == [{"type": "expand", "id": "eval-sweep", "direction": "downstream"}]
+    assert harness.evaluate("lw.traits().selected") == []
+    assert harness.evaluate("lw.saves()") == []
+    assert not control.is_visible()  # hidden while loading
+    assert harness.get_attribute(node_sel("eval-sweep"), "data-state") == "loading"
+
+
+def test_status_marks_loading_error_and_idle(harness: Page) -> None:
+    show_pipeline(harness)
+    element = harness.locator(node_sel("eval-sweep"))
+    control = element.locator("[data-expand='downstream']")
+    status = {"type": "status", "id": "eval-sweep", "direction": "downstream"}
+    show(harness, {**status, "state": "loading"})
+    assert element.get_attribute("data-state") == "loading"
+    assert not control.is_visible()
+    show(harness, {**status, "state": "error", "error": "server said 502"})
+    assert element.get_attribute("data-state") == "error"
+    assert "server said 502" in element.locator(".lw-node-error").inner_text()
+    assert element.locator(".lw-node-error").is_visible()
+    assert "server said 502" in (element.get_attribute("title") or "")
+    assert control.is_visible()  # a failed fetch can be retried
+    show(harness, {**status, "state": "idle"})
+    assert element.get_attribute("data-state") is None
+    assert not element.locator(".lw-node-error").is_visible()
+    assert control.is_visible()
+
+
+def test_snapshot_status_is_shown(harness: Page) -> None:
+    nodes, edges = pipeline()
+    status = [{"id": "raw-data:v0", "direction": "upstream", "state": "error", "error": "gone"}]
+    show(harness, snapshot(nodes, edges, status=status))
+    harness.wait_for_selector(READY)
+    assert harness.get_attribute(node_sel("raw-data:v0"), "data-state") == "error"
+
+
+def test_delta_keeps_columns_order_and_expanded_node_in_place(harness: Page) -> None:
+    first = [
+        node("clean-data:v2", "artifact", "dataset", 0, more_up=1),
+        *[node(f"train-{i}", "run", "train", 1, order=i) for i in (1, 3)],
+        *[node(f"model:v{i}", "artifact", "model", 2, order=i) for i in (1, 3)],
+    ]
+    first_edges = [("clean-data:v2", "train-1"), ("clean-data:v2", "train-3")]
+    first_edges += [("train-1", "model:v1"), ("train-3", "model:v3")]
+    show(harness, snapshot(first, first_edges))
+    harness.wait_for_selector(READY)
+    before = boxes(harness)
+
+    harness.click(f"{node_sel('clean-data:v2')} [data-expand='upstream']")
+    # Upstream goes to negative levels; new nodes join existing columns above and between.
+    added = [
+        node("raw-data:v0", "artifact", "dataset", -2),
+        node("preprocess", "run", "preprocess", -1),
+        node("clean-data:v2", "artifact", "dataset", 0, more_up=0),
+        node("train-0", "run", "train", 1, order=0),
+        node("train-2", "run", "train", 1, order=2),
+        node("model:v0", "artifact", "model", 2, order=0),
+    ]
+    added_edges = [("raw-data:v0", "preprocess"), ("preprocess", "clean-data:v2")]
+    added_edges += [("clean-data:v2", "train-0"), ("clean-data:v2", "train-2")]
+    added_edges += [("train-0", "model:v0")]
+    show(harness, delta(added, added_edges))
+    idle = {"type": "status", "id": "clean-data:v2", "direction": "upstream", "state": "idle"}
+    show(harness, idle)
+    harness.wait_for_function("document.querySelectorAll('#view-0 [data-node-id]').length === 10")
+    wait_frames(harness)
+    after = boxes(harness)
+
+    # The expanded node did not move on screen.
+    assert after["clean-data:v2"]["x"] == pytest.approx(before["clean-data:v2"]["x"], abs=1)
+    assert after["clean-data:v2"]["y"] == pytest.approx(before["clean-data:v2"]["y"], abs=1)
+    # Old nodes keep their columns (same x within a column, columns in the same order) ...
+    for a in before:
+        for b in before:
+            same_before = before[a]["x"] == pytest.approx(before[b]["x"], abs=1)
+            same_after = after[a]["x"] == pytest.approx(after[b]["x"], abs=1)
+            assert same_before == same_after, (a, b)
+            if not same_before:
+                assert (before[a]["x"] < before[b]["x"]) == (after[a]["x"] < after[b]["x"]), (a, b)
+    # ... and their vertical order; new nodes sit in kernel order.
+    train_ys = [after[f"train-{i}"]["y"] for i in range(4)]
+    assert train_ys == sorted(train_ys)
+    assert after["model:v0"]["y"] < after["model:v1"]["y"] < after["model:v3"]["y"]
+    assert after["raw-data:v0"]["x"] < after["preprocess"]["x"] < after["clean-data:v2"]["x"]
+    assert after["train-0"]["x"] == pytest.approx(after["train-1"]["x"], abs=1)
+
+
+def test_columns_come_from_the_kernel_levels(harness: Page) -> None:
+    nodes = [
+        node("a", "artifact", "dataset", 0),
+        node("r", "run", "train", 1, order=1),
+        node("b", "artifact", "model", 2, order=1),
+        node("lone-run", "run", "train", 1, order=0),  # no input shown: still column 1
+        node("lone-model", "artifact", "model", 2, order=0),  # no producer shown: column 2
+    ]
+    show(harness, snapshot(nodes, [("a", "r"), ("r", "b"), ("lone-run", "b")]))
+    harness.wait_for_selector(READY)
+    b = boxes(harness)
+    assert b["lone-run"]["x"] == pytest.approx(b["r"]["x"], abs=1)
+    assert b["lone-model"]["x"] == pytest.approx(b["b"]["x"], abs=1)
+    assert b["a"]["x"] < b["r"]["x"] < b["b"]["x"]
+    assert b["lone-run"]["y"] < b["r"]["y"]
+    assert b["lone-model"]["y"] < b["b"]["y"]
+
+
+def test_back_edge_still_draws(harness: Page) -> None:
+    nodes = [
+        node("a", "artifact", "dataset", 0),
+        node("r", "run", "train", 1),
+        node("b", "artifact", "model", 2),
+    ]
+    show(harness, snapshot(nodes, [("a", "r"), ("r", "b"), ("b", "a")]))
+    harness.wait_for_selector(READY)
+    assert harness.locator("#view-0 [data-node-id]").count() == 3
+    assert harness.locator("#view-0 .lw-edge").count() == 3
+
+
+def test_details_request_and_reply(harness: Page) -> None:
+    show_pipeline(harness)
+    panel = harness.locator("#view-0 .lineage-details")
+    assert not panel.is_visible()
+    harness.click(node_sel("model:v1"))
+    assert panel.is_visible()
+    assert [m for m in sent(harness) if m["type"] == "details"] == [
+        {"type": "details", "id": "model:v1"}
+    ]
+    show(
+        harness,
+        {
+            "type": "details",
+            "id": "model:v1",
+            "fields": [["Type", "model"], ["Aliases", "latest, best"], ["Note", HOSTILE]],
+            "inputs": 1,
+            "outputs": 3,
+        },
+    )
+    assert panel.locator("dt").all_inner_texts() == ["Type", "Aliases", "Note"]
+    assert panel.locator("dd").all_text_contents() == ["model", "latest, best", HOSTILE]
+    counts = panel.locator(".lw-details-counts").inner_text()
+    assert "1 input" in counts
+    assert "3 outputs" in counts
+    assert panel.locator("img").count() == 0
+
+    # The panel's expand buttons send the same request as the node controls, when there is more.
+    assert panel.locator("[data-details-expand='upstream']").is_disabled()
+    show(harness, delta([node("model:v1", "artifact", "model", 4, order=1, more_down=2)], []))
+    panel.locator("[data-details-expand='downstream']").click()
+    assert sent(harness)[-1] == {"type": "expand", "id": "model:v1", "direction": "downstream"}
+    assert panel.locator("[data-details-expand='downstream']").is_disabled()  # loading
+
+    panel.locator(".lw-details-close").click()
+    assert not panel.is_visible()
+    harness.click(node_sel("model:v1"))
+    assert panel.is_visible()
+    harness.keyboard.press("Escape")
+    assert not panel.is_visible()
+
+    # Selected from Python: the panel opens too; two nodes selected: no panel.
+    harness.evaluate("lw.setTrait('selected', ['train-0'])")
+    assert panel.is_visible()
+    assert sent(harness)[-1] == {"type": "details", "id": "train-0"}
+    harness.evaluate("lw.setTrait('selected', ['train-0', 'train-1'])")
+    assert not panel.is_visible()
+
+
+def test_two_views_of_one_model_stay_in_sync(harness: Page) -> None:
+    harness.evaluate("lw.render(0)")
+    show_pipeline(harness)
+    harness.wait_for_selector(f"#view-1 {READY}")
+    assert harness.locator("#view-1 [data-node-id]").count() == len(pipeline()[0])
+    harness.click(node_sel("train-0", view=0))
+    assert harness.get_attribute(node_sel("train-0", view=1), "data-selected") == "true"
+    # One details request for both panels, and both fill from the one reply.
+    assert [m["type"] for m in sent(harness)].count("details") == 1
+    reply = {"type": "details", "id": "train-0", "fields": [["State", "finished"]]}
+    show(harness, {**reply, "inputs": 1, "outputs": 1})
+    for view in (0, 1):
+        fields = harness.locator(f"#view-{view} .lineage-details dd")
+        assert fields.all_inner_texts() == ["finished"]
+    show(harness, delta([node("extra:v0", "artifact", "model", 6)], [("eval-sweep", "extra:v0")]))
+    for view in (0, 1):
+        harness.wait_for_selector(node_sel("extra:v0", view=view))
+    show(harness, {"type": "status", "id": "train-1", "direction": "upstream", "state": "loading"})
+    for view in (0, 1):
+        assert harness.get_attribute(node_sel("train-1", view=view), "data-state") == "loading"
+    # A view opened later (the widget shown again) draws the current graph and selection at once.
+    harness.evaluate("lw.render(0)")
+    harness.wait_for_selector(f"#view-2 {READY}")
+    assert harness.locator("#view-2 [data-node-id]").count() == len(pipeline()[0]) + 1
+    assert harness.get_attribute(node_sel("train-0", view=2), "data-selected") == "true"
+    assert [m["type"] for m in sent(harness)].count("hello") == 1
+
+
+def test_cleanup_removes_listeners(harness: Page) -> None:
+    harness.evaluate("lw.render(0)")
+    show_pipeline(harness)
+    harness.wait_for_selector(f"#view-1 {READY}")
+    assert harness.evaluate("lw.models[0].listenerCount('change:selected')") == 2
+    harness.evaluate("window.removed = lw.views[1].root; lw.cleanup(1)")
+    assert harness.evaluate("lw.models[0].listenerCount('change:selected')") == 1
+    assert "change:selected" in harness.evaluate("lw.models[0].offCalls")
+    assert harness.evaluate("document.getElementById('view-1').children.length") == 0
+    # Messages and trait changes after cleanup leave the removed view alone.
+    show(harness, delta([node("extra:v0", "artifact", "model", 6)], [("eval-sweep", "extra:v0")]))
+    harness.evaluate("lw.setTrait('selected', ['train-0'])")
+    harness.wait_for_selector(node_sel("extra:v0", view=0))
+    wait_frames(harness)
+    removed_nodes = harness.evaluate("removed.querySelectorAll('[data-node-id]').length")
+    assert removed_nodes == len(pipeline()[0])
+    assert harness.evaluate("removed.querySelectorAll('[data-selected=\"true\"]').length") == 0
+    # The model's own cleanup (widget closed) drops the message listener.
+    harness.evaluate("lw.models[0].disposeInit()")
+    assert harness.evaluate("lw.models[0].listenerCount('msg:custom')") == 0
+
+
+def test_hostile_text_is_shown_literally(harness: Page) -> None:
+    nodes = [node(HOSTILE, "run", HOSTILE, 0, label=HOSTILE, more_down=-1)]
+    show(harness, snapshot(nodes, []))
+    harness.wait_for_selector(READY)
+    element = harness.locator("#view-0 .lw-node")
+    assert element.get_attribute("data-node-id") == HOSTILE
+    assert element.locator(".lw-node-label").text_content() == HOSTILE
+    assert element.locator(".lw-node-type").text_content() == HOSTILE
+    show(
+        harness,
+        {
+            "type": "status",
+            "id": HOSTILE,
+            "direction": "downstream",
+            "state": "error",
+            "error": HOSTILE,
+        },
+    )
+    assert HOSTILE in element.locator(".lw-node-error").inner_text()
+    element.click()
+    assert harness.locator("#view-0 .lw-details-title").text_content() == HOSTILE
+    assert harness.locator(".lineage-widget img").count() == 0
+    wait_frames(harness, 5)
+    assert harness.evaluate("window.__pwned") is None
+
+
+def test_zoom_buttons_and_fit_change_the_transform(harness: Page) -> None:
+    show_pipeline(harness)
+    fitted = transform(harness)
+    assert "scale(" in fitted
+    harness.click("#view-0 [data-action='zoom-in']")
+    zoomed = transform(harness)
+    assert zoomed != fitted
+    harness.click("#view-0 [data-action='fit']")
+    assert transform(harness) == fitted
+    harness.click("#view-0 [data-action='zoom-out']")
+    assert transform(harness) != fitted
+    harness.click("#view-0 [data-action='fit']")
+    assert_inside(harness)
+
+
+def test_wheel_zooms_around_the_cursor(harness: Page) -> None:
+    show_pipeline(harness)
+    target = boxes(harness)["train-1"]
+    x, y = target["x"] + target["w"] / 2, target["y"] + target["h"] / 2
+    harness.mouse.move(x, y)
+    harness.mouse.wheel(0, -300)
+    wait_frames(harness)
+    after = boxes(harness)["train-1"]
+    assert after["w"] > target["w"]
+    assert after["x"] + after["w"] / 2 == pytest.approx(x, abs=2)
+    assert after["y"] + after["h"] / 2 == pytest.approx(y, abs=2)
+
+
+def test_focus_centres_the_node(harness: Page) -> None:
+    show_pipeline(harness)
+    harness.click("#view-0 [data-action='zoom-in']")
+    show(harness, {"type": "focus", "id": "raw-data:v0"})
+    viewport = harness.locator("#view-0 .lw-viewport").bounding_box()
+    box = boxes(harness)["raw-data:v0"]
+    assert viewport is not None
+    assert box["x"] + box["w"] / 2 == pytest.approx(viewport["x"] + viewport["width"] / 2, abs=1)
+    assert box["y"] + box["h"] / 2 == pytest.approx(viewport["y"] + viewport["height"] / 2, abs=1)
+
+
+def test_empty_graph_shows_empty_state(harness: Page) -> None:
+    show(harness, snapshot([], []))
+    message = harness.locator("#view-0 .lw-message")
+    message.wait_for()
+    assert "empty" in message.inner_text()
+    assert harness.locator("#view-0 [data-node-id]").count() == 0
+
+
+def test_first_nodes_after_an_empty_snapshot_are_fitted(harness: Page) -> None:
+    show(harness, snapshot([], []))
+    harness.locator("#view-0 .lw-message").wait_for()
+    nodes, edges = pipeline()
+    show(harness, delta(nodes, edges))
+    harness.wait_for_selector(READY)
+    assert not harness.locator("#view-0 .lw-message").is_visible()
+    assert_inside(harness)
