@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from .clusters import Clustering, ViewDelta, ViewEdge
 from .explorer import Explorer
 from .sources.base import DIRECTIONS
 
@@ -40,20 +41,40 @@ def node_columns(explorer: Explorer, ids: Iterable[str]) -> dict[str, list[Any]]
     return columns
 
 
-def edge_columns(edges: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
-    sources, targets = [], []
+def cluster_columns(clustering: Clustering, ids: Iterable[str]) -> dict[str, list[Any]]:
+    columns: dict[str, list[Any]] = {
+        "id": [], "kind": [], "type": [], "level": [], "order": [], "count": []
+    }  # fmt: skip
+    for cid in ids:
+        key = clustering.group_key(cid)
+        level, kind, type_ = key
+        columns["id"].append(cid)
+        columns["kind"].append(kind)
+        columns["type"].append(type_)
+        columns["level"].append(level)
+        columns["order"].append(clustering.cluster_order(key))
+        columns["count"].append(len(clustering.members(cid)))
+    return columns
+
+
+def edge_columns(clustering: Clustering, edges: Iterable[ViewEdge]) -> dict[str, list[Any]]:
+    """Drawn edges; ``count`` is how many lineage edges each stands for (more than 1 only at
+    clusters)."""
+    sources, targets, counts = [], [], []
     for src, dst in edges:
         sources.append(src)
         targets.append(dst)
-    return {"source": sources, "target": targets}
+        counts.append(clustering.edge_counts.get((src, dst), 0))
+    return {"source": sources, "target": targets, "count": counts}
 
 
-def snapshot(explorer: Explorer) -> dict[str, Any]:
+def snapshot(explorer: Explorer, clustering: Clustering) -> dict[str, Any]:
     return {
         "type": "snapshot",
         "root": explorer.root,
-        "nodes": node_columns(explorer, explorer.graph),
-        "edges": edge_columns(explorer.graph.edges()),
+        "nodes": node_columns(explorer, clustering.drawn_nodes()),
+        "clusters": cluster_columns(clustering, clustering.clusters),
+        "edges": edge_columns(clustering, clustering.edge_counts),
         "status": [
             {"id": node_id, "direction": direction, "state": s.state, "error": s.error}
             for (node_id, direction), s in explorer.status.items()
@@ -61,13 +82,32 @@ def snapshot(explorer: Explorer) -> dict[str, Any]:
     }
 
 
-def delta(
-    explorer: Explorer, nodes: Iterable[str], edges: Iterable[tuple[str, str]]
-) -> dict[str, Any]:
+def delta(explorer: Explorer, clustering: Clustering, change: ViewDelta) -> dict[str, Any]:
+    removed_src, removed_dst = [], []
+    for src, dst in change.removed_edges:
+        removed_src.append(src)
+        removed_dst.append(dst)
     return {
         "type": "delta",
-        "nodes": node_columns(explorer, nodes),
-        "edges": edge_columns(edges),
+        "nodes": node_columns(explorer, change.nodes),
+        "clusters": cluster_columns(clustering, change.clusters),
+        "edges": edge_columns(clustering, change.edges),
+        "removed": list(change.removed),
+        "removed_edges": {"source": removed_src, "target": removed_dst},
+    }
+
+
+def members(explorer: Explorer, clustering: Clustering, cluster: str) -> dict[str, Any]:
+    """A cluster's members, for its searchable list."""
+    ids = clustering.members(cluster)
+    nodes = [explorer.graph.node(i) for i in ids]
+    return {
+        "type": "members",
+        "cluster": cluster,
+        "id": ids,
+        "label": [n.label for n in nodes],
+        "version": [n.version for n in nodes],
+        "aliases": [list(n.aliases) for n in nodes],
     }
 
 

@@ -12,6 +12,7 @@ import networkx as nx
 import traitlets
 
 from . import _payload
+from .clusters import DEFAULT_THRESHOLD, Clustering, ViewDelta
 from .explorer import Explorer
 from .graph import LineageGraph, LineageNode, node_id
 from .sources.base import DIRECTIONS, Direction, LineageSource, check_direction
@@ -35,6 +36,13 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
     _esm = _STATIC / "widget.js"
     _css = _STATIC / "widget.css"
 
+    cluster_threshold = traitlets.Int(
+        DEFAULT_THRESHOLD,
+        allow_none=True,
+        help="Groups of at least this many nodes of one kind and type in a column are drawn as "
+        "one cluster (None: never cluster).",
+    )
+
     selected = traitlets.List(
         traitlets.Unicode(),
         help="Ids of the selected nodes; set it (or call select()) to select in the view.",
@@ -53,6 +61,7 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         self._select_callbacks: list[SelectCallback] = []
         self._explorer = _start(obj, root, depth, source)
         self._explorer.take_pending()  # each view starts from a snapshot it asks for
+        self._clustering = Clustering(self._explorer, self.cluster_threshold)
         self._explorer.on_status = self._send_status
         self.on_msg(self._handle_message)
 
@@ -136,6 +145,19 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
             self._flush()
         self.send({"type": "focus", "id": node_id})
 
+    @property
+    def clusters(self) -> dict[str, list[str]]:
+        """Cluster id -> ids of its members, as drawn now."""
+        return self._clustering.clusters
+
+    def cluster_of(self, node_id: str) -> str | None:
+        """The id of the cluster ``node_id`` is drawn in, or None if it is drawn as itself."""
+        return self._clustering.cluster_of(node_id)
+
+    def pull_out(self, node_id: str) -> None:
+        """Draw ``node_id`` as itself, next to its cluster (it is never clustered again)."""
+        self._send_view(self._clustering.pull_out(node_id))
+
     # ---- traits and messages -----------------------------------------------------------
 
     @traitlets.validate("selected")
@@ -148,19 +170,45 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
                 raise traitlets.TraitError(f"cannot select unknown node(s): {unknown!r}")
         return ids
 
+    @traitlets.validate("cluster_threshold")
+    def _valid_threshold(self, proposal: dict[str, Any]) -> int | None:
+        value: int | None = proposal["value"]
+        if value is not None and value < 2:
+            raise traitlets.TraitError(
+                f"cluster_threshold must be at least 2, or None, got {value!r}"
+            )
+        return value
+
+    @traitlets.observe("cluster_threshold")
+    def _threshold_changed(self, change: dict[str, Any]) -> None:
+        clustering = getattr(self, "_clustering", None)
+        if clustering is not None:
+            self._send_view(clustering.set_threshold(change["new"]))
+
     @traitlets.observe("selected")
     def _selection_changed(self, change: dict[str, Any]) -> None:
+        clustering = getattr(self, "_clustering", None)
+        if clustering is not None:
+            for node_id in change["new"]:
+                cluster = clustering.cluster_of(node_id)
+                if cluster is not None:  # open its list in the page, the member marked
+                    self.send({"type": "open_cluster", "cluster": cluster, "member": node_id})
+                    break
         for callback in list(self._select_callbacks):
             callback(list(change["new"]))
 
     def _handle_message(self, _widget: Any, msg: dict[str, Any], _buffers: Any) -> None:
         kind = msg.get("type")
         if kind == "hello":
-            self.send(_payload.snapshot(self._explorer))
+            self.send(_payload.snapshot(self._explorer, self._clustering))
         elif kind == "expand":
             self._expand_from_view(str(msg["id"]), check_direction(msg["direction"]))
         elif kind == "details":
             self.send(_payload.details(self._explorer, str(msg["id"])))
+        elif kind == "members":
+            self.send(_payload.members(self._explorer, self._clustering, str(msg["cluster"])))
+        elif kind == "pull_out":
+            self.pull_out(str(msg["id"]))
 
     def _expand_from_view(self, node_id: str, direction: Direction) -> None:
         if self._explorer.is_loading(node_id, direction):
@@ -187,7 +235,11 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
     def _flush(self) -> None:
         changes = self._explorer.take_pending()
         if changes:
-            self.send(_payload.delta(self._explorer, changes.nodes, changes.edges))
+            self._send_view(self._clustering.sync(changes))
+
+    def _send_view(self, change: ViewDelta) -> None:
+        if change:
+            self.send(_payload.delta(self._explorer, self._clustering, change))
 
 
 def _start(obj: Any, root: Any, depth: int, source: LineageSource | None) -> Explorer:

@@ -51,13 +51,20 @@ changed() {  # changed NAME HASH: true when the stamp NAME does not hold HASH
 }
 
 # --- JavaScript dependencies and bundle -----------------------------------------------------
-lock_hash="$(inputs_hash js/package.json js/package-lock.json)"
-if [[ ! -d js/node_modules ]] || changed npm-ci "$lock_hash"; then
-    step "npm ci"
-    (cd js && npm ci --no-audit --no-fund --loglevel=error)
-    echo "$lock_hash" >"$stamp_dir/npm-ci"
+js_inputs=(js/package.json)
+[[ -f js/package-lock.json ]] && js_inputs+=(js/package-lock.json)
+deps_hash="$(inputs_hash "${js_inputs[@]}")"
+if [[ ! -d js/node_modules ]] || changed npm-deps "$deps_hash"; then
+    if [[ -f js/package-lock.json ]]; then
+        step "npm ci"
+        (cd js && npm ci --no-audit --no-fund --loglevel=error)
+    else
+        step "npm install (no package-lock.json: commit the one it writes)"
+        (cd js && npm install --no-audit --no-fund --loglevel=error)
+    fi
+    echo "$deps_hash" >"$stamp_dir/npm-deps"
 fi
-bundle_hash="$(inputs_hash js/src js/package.json js/package-lock.json)"
+bundle_hash="$(inputs_hash js/src "${js_inputs[@]}")"
 if [[ ! -f lineage_widget/static/widget.js ]] || changed bundle "$bundle_hash"; then
     step "building the front-end bundle"
     (cd js && npm run --silent build)

@@ -7,6 +7,7 @@ from typing import Any
 import networkx as nx
 import pytest
 import traitlets
+from conftest import wide_sweep
 from wandb_fakes import CALLS, wandb_pipeline
 
 from lineage_widget import GraphSource, LineageGraph, LineageNode, LineageWidget
@@ -67,7 +68,12 @@ def test_expand_click_sends_status_then_only_the_delta(pipeline: LineageGraph) -
     assert replies[1]["state"] == "idle"
     delta = replies[2]
     assert set(nodes_of(delta)) == {"clean:v0", "train-1", "train-2"}  # not train-0, model:v0
-    assert delta["edges"] == {"source": ["clean:v0", "clean:v0"], "target": ["train-1", "train-2"]}
+    assert delta["edges"] == {
+        "source": ["clean:v0", "clean:v0"],
+        "target": ["train-1", "train-2"],
+        "count": [1, 1],
+    }
+    assert delta["removed"] == []
     assert {"train-1", "train-2"} <= set(w.graph)
 
 
@@ -223,3 +229,60 @@ def test_expand_of_what_is_already_shown_only_clears_the_mark(pipeline: LineageG
     assert replies == [
         {"type": "status", "id": "train-0", "direction": "upstream", "state": "idle"}
     ]
+
+
+def test_clusters_travel_in_the_snapshot_and_members_on_request() -> None:
+    w = LineageWidget(wide_sweep(6), root="processed:v0")
+    recorder = Recorder(w)
+    (snapshot,) = recorder.browser_says(type="hello")
+    assert nodes_of(snapshot) == ["processed:v0", "preprocess"]  # the train runs: a cluster
+    clusters = snapshot["clusters"]
+    assert clusters["id"] == ["cluster:run:train@1"]
+    assert (clusters["kind"], clusters["type"], clusters["count"]) == (["run"], ["train"], [6])
+    edges = snapshot["edges"]
+    assert set(zip(edges["source"], edges["target"], edges["count"], strict=True)) == {
+        ("preprocess", "processed:v0", 1),
+        ("processed:v0", "cluster:run:train@1", 6),
+    }
+    assert w.clusters == {"cluster:run:train@1": [f"train-{i}" for i in range(6)]}
+    (members,) = recorder.browser_says(type="members", cluster="cluster:run:train@1")
+    assert members["id"] == [f"train-{i}" for i in range(6)]
+    assert members["label"][0] == "train-0"
+
+
+def test_pull_out_from_the_page_and_from_python_agree() -> None:
+    from_page = LineageWidget(wide_sweep(6), root="processed:v0")
+    (delta,) = Recorder(from_page).browser_says(type="pull_out", id="train-3")
+    assert nodes_of(delta) == ["train-3"]
+    assert delta["clusters"]["count"] == [5]
+    from_python = LineageWidget(wide_sweep(6), root="processed:v0")
+    from_python.pull_out("train-3")
+    assert from_page.clusters == from_python.clusters
+    assert from_page.cluster_of("train-3") is None
+    assert from_page.cluster_of("train-4") == "cluster:run:train@1"
+    # The pulled-out node expands like any other.
+    new = from_page.expand("train-3", "downstream")
+    assert [n.id for n in new] == ["model:v3"]
+
+
+def test_threshold_trait_reclusters_and_validates() -> None:
+    w = LineageWidget(wide_sweep(6), root="processed:v0")
+    recorder = Recorder(w)
+    w.cluster_threshold = None
+    assert w.clusters == {}
+    (delta,) = recorder.sent
+    assert set(nodes_of(delta)) == {f"train-{i}" for i in range(6)}
+    assert delta["removed"] == ["cluster:run:train@1"]
+    with pytest.raises(traitlets.TraitError, match="got 1"):
+        w.cluster_threshold = 1
+    assert LineageWidget(wide_sweep(6), root="processed:v0", cluster_threshold=7).clusters == {}
+
+
+def test_selecting_a_clustered_node_opens_its_cluster() -> None:
+    w = LineageWidget(wide_sweep(6), root="processed:v0")
+    recorder = Recorder(w)
+    w.select("train-2")
+    assert recorder.sent == [
+        {"type": "open_cluster", "cluster": "cluster:run:train@1", "member": "train-2"}
+    ]
+    assert w.selected_objects[0].id == "train-2"

@@ -27,7 +27,28 @@ export interface NodeColumns {
   more_down: number[];
 }
 
+/**
+ * Cluster nodes: a crowded group (same column, kind and type) drawn as one node. `kind` is the
+ * members' kind; `count` how many members it holds. Members travel on request (MembersMsg).
+ */
+export interface ClusterColumns {
+  id: string[];
+  kind: NodeKind[];
+  type: string[];
+  level: number[];
+  order: number[];
+  count: number[];
+}
+
+/** Drawn edges between node or cluster ids; `count`: how many lineage edges each stands for. */
 export interface EdgeColumns {
+  source: string[];
+  target: string[];
+  count: number[];
+}
+
+/** Edges to take away (just their ends). */
+export interface EdgeIds {
   source: string[];
   target: string[];
 }
@@ -47,15 +68,23 @@ export interface SnapshotMsg {
   type: "snapshot";
   root: string | null;
   nodes: NodeColumns;
+  clusters: ClusterColumns;
   edges: EdgeColumns;
   status: FetchStatus[];
 }
 
-/** New or changed nodes (upsert by id) and new edges. */
+/**
+ * What changed: nodes, clusters and edges to upsert (by id; edges by their ends), then ids of
+ * nodes or clusters no longer drawn (a node that went into a cluster, a dissolved cluster) and
+ * edges no longer drawn. Apply removals first, then upserts.
+ */
 export interface DeltaMsg {
   type: "delta";
   nodes: NodeColumns;
+  clusters: ClusterColumns;
   edges: EdgeColumns;
+  removed: string[];
+  removed_edges: EdgeIds;
 }
 
 /** A fetch started (`loading`), failed (`error`) or ended (`idle`: clear the mark). */
@@ -76,13 +105,37 @@ export interface DetailsMsg {
   outputs: number;
 }
 
+/** A cluster's members, answering MembersRequest, in the column's order. */
+export interface MembersMsg {
+  type: "members";
+  cluster: string;
+  id: string[];
+  label: string[];
+  version: (string | null)[];
+  aliases: string[][];
+}
+
+/** A member of this cluster was selected (from Python): open its list and mark the member. */
+export interface OpenClusterMsg {
+  type: "open_cluster";
+  cluster: string;
+  member: string;
+}
+
 /** Centre the view on a node (Python's `focus()`). */
 export interface FocusMsg {
   type: "focus";
   id: string;
 }
 
-export type KernelMsg = SnapshotMsg | DeltaMsg | StatusMsg | DetailsMsg | FocusMsg;
+export type KernelMsg =
+  | SnapshotMsg
+  | DeltaMsg
+  | StatusMsg
+  | DetailsMsg
+  | MembersMsg
+  | OpenClusterMsg
+  | FocusMsg;
 
 // ---- front end -> kernel ----------------------------------------------------------------
 
@@ -102,7 +155,24 @@ export interface DetailsRequest {
   id: string;
 }
 
-export type FrontendMsg = HelloRequest | ExpandRequest | DetailsRequest;
+/** The member list of a cluster (answered by MembersMsg). */
+export interface MembersRequest {
+  type: "members";
+  cluster: string;
+}
+
+/** Draw a member as a node of its own, next to its cluster (answered by a DeltaMsg). */
+export interface PullOutRequest {
+  type: "pull_out";
+  id: string;
+}
+
+export type FrontendMsg =
+  | HelloRequest
+  | ExpandRequest
+  | DetailsRequest
+  | MembersRequest
+  | PullOutRequest;
 
 /** The synced traits (lineage_widget/widget.py). */
 export interface ModelTraits {

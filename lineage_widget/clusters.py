@@ -1,0 +1,232 @@
+"""Crowded columns collapse into clusters; what the browser draws is the clustered view.
+
+The rule: within a column (level), nodes of the same kind and type form a group. A group with at
+least ``threshold`` members is drawn as one cluster node, except the root and the nodes the user
+pulled out, which are always drawn as themselves. A group that falls below the threshold
+dissolves. Edges from and to members are drawn once, to the cluster, with the number of edges
+they stand for.
+
+:class:`Clustering` keeps that view current incrementally: after each change of the explorer it
+revisits only the groups the change touched, and reports what to add, update and remove.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .explorer import Changes, Explorer
+
+GroupKey = tuple[int, str, str]  # (level, kind, type)
+ViewEdge = tuple[str, str]
+
+DEFAULT_THRESHOLD = 5
+
+
+def cluster_id(key: GroupKey) -> str:
+    level, kind, type_ = key
+    return f"cluster:{kind}:{type_}@{level}"
+
+
+@dataclass
+class ViewDelta:
+    """What changed in the drawn view: ids to upsert and ids to remove (ordered sets)."""
+
+    nodes: dict[str, None] = field(default_factory=dict)
+    clusters: dict[str, None] = field(default_factory=dict)
+    edges: dict[ViewEdge, None] = field(default_factory=dict)
+    removed: dict[str, None] = field(default_factory=dict)
+    removed_edges: dict[ViewEdge, None] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.nodes or self.clusters or self.edges or self.removed or self.removed_edges)
+
+
+class Clustering:
+    """The clustered view of an :class:`Explorer`'s graph."""
+
+    def __init__(self, explorer: Explorer, threshold: int | None = DEFAULT_THRESHOLD) -> None:
+        self.explorer = explorer
+        self._threshold = _check_threshold(threshold)
+        self.pulled_out: set[str] = set()
+        self._groups: dict[GroupKey, dict[str, None]] = {}
+        self._group_of: dict[str, GroupKey] = {}
+        self._clustered: dict[GroupKey, dict[str, None]] = {}  # members drawn inside a cluster
+        self._rep: dict[str, str] = {}  # node id -> the view id drawing it
+        self._keys: dict[str, GroupKey] = {}  # cluster id -> its group
+        self.edge_counts: Counter[ViewEdge] = Counter()
+        self.sync(Changes(nodes=dict.fromkeys(explorer.graph), edges=list(explorer.graph.edges())))
+
+    # ---- reading -----------------------------------------------------------------------
+
+    @property
+    def threshold(self) -> int | None:
+        return self._threshold
+
+    def view_id(self, node_id: str) -> str:
+        """The id drawn for ``node_id``: its cluster's id, or its own."""
+        return self._rep[node_id]
+
+    def cluster_of(self, node_id: str) -> str | None:
+        self.explorer.graph.node(node_id)
+        rep = self._rep[node_id]
+        return None if rep == node_id else rep
+
+    @property
+    def clusters(self) -> dict[str, list[str]]:
+        """Cluster id -> member ids (in the column's order)."""
+        return {cluster_id(key): self.members_of_group(key) for key in self._clustered}
+
+    def members(self, cluster: str) -> list[str]:
+        return self.members_of_group(self.group_key(cluster))
+
+    def members_of_group(self, key: GroupKey) -> list[str]:
+        orders = self.explorer.orders
+        return sorted(self._clustered[key], key=lambda n: orders[n])
+
+    def group_key(self, cluster: str) -> GroupKey:
+        try:
+            return self._keys[cluster]
+        except KeyError:
+            raise KeyError(f"unknown cluster {cluster!r}") from None
+
+    def drawn_nodes(self) -> list[str]:
+        """Ids of the nodes drawn as themselves."""
+        return [n for n in self.explorer.graph if self._rep[n] == n]
+
+    def cluster_order(self, key: GroupKey) -> float:
+        orders = self.explorer.orders
+        return min(orders[n] for n in self._clustered[key])
+
+    # ---- changing ----------------------------------------------------------------------
+
+    def sync(self, changes: Changes) -> ViewDelta:
+        """Bring the view up to date with ``changes`` of the explorer; returns what changed."""
+        delta = ViewDelta()
+        touched: dict[GroupKey, None] = {}
+        for node_id in changes.nodes:
+            node = self.explorer.graph.node(node_id)
+            key = (self.explorer.levels[node_id], node.kind, node.type)
+            old = self._group_of.get(node_id)
+            if old != key:
+                if old is not None:
+                    del self._groups[old][node_id]
+                    touched[old] = None
+                self._groups.setdefault(key, {})[node_id] = None
+                self._group_of[node_id] = key
+            touched[key] = None
+        new_edges = set(changes.edges)
+        for group in touched:
+            self._regroup(group, delta, new_edges)
+        for src, dst in changes.edges:
+            self._count_edge(src, dst, +1, delta)
+        for node_id in changes.nodes:  # their own fields changed (counts of what is left)
+            rep = self._rep[node_id]
+            if rep == node_id:
+                delta.nodes[rep] = None
+        return delta
+
+    def pull_out(self, node_id: str) -> ViewDelta:
+        """Draw ``node_id`` as itself from now on, next to the cluster it was in."""
+        cluster = self.cluster_of(node_id)
+        self.pulled_out.add(node_id)
+        if cluster is None:
+            return ViewDelta()
+        key = self._group_of[node_id]
+        # Sit right after the cluster in the column, before what followed it.
+        self.explorer.orders[node_id] = self.cluster_order(key) + 0.5
+        delta = ViewDelta()
+        self._regroup(key, delta, set())
+        delta.nodes[node_id] = None
+        return delta
+
+    def set_threshold(self, threshold: int | None) -> ViewDelta:
+        self._threshold = _check_threshold(threshold)
+        delta = ViewDelta()
+        for key in list(self._groups):
+            self._regroup(key, delta, set())
+        return delta
+
+    # ---- internals ---------------------------------------------------------------------
+
+    def _eligible(self, node_id: str) -> bool:
+        return node_id != self.explorer.root and node_id not in self.pulled_out
+
+    def _regroup(self, key: GroupKey, delta: ViewDelta, uncounted: set[ViewEdge]) -> None:
+        """Recompute one group: cluster or not, and move the edges of members that changed."""
+        members = self._groups.get(key, {})
+        eligible = [n for n in members if self._eligible(n)]
+        clustered = (
+            self._threshold is not None and len(eligible) >= self._threshold and len(eligible) > 1
+        )
+        now = dict.fromkeys(eligible) if clustered else {}
+        before = self._clustered.get(key, {})
+        cid = cluster_id(key)
+        moved = [n for n in members if self._rep.get(n) != (cid if n in now else n)]
+        moved += [n for n in before if n not in members]  # left the group altogether
+        if now:
+            self._clustered[key] = now
+            self._keys[cid] = key
+            delta.clusters[cid] = None
+            delta.removed.pop(cid, None)
+        elif key in self._clustered:
+            del self._clustered[key]
+            del self._keys[cid]
+            delta.removed[cid] = None
+            delta.clusters.pop(cid, None)
+        if not members:
+            self._groups.pop(key, None)
+        for node_id in moved:
+            old_rep = self._rep.get(node_id)
+            new_key = self._group_of[node_id]
+            in_cluster = node_id in self._clustered.get(new_key, {})
+            new_rep = cluster_id(new_key) if in_cluster else node_id
+            if old_rep == new_rep:
+                continue
+            if old_rep is not None:
+                self._move_edges(node_id, old_rep, new_rep, delta, uncounted)
+                if old_rep == node_id:
+                    delta.removed[node_id] = None
+                    delta.nodes.pop(node_id, None)
+            self._rep[node_id] = new_rep
+            if new_rep == node_id:
+                delta.nodes[node_id] = None
+                delta.removed.pop(node_id, None)
+
+    def _move_edges(
+        self, node_id: str, old: str, new: str, delta: ViewDelta, uncounted: set[ViewEdge]
+    ) -> None:
+        graph = self.explorer.graph
+        for other in graph.producers(node_id):
+            if (other.id, node_id) not in uncounted:
+                far = self._rep[other.id]
+                self._bump((far, old), -1, delta)
+                self._bump((far, new), +1, delta)
+        for other in graph.consumers(node_id):
+            if (node_id, other.id) not in uncounted:
+                far = self._rep[other.id]
+                self._bump((old, far), -1, delta)
+                self._bump((new, far), +1, delta)
+
+    def _count_edge(self, src: str, dst: str, step: int, delta: ViewDelta) -> None:
+        self._bump((self._rep[src], self._rep[dst]), step, delta)
+
+    def _bump(self, edge: ViewEdge, step: int, delta: ViewDelta) -> None:
+        self.edge_counts[edge] += step
+        if self.edge_counts[edge] > 0:
+            delta.edges[edge] = None
+            delta.removed_edges.pop(edge, None)
+        else:
+            del self.edge_counts[edge]
+            delta.removed_edges[edge] = None
+            delta.edges.pop(edge, None)
+
+
+def _check_threshold(threshold: int | None) -> int | None:
+    if threshold is None:
+        return None
+    if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 2:
+        raise ValueError(
+            f"cluster_threshold must be an integer of at least 2, or None, got {threshold!r}"
+        )
+    return threshold

@@ -1,0 +1,183 @@
+"""The cluster rule, and the incremental view that keeps it current."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from conftest import wide_sweep
+
+from lineage_widget import GraphSource, LineageGraph
+from lineage_widget.clusters import Clustering
+from lineage_widget.explorer import Explorer
+
+
+def whole(graph: LineageGraph, threshold: int | None = 5) -> Clustering:
+    explorer = Explorer(GraphSource(graph))
+    explorer.show_all(graph)
+    return Clustering(explorer, threshold)
+
+
+def from_root(graph: LineageGraph, root: str, depth: int = 1, threshold: int | None = 5):
+    explorer = Explorer(GraphSource(graph))
+    explorer.start(graph.node(root), depth)
+    explorer.take_pending()
+    return explorer, Clustering(explorer, threshold)
+
+
+def assert_matches_fresh(clustering: Clustering) -> None:
+    """The incrementally kept view equals one computed from scratch."""
+    fresh = Clustering(clustering.explorer, clustering.threshold)
+    fresh.pulled_out = set(clustering.pulled_out)
+    fresh.set_threshold(clustering.threshold)
+    assert clustering.clusters == fresh.clusters
+    assert clustering.edge_counts == fresh.edge_counts
+    assert clustering.drawn_nodes() == fresh.drawn_nodes()
+    # No edge lost or invented: the counts add up to the known graph's edges.
+    assert sum(clustering.edge_counts.values()) == len(list(clustering.explorer.graph.edges()))
+
+
+def test_four_runs_stay_apart_five_cluster() -> None:
+    assert whole(wide_sweep(4)).clusters == {}
+    view = whole(wide_sweep(5))
+    kinds = sorted(cid.split("@")[0] for cid in view.clusters)
+    assert kinds == [
+        "cluster:artifact:metrics",
+        "cluster:artifact:model",
+        "cluster:run:eval",
+        "cluster:run:train",
+    ]
+    assert all(len(members) == 5 for members in view.clusters.values())
+    assert_matches_fresh(view)
+
+
+@pytest.mark.parametrize("one_model_artifact", [True, False])
+def test_sweep_draws_as_a_chain_of_clusters(one_model_artifact: bool) -> None:
+    view = whole(wide_sweep(6, one_model_artifact=one_model_artifact))
+    train = view.cluster_of("train-0")
+    model = view.cluster_of("model:v0" if one_model_artifact else "model-0:v0")
+    evaluation = view.cluster_of("eval-3")
+    assert train
+    assert model
+    assert evaluation
+    # Member edges are drawn once, with the number they stand for.
+    assert view.edge_counts[("processed:v0", train)] == 6
+    assert view.edge_counts[(train, model)] == 6
+    assert view.edge_counts[(model, evaluation)] == 6
+    assert set(view.drawn_nodes()) == {"raw:v0", "preprocess", "processed:v0", "report"}
+
+
+def test_mixed_types_in_one_column_group_by_type() -> None:
+    g = LineageGraph()
+    g.add_artifact("data", type="dataset")
+    for i in range(5):
+        g.add_run(f"train-{i}", type="train")
+        g.add_edge("data", f"train-{i}")
+    for i in range(3):
+        g.add_run(f"probe-{i}", type="probe")
+        g.add_edge("data", f"probe-{i}")
+    view = whole(g)
+    assert list(view.clusters) == ["cluster:run:train@1"]
+    assert {f"probe-{i}" for i in range(3)} <= set(view.drawn_nodes())
+    assert view.edge_counts[("data", "cluster:run:train@1")] == 5
+    assert view.edge_counts[("data", "probe-0")] == 1
+
+
+def test_root_is_never_clustered() -> None:
+    g = wide_sweep(5)
+    explorer, view = from_root(g, "processed:v0")
+    assert view.cluster_of("train-0") == "cluster:run:train@1"
+    explorer.expand("train-0", "downstream")
+    _, rooted = from_root(g, "train-2")
+    assert rooted.cluster_of("train-2") is None
+
+
+def test_threshold_none_turns_clustering_off() -> None:
+    view = whole(wide_sweep(8), threshold=None)
+    assert view.clusters == {}
+    assert len(view.drawn_nodes()) == 36
+
+
+def test_pull_out_draws_a_member_next_to_its_cluster() -> None:
+    view = whole(wide_sweep(6))
+    cluster = view.cluster_of("train-2")
+    assert cluster is not None
+    delta = view.pull_out("train-2")
+    assert view.cluster_of("train-2") is None
+    assert "train-2" in view.drawn_nodes()
+    assert list(delta.nodes) == ["train-2"]
+    assert cluster in delta.clusters  # its count changed
+    assert len(view.clusters[cluster]) == 5
+    assert view.edge_counts[("processed:v0", cluster)] == 5
+    assert view.edge_counts[("processed:v0", "train-2")] == 1
+    # Next to the cluster: right after it in the column.
+    explorer = view.explorer
+    key = view.group_key(cluster)
+    assert view.cluster_order(key) < explorer.orders["train-2"]
+    assert_matches_fresh(view)
+
+
+def test_cluster_below_threshold_dissolves() -> None:
+    view = whole(wide_sweep(5))
+    cluster = view.cluster_of("train-0")
+    delta = view.pull_out("train-0")
+    assert cluster not in view.clusters
+    assert cluster in delta.removed
+    assert {f"train-{i}" for i in range(5)} <= set(view.drawn_nodes())
+    assert {f"train-{i}" for i in range(5)} <= set(delta.nodes)
+    assert_matches_fresh(view)
+
+
+def test_expansion_grows_and_forms_clusters_incrementally() -> None:
+    g = wide_sweep(7)
+    explorer, view = from_root(g, "processed:v0")
+    assert view.cluster_of("train-0") is not None
+    for i in range(7):
+        explorer.expand(f"train-{i}", "downstream")
+        delta = view.sync(explorer.take_pending())
+        assert_matches_fresh(view)
+        if i == 4:  # the fifth model forms a cluster: the four drawn models go into it
+            assert {"model:v0", "model:v1", "model:v2", "model:v3"} <= set(delta.removed)
+    assert len(view.clusters[view.cluster_of("model:v6")]) == 7
+
+
+def test_changing_the_threshold_reclusters() -> None:
+    view = whole(wide_sweep(4))
+    delta = view.set_threshold(3)
+    assert len(view.clusters) == 4
+    assert "train-0" in delta.removed
+    assert_matches_fresh(view)
+
+
+@pytest.mark.parametrize("bad", [0, 1, -3, 2.5, True, "5"])
+def test_bad_threshold_is_named(bad: object) -> None:
+    with pytest.raises(ValueError, match=repr(bad).replace("(", r"\(")):
+        whole(wide_sweep(2), threshold=bad)  # type: ignore[arg-type]
+
+
+def test_deltas_replayed_give_the_same_view() -> None:
+    """What the browser builds from deltas equals the kernel's view."""
+    g = wide_sweep(6)
+    explorer, view = from_root(g, "processed:v0")
+    drawn = set(view.drawn_nodes()) | set(view.clusters)
+    edges = Counter(view.edge_counts)
+    steps = [("train-1", "downstream"), ("processed:v0", "upstream"), ("train-4", "downstream")]
+    for node, direction in steps:
+        explorer.expand(node, direction)
+        delta = view.sync(explorer.take_pending())
+        drawn -= set(delta.removed)
+        drawn |= set(delta.nodes) | set(delta.clusters)
+        for edge in delta.removed_edges:
+            edges.pop(edge, None)
+        for edge in delta.edges:
+            edges[edge] = view.edge_counts[edge]
+    for pulled in ("train-3", "train-0"):
+        delta = view.pull_out(pulled)
+        drawn -= set(delta.removed)
+        drawn |= set(delta.nodes) | set(delta.clusters)
+        for edge in delta.removed_edges:
+            edges.pop(edge, None)
+        for edge in delta.edges:
+            edges[edge] = view.edge_counts[edge]
+    assert drawn == set(view.drawn_nodes()) | set(view.clusters)
+    assert edges == view.edge_counts
