@@ -12,7 +12,9 @@ Every change is collected in :attr:`Explorer.pending` until the widget sends it 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import itertools
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sized
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,6 +55,12 @@ class Explorer:
         self.status: dict[tuple[str, Direction], FetchStatus] = {}
         self.pending = Changes()
         self._fetched: set[tuple[str, Direction]] = set()
+        self._inflight: dict[tuple[str, Direction], threading.Event] = {}
+        self._cursors: dict[tuple[str, Direction], Iterator[Any]] = {}  # paged walks, resumed
+        self._totals: dict[tuple[str, Direction], int] = {}  # neighbour counts the walk told
+        self._taken: dict[tuple[str, Direction], int] = {}  # neighbours read so far
+        self.lock = threading.RLock()
+        """Guards the state above; held for bookkeeping, never while the source is asked."""
         self.on_status = on_status
         """Called with (node id, direction, "loading" | "error" | "idle", error) as fetches go."""
 
@@ -96,9 +104,13 @@ class Explorer:
         for _ in range(depth):
             after: list[str] = []
             for current in frontier:
-                if (current, direction) not in self._fetched:
+                with self.lock:
+                    fetched = (current, direction) in self._fetched
+                if not fetched:
                     new.extend(self.fetch(current, direction))
-                for neighbour in self._known_neighbours(current, direction):
+                with self.lock:
+                    neighbours = self._known_neighbours(current, direction)
+                for neighbour in neighbours:
                     if neighbour not in seen:
                         seen.add(neighbour)
                         after.append(neighbour)
@@ -106,40 +118,126 @@ class Explorer:
         return new
 
     def fetch(self, node_id: str, direction: Direction) -> list[LineageNode]:
-        """Ask the source for one hop from ``node_id``; returns the nodes that were new.
+        """Ask the source for one hop (one page) from ``node_id``; returns the nodes that were new.
 
-        Either the whole hop lands or, if the source fails, nothing changes and the failure is
+        Safe to call from several threads: the source is asked outside :attr:`lock`, one walk
+        per node and direction at a time (a second caller waits for the first and gets ``[]``).
+        Either the whole page lands or, if the source fails, nothing changes and the failure is
         kept in :attr:`status` (and re-raised) until a retry succeeds.
         """
-        node = self.graph.node(node_id)
+        if self.claim(node_id, direction):
+            return self.run_claimed(node_id, direction)
+        with self.lock:
+            running = self._inflight.get((node_id, direction))
+        if running is not None:
+            running.wait()
+        return []
+
+    def claim(self, node_id: str, direction: Direction) -> bool:
+        """Reserve the next walk from ``node_id`` (marking it loading) for the caller.
+
+        False when there is nothing left to fetch or another caller holds the walk already.
+        A successful claim must be followed by :meth:`run_claimed` (or :meth:`release_all`).
+        """
         key = (node_id, direction)
-        self._set_status(node_id, direction, FetchStatus("loading"))
+        with self.lock:
+            self.graph.node(node_id)
+            if key in self._fetched or key in self._inflight:
+                return False
+            self._inflight[key] = threading.Event()
+            self._set_status(node_id, direction, FetchStatus("loading"))
+            return True
+
+    def run_claimed(self, node_id: str, direction: Direction) -> list[LineageNode]:
+        """Do a walk reserved by :meth:`claim`: ask the source (no lock held), then land it."""
+        key = (node_id, direction)
+        with self.lock:
+            node = self.graph.node(node_id)
+            running = self._inflight[key]
         try:
-            found = [self.source.to_node(obj) for obj in self.source.neighbours(node, direction)]
-            for other in found:
-                self._check_neighbour(node, other)
-        except Exception as exc:
-            self._set_status(node_id, direction, FetchStatus("error", _describe(exc)))
+            try:
+                found, exhausted, total = self._walk(node, direction)
+                with self.lock:
+                    for other in found:
+                        self._check_neighbour(node, other)
+            except Exception as exc:
+                with self.lock:
+                    self._set_status(node_id, direction, FetchStatus("error", _describe(exc)))
+                raise
+            with self.lock:
+                new = self._land(node, direction, found)
+                if exhausted:
+                    self._fetched.add(key)
+                if total is not None:
+                    self._totals[key] = total
+                self.pending.nodes[node_id] = None
+                self._set_status(node_id, direction, None)
+            return new
+        finally:
+            with self.lock:
+                self._inflight.pop(key, None)
+            running.set()
+
+    def release_all(self) -> None:
+        """Give up every claimed walk that has not landed (the widget is closing)."""
+        with self.lock:
+            for (node_id, direction), running in list(self._inflight.items()):
+                del self._inflight[(node_id, direction)]
+                self.status.pop((node_id, direction), None)
+                running.set()
+
+    def _walk(
+        self, node: LineageNode, direction: Direction
+    ) -> tuple[list[LineageNode], bool, int | None]:
+        """One page of neighbours from the source (the slow part: no lock held).
+
+        Returns the nodes, whether the walk is exhausted, and the total if the source tells it.
+        """
+        key = (node.id, direction)
+        page = self.source.page_size
+        with self.lock:
+            cursor = self._cursors.get(key)
+            total = self._totals.get(key)
+            taken = self._taken.get(key, 0)
+        try:
+            if cursor is None:  # a new walk (or a retry of one that failed)
+                found = self.source.neighbours(node, direction)
+                total, taken = _length(found), 0
+                cursor = iter(found)
+            objs = list(cursor) if page is None else list(itertools.islice(cursor, page))
+        except Exception:
+            with self.lock:  # a failed walk starts over on retry
+                self._cursors.pop(key, None)
             raise
+        taken += len(objs)
+        exhausted = page is None or len(objs) < page or (total is not None and taken >= total)
+        with self.lock:
+            if exhausted:
+                self._cursors.pop(key, None)
+            else:
+                self._cursors[key] = cursor
+            self._taken[key] = taken
+        return [self.source.to_node(obj) for obj in objs], exhausted, total
+
+    def _land(
+        self, node: LineageNode, direction: Direction, found: list[LineageNode]
+    ) -> list[LineageNode]:
+        """Add one walk's result to the graph (under the lock); returns the new nodes."""
         new = []
         count = len(found)
         for index, other in enumerate(found):
-            is_new = other.id not in self.graph
-            if is_new:
+            if other.id not in self.graph:
                 step = -1 if direction == "upstream" else 1
                 spread = index - (count - 1) / 2
                 self._place(
-                    other, level=self.levels[node_id] + step, order=self.orders[node_id] + spread
+                    other, level=self.levels[node.id] + step, order=self.orders[node.id] + spread
                 )
                 new.append(other)
             else:
                 self.graph.add_node(other)  # fresher fields, same place
-            edge = (other.id, node_id) if direction == "upstream" else (node_id, other.id)
+            edge = (other.id, node.id) if direction == "upstream" else (node.id, other.id)
             self._add_edge(*edge)
             self._point_forwards(*edge, moved=other.id)
-        self._fetched.add(key)
-        self.pending.nodes[node_id] = None
-        self._set_status(node_id, direction, None)
         return new
 
     def reveal(self, target: str) -> bool:
@@ -147,6 +245,10 @@ class Explorer:
 
         Returns False when it was known already; ``KeyError`` when the source cannot find it.
         """
+        with self.lock:
+            return self._reveal(target)
+
+    def _reveal(self, target: str) -> bool:
         if target in self.graph:
             return False
         found = self.source.find_path(target, list(self.graph))
@@ -179,10 +281,12 @@ class Explorer:
         if (node_id, direction) in self._fetched:
             return 0
         node = self.graph.node(node_id)
-        try:
-            total = self.source.neighbour_count(node, direction)
-        except Exception:  # a count is a hint: without it the node still offers to expand
-            total = None
+        total = self._totals.get((node_id, direction))
+        if total is None:
+            try:
+                total = self.source.neighbour_count(node, direction)
+            except Exception:  # a count is a hint: without it the node still offers to expand
+                total = None
         if total is None:
             return -1
         return max(0, total - len(self._known_neighbours(node_id, direction)))
@@ -287,6 +391,16 @@ def _cycle_closing_edges(graph: nx.DiGraph) -> Iterable[tuple[str, str]]:
                 on_stack.add(child)
                 stack.append((child, iter(graph.successors(child))))
     return back
+
+
+def _length(found: Iterable[Any]) -> int | None:
+    """The length of a walk's result if it tells it cheaply (a list, a W&B paginator)."""
+    if not isinstance(found, Sized):
+        return None
+    try:
+        return len(found)
+    except Exception:  # some paginators cannot tell before loading
+        return None
 
 
 def _describe(exc: BaseException) -> str:

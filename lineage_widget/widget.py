@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import pathlib
 from collections.abc import Callable
+from concurrent import futures
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import anywidget
@@ -43,6 +45,12 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         "one cluster (None: never cluster).",
     )
 
+    max_requests = traitlets.Int(
+        4,
+        help="How many source requests may run at once, in background threads (read when the "
+        "first one starts).",
+    )
+
     selected = traitlets.List(
         traitlets.Unicode(),
         help="Ids of the selected nodes; set it (or call select()) to select in the view.",
@@ -63,6 +71,9 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         self._explorer.take_pending()  # each view starts from a snapshot it asks for
         self._clustering = Clustering(self._explorer, self.cluster_threshold)
         self._explorer.on_status = self._send_status
+        self._lock = self._explorer.lock  # one lock for the graph, the clusters and the sends
+        self._executor: ThreadPoolExecutor | None = None
+        self._running: set[futures.Future[None]] = set()
         self.on_msg(self._handle_message)
 
     @classmethod
@@ -156,7 +167,8 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
 
     def pull_out(self, node_id: str) -> None:
         """Draw ``node_id`` as itself, next to its cluster (it is never clustered again)."""
-        self._send_view(self._clustering.pull_out(node_id))
+        with self._lock:
+            self._send_view(self._clustering.pull_out(node_id))
 
     # ---- traits and messages -----------------------------------------------------------
 
@@ -183,7 +195,8 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
     def _threshold_changed(self, change: dict[str, Any]) -> None:
         clustering = getattr(self, "_clustering", None)
         if clustering is not None:
-            self._send_view(clustering.set_threshold(change["new"]))
+            with self._lock:
+                self._send_view(clustering.set_threshold(change["new"]))
 
     @traitlets.observe("selected")
     def _selection_changed(self, change: dict[str, Any]) -> None:
@@ -198,6 +211,10 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
             callback(list(change["new"]))
 
     def _handle_message(self, _widget: Any, msg: dict[str, Any], _buffers: Any) -> None:
+        with self._lock:
+            self._dispatch(msg)
+
+    def _dispatch(self, msg: dict[str, Any]) -> None:
         kind = msg.get("type")
         if kind == "hello":
             self.send(_payload.snapshot(self._explorer, self._clustering))
@@ -211,18 +228,43 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
             self.pull_out(str(msg["id"]))
 
     def _expand_from_view(self, node_id: str, direction: Direction) -> None:
-        if self._explorer.is_loading(node_id, direction):
-            return  # already on its way
-        if self._explorer.more(node_id, direction) == 0:
-            # Fetched already (say by another view): the asking view only needs its mark cleared.
-            self._send_status(node_id, direction, "idle", None)
-            return
+        """A click on an expand control: the walk runs in the background, never in the kernel's
+        main thread, so other cells run while a slow source answers."""
+        with self._lock:
+            if self._explorer.claim(node_id, direction):
+                self._run_in_background(self._fetch_for_view, node_id, direction)
+            elif not self._explorer.is_loading(node_id, direction):
+                # Nothing left to fetch (say another view did): clear the asking view's mark.
+                self._send_status(node_id, direction, "idle", None)
+
+    def _fetch_for_view(self, node_id: str, direction: Direction) -> None:
         try:
-            self._explorer.expand(node_id, direction)
+            self._explorer.run_claimed(node_id, direction)
         except Exception:  # the node shows the error (status message), for the user to retry
             pass
         finally:
             self._flush()
+
+    def _run_in_background(self, work: Callable[..., None], *args: Any) -> None:
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(
+                max_workers=max(1, self.max_requests), thread_name_prefix="lineage-widget"
+            )
+        future = self._executor.submit(work, *args)
+        self._running.add(future)
+        future.add_done_callback(self._running.discard)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the fetches started from the page have landed; False on timeout."""
+        _, not_done = futures.wait(list(self._running), timeout=timeout)
+        return not not_done
+
+    def close(self) -> None:
+        """Close the widget; requests still waiting are dropped, running ones are ignored."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+        self._explorer.release_all()
+        super().close()
 
     def _send_status(
         self, node_id: str, direction: Direction, state: str, error: str | None
@@ -233,9 +275,10 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         self.send(message)
 
     def _flush(self) -> None:
-        changes = self._explorer.take_pending()
-        if changes:
-            self._send_view(self._clustering.sync(changes))
+        with self._lock:
+            changes = self._explorer.take_pending()
+            if changes:
+                self._send_view(self._clustering.sync(changes))
 
     def _send_view(self, change: ViewDelta) -> None:
         if change:

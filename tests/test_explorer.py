@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from conftest import wide_sweep
 
 from lineage_widget import GraphSource, LineageGraph
 from lineage_widget.explorer import Explorer
@@ -168,3 +169,42 @@ def test_reveal_adds_the_path_to_a_hidden_node(pipeline: LineageGraph) -> None:
     assert explorer.reveal("raw:v0") is False
     with pytest.raises(KeyError, match="'ghost'"):
         explorer.reveal("ghost")
+
+
+class PagedSource(GraphSource):
+    """Hands out consumers lazily, page_size at a time, failing once after ``fail_after``."""
+
+    page_size = 2
+
+    def __init__(self, graph: LineageGraph, fail_after: int | None = None) -> None:
+        super().__init__(graph)
+        self.fail_after = fail_after
+
+    def neighbours(self, node: Any, direction: Any) -> Any:
+        items = super().neighbours(node, direction)
+
+        def lazy() -> Any:
+            for index, item in enumerate(items):
+                if self.fail_after is not None and index == self.fail_after:
+                    self.fail_after = None
+                    raise ConnectionError("dropped mid-walk")
+                yield item
+
+        return lazy()
+
+
+def test_paged_walk_lands_page_by_page_and_restarts_after_a_failure() -> None:
+    g = wide_sweep(5)
+    explorer = Explorer(PagedSource(g, fail_after=3))
+    explorer.start(g.node("processed:v0"), 1)
+    trains = lambda: sorted(n for n in explorer.graph if n.startswith("train"))  # noqa: E731
+    assert trains() == ["train-0", "train-1"]
+    assert explorer.more("processed:v0", "downstream") == 3  # the source counts them
+    with pytest.raises(ConnectionError):
+        explorer.fetch("processed:v0", "downstream")  # page 2 breaks after one item
+    assert trains() == ["train-0", "train-1"]  # nothing of the broken page landed
+    explorer.fetch("processed:v0", "downstream")  # retry starts over: page 1 again, known
+    explorer.fetch("processed:v0", "downstream")
+    explorer.fetch("processed:v0", "downstream")
+    assert trains() == [f"train-{i}" for i in range(5)]
+    assert explorer.more("processed:v0", "downstream") == 0

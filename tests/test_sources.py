@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from wandb_fakes import FakeArtifact, FakeRun, wandb_pipeline
+from wandb_fakes import FakePaginator, FakeRun, wandb_pipeline
 
 from lineage_widget import GraphSource, LineageGraph, WandbSource
 
@@ -59,9 +59,9 @@ def test_wandb_paginated_walks_pass_per_page() -> None:
     seen = {}
 
     class Run(FakeRun):
-        def used_artifacts(self, per_page: int = 100) -> list[FakeArtifact]:
+        def used_artifacts(self, per_page: int = 100) -> FakePaginator:
             seen["per_page"] = per_page
-            return []
+            return FakePaginator([], per_page, "r")
 
     source = WandbSource(per_page=25)
     source.neighbours(source.to_node(Run("e", "p", "r", "r")), "upstream")

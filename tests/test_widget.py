@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
 
 import networkx as nx
 import pytest
 import traitlets
 from conftest import wide_sweep
-from wandb_fakes import CALLS, wandb_pipeline
+from wandb_fakes import CALLS, FakeArtifact, FakeRun, wandb_pipeline
 
-from lineage_widget import GraphSource, LineageGraph, LineageNode, LineageWidget
-from lineage_widget.explorer import FetchStatus
+from lineage_widget import GraphSource, LineageGraph, LineageNode, LineageWidget, WandbSource
 
 
 class Recorder:
@@ -25,6 +26,7 @@ class Recorder:
     def browser_says(self, **msg: Any) -> list[dict[str, Any]]:
         start = len(self.sent)
         self.widget._handle_message(self.widget, msg, [])
+        assert self.widget.wait(timeout=10), "background fetches did not finish"
         return self.sent[start:]
 
 
@@ -107,10 +109,66 @@ def test_failing_source_marks_the_node_and_keeps_the_graph(pipeline: LineageGrap
     assert len(w.graph) == 5
 
 
-def test_click_while_loading_is_ignored(pipeline: LineageGraph) -> None:
-    w = LineageWidget(pipeline, root="train-0")
-    w._explorer._set_status("clean:v0", "downstream", FetchStatus("loading"))
-    assert Recorder(w).browser_says(type="expand", id="clean:v0", direction="downstream") == []
+class GatedSource(GraphSource):
+    """Walks down from artifacts only when the test opens the gate: a slow server, made
+    deterministic."""
+
+    def __init__(self, graph: LineageGraph) -> None:
+        super().__init__(graph)
+        self.gate = threading.Event()
+        self.started = threading.Event()
+        self.walks = 0
+
+    def neighbours(self, node: LineageNode, direction: Any) -> list[LineageNode]:
+        if direction == "downstream" and node.kind == "artifact":
+            self.walks += 1
+            self.started.set()
+            assert self.gate.wait(10), "the test never opened the gate"
+        return super().neighbours(node, direction)
+
+
+def test_slow_source_does_not_block_and_repeat_clicks_send_one_request(
+    pipeline: LineageGraph,
+) -> None:
+    source = GatedSource(pipeline)
+    w = LineageWidget(pipeline, root="train-0", source=source)
+    recorder = Recorder(w)
+    started = time.perf_counter()
+    w._handle_message(w, {"type": "expand", "id": "clean:v0", "direction": "downstream"}, [])
+    w._handle_message(w, {"type": "expand", "id": "clean:v0", "direction": "downstream"}, [])
+    assert time.perf_counter() - started < 1  # the handler returned while the source waits
+    assert recorder.sent == [
+        {"type": "status", "id": "clean:v0", "direction": "downstream", "state": "loading"}
+    ]
+    # The kernel is free meanwhile: Python calls and other requests are answered.
+    w.select("model:v0")
+    w._handle_message(w, {"type": "details", "id": "model:v0"}, [])
+    assert recorder.sent[-1]["type"] == "details"
+    assert "train-1" not in w.graph
+    source.gate.set()
+    assert w.wait(timeout=10)
+    assert source.walks == 1
+    assert recorder.sent[-1]["type"] == "delta"
+    assert {"train-1", "train-2"} <= set(w.graph)
+
+
+def test_closing_drops_pending_work_without_errors(pipeline: LineageGraph) -> None:
+    source = GatedSource(pipeline)
+    w = LineageWidget(pipeline, root="train-0", source=source, max_requests=1)
+    Recorder(w)
+    w._handle_message(w, {"type": "expand", "id": "clean:v0", "direction": "downstream"}, [])
+    w._handle_message(w, {"type": "expand", "id": "model:v0", "direction": "downstream"}, [])
+    assert source.started.wait(10)  # the first walk runs, the second waits for a worker
+    w.close()
+    assert w._explorer.status == {}
+    source.gate.set()
+    assert w.wait(timeout=10)
+    assert source.walks == 1  # the queued walk never ran
+    workers = list(w._executor._threads)  # type: ignore[union-attr]
+    for worker in workers:
+        worker.join(timeout=10)
+    assert workers
+    assert not any(worker.is_alive() for worker in workers)
 
 
 def test_details_of_a_wandb_artifact() -> None:
@@ -286,3 +344,26 @@ def test_selecting_a_clustered_node_opens_its_cluster() -> None:
         {"type": "open_cluster", "cluster": "cluster:run:train@1", "member": "train-2"}
     ]
     assert w.selected_objects[0].id == "train-2"
+
+
+def test_fan_out_arrives_a_page_at_a_time() -> None:
+    dataset = FakeArtifact("ana", "demo", "data", "v0", "dataset")
+    sweep = FakeRun("ana", "demo", "s1", "sweep", "sweep")
+    sweep.use(dataset)
+    for i in range(250):
+        sweep.log(FakeArtifact("ana", "demo", f"model-{i}", "v0", "model"))
+    CALLS.clear()
+    w = LineageWidget(dataset, depth=2, source=WandbSource(per_page=100))
+    # The first page only: one request for 100 of the 250 outputs, and the rest counted.
+    assert CALLS["page:logged_artifacts:s1"] == 1
+    assert sum(1 for n in w.graph.nodes() if n.type == "model") == 100
+    (snapshot,) = Recorder(w).browser_says(type="hello")
+    cols = snapshot["nodes"]
+    assert cols["more_down"][cols["id"].index("ana/demo/s1")] == 150
+    Recorder(w).browser_says(type="expand", id="ana/demo/s1", direction="downstream")
+    assert sum(1 for n in w.graph.nodes() if n.type == "model") == 200
+    w.expand("ana/demo/s1", "downstream")
+    assert sum(1 for n in w.graph.nodes() if n.type == "model") == 250
+    assert w._explorer.more("ana/demo/s1", "downstream") == 0
+    assert CALLS["page:logged_artifacts:s1"] == 3
+    assert CALLS["logged_artifacts:s1"] == 1  # one walk, resumed page by page

@@ -8,10 +8,37 @@ They follow the public names and signatures of ``wandb.Artifact`` (``logged_by()
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 CALLS: Counter[str] = Counter()
+
+
+class FakePaginator:
+    """Like wandb's paginated results: pages load as iteration reaches them (one request
+    each), and ``len()`` is the server's total count, known once the first page is loaded."""
+
+    def __init__(self, items: list[Any], per_page: int, label: str) -> None:
+        self._items, self._per_page, self._label = items, per_page, label
+        self._loaded = 0
+
+    def _load_page(self) -> None:
+        CALLS[f"page:{self._label}"] += 1
+        self._loaded = min(len(self._items), self._loaded + self._per_page)
+
+    def __len__(self) -> int:
+        if self._loaded == 0:
+            self._load_page()
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[Any]:
+        index = 0
+        while index < len(self._items):
+            if index >= self._loaded:
+                self._load_page()
+            yield self._items[index]
+            index += 1
 
 
 @dataclass(eq=False)
@@ -41,17 +68,17 @@ class FakeRun:
     def url(self) -> str:
         return f"https://wandb.ai/{self.entity}/{self.project}/runs/{self.id}"
 
-    def used_artifacts(self, per_page: int = 100) -> list[FakeArtifact]:
+    def used_artifacts(self, per_page: int = 100) -> FakePaginator:
         CALLS[f"used_artifacts:{self.id}"] += 1
         if self.fail:
             raise self.fail
-        return list(self.inputs)
+        return FakePaginator(list(self.inputs), per_page, f"used_artifacts:{self.id}")
 
-    def logged_artifacts(self, per_page: int = 100) -> list[FakeArtifact]:
+    def logged_artifacts(self, per_page: int = 100) -> FakePaginator:
         CALLS[f"logged_artifacts:{self.id}"] += 1
         if self.fail:
             raise self.fail
-        return list(self.outputs)
+        return FakePaginator(list(self.outputs), per_page, f"logged_artifacts:{self.id}")
 
     def use(self, artifact: FakeArtifact) -> None:
         self.inputs.append(artifact)

@@ -26,6 +26,9 @@ def check_direction(direction: str) -> Direction:
 class LineageSource(ABC):
     """A lineage to walk hop by hop, as the W&B public API does."""
 
+    page_size: int | None = None
+    """Neighbours taken from one walk at a time (the rest on the next expand); None: all."""
+
     @abstractmethod
     def to_node(self, obj: Any) -> LineageNode:
         """The node record for ``obj`` (its ``obj`` field set to ``obj``)."""
@@ -62,14 +65,17 @@ class LineageSource(ABC):
         del target, known
         return None
 
-    def neighbours(self, node: LineageNode, direction: Direction) -> list[Any]:
-        """One hop from ``node``: the walk that fits its kind and ``direction``."""
+    def neighbours(self, node: LineageNode, direction: Direction) -> Iterable[Any]:
+        """One hop from ``node``: the walk that fits its kind and ``direction``.
+
+        May be lazy (a paginated W&B result): the explorer reads it a page at a time.
+        """
         obj = node.obj
         if node.kind == "artifact":
             if direction == "upstream":
                 producer = self.logged_by(obj)
                 return [] if producer is None else [producer]
-            return list(self.used_by(obj))
+            return self.used_by(obj)
         if direction == "upstream":
-            return list(self.used_artifacts(obj))
-        return list(self.logged_artifacts(obj))
+            return self.used_artifacts(obj)
+        return self.logged_artifacts(obj)

@@ -67,7 +67,10 @@ class WandbSource(LineageSource):
     """Walks W&B artifacts and runs through their own methods."""
 
     def __init__(self, per_page: int = 100) -> None:
+        if isinstance(per_page, bool) or not isinstance(per_page, int) or per_page < 1:
+            raise ValueError(f"per_page must be a positive integer, got {per_page!r}")
         self.per_page = per_page
+        self.page_size = per_page
 
     def to_node(self, obj: Any) -> LineageNode:
         if is_wandb_artifact(obj):
@@ -125,10 +128,11 @@ class WandbSource(LineageSource):
         return artifact.logged_by()
 
     def used_by(self, artifact: Any) -> Iterable[Any]:
-        return list(artifact.used_by())
+        return artifact.used_by()  # type: ignore[no-any-return]
 
+    # Paginated and lazy: the explorer reads one page per expand, never the whole list up front.
     def used_artifacts(self, run: Any) -> Iterable[Any]:
-        return list(run.used_artifacts(per_page=self.per_page))
+        return run.used_artifacts(per_page=self.per_page)  # type: ignore[no-any-return]
 
     def logged_artifacts(self, run: Any) -> Iterable[Any]:
-        return list(run.logged_artifacts(per_page=self.per_page))
+        return run.logged_artifacts(per_page=self.per_page)  # type: ignore[no-any-return]
