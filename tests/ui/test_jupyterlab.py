@@ -193,3 +193,37 @@ def test_reload_with_live_kernel_redraws_the_current_graph(notebook: LabNotebook
     # A live view, not a picture of the saved output: a click still reaches Python.
     node(view, "train").click()
     assert notebook.wait_for_output("print(w.selected)", "['train']") == "['train']"
+
+
+SLOW_SOURCE = """
+import threading
+
+class SlowSource(GraphSource):
+    '''Answers downstream walks from clean:v0 only once the test opens the gate.'''
+    gate = threading.Event()
+
+    def neighbours(self, node, direction):
+        if node.id == "clean:v0" and direction == "downstream":
+            self.gate.wait(60)
+        return super().neighbours(node, direction)
+
+source = SlowSource(g)
+w = LineageWidget(g, root="prep", depth=1, source=source)
+"""
+
+
+def test_cells_run_while_a_slow_expansion_is_pending(notebook: LabNotebook) -> None:
+    notebook.run(GRAPH + SLOW_SOURCE)
+    view = show(notebook)
+
+    expand_control(view, "clean:v0", "downstream").click()
+    expect(node(view, "clean:v0")).to_have_attribute("data-state", "loading")
+
+    # The kernel is not blocked by the walk: a cell runs and answers while it waits.
+    assert notebook.run("print(6 * 7)").strip() == "42"
+    assert notebook.run('print("train" in w.graph)').strip() == "False"
+    expect(node(view, "clean:v0")).to_have_attribute("data-state", "loading")
+
+    notebook.run("source.gate.set()")
+    expect(node(view, "train")).to_be_visible()
+    expect(node(view, "clean:v0")).not_to_have_attribute("data-state", "loading")
