@@ -102,6 +102,28 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         start = source.artifact(artifact) if artifact is not None else source.run(str(run))
         return cls(start, depth=depth, source=source, **kwargs)
 
+    @classmethod
+    def from_wandb(
+        cls, path: str, *, api: Any = None, depth: int = 1, **kwargs: Any
+    ) -> LineageWidget:
+        """The lineage of a W&B artifact (``"entity/project/name:v3"``) or run
+        (``"entity/project/run_id"``), fetched through ``wandb.Api()`` (or ``api``).
+
+        Needs ``pip install wandb`` and a login, as ``wandb.Api()`` does.
+        """
+        if api is None:
+            try:
+                import wandb  # noqa: PLC0415 - optional: only this shortcut needs it
+            except ImportError:
+                raise ImportError(
+                    "LineageWidget.from_wandb needs the wandb package: pip install wandb "
+                    "(or pass a wandb Artifact or Run to LineageWidget directly)"
+                ) from None
+            api = wandb.Api()
+        last = path.rstrip("/").rsplit("/", 1)[-1]
+        start = api.artifact(path) if ":" in last else api.run(path)
+        return cls(start, depth=depth, **kwargs)
+
     # ---- Python API --------------------------------------------------------------------
 
     @property

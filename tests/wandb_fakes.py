@@ -102,6 +102,9 @@ class FakeArtifact:
     size: int = 0
     digest: str = "0" * 32
     created_at: str = "2026-11-01T10:00:00"
+    state: str = "COMMITTED"
+    file_count: int = 1
+    tags: list[str] = field(default_factory=list)
     producer: FakeRun | None = None
     consumers: list[FakeRun] = field(default_factory=list)
 
@@ -152,3 +155,19 @@ def wandb_pipeline() -> dict[str, Any]:
         "train": train,
         "eval": evaluation,
     }
+
+
+class FakeApi:
+    """Like ``wandb.Api()``: look up one artifact or run by path."""
+
+    def __init__(self, objects: dict[str, Any]) -> None:
+        self.objects = objects
+        self.asked: list[str] = []
+
+    def artifact(self, name: str, type: str | None = None) -> FakeArtifact:
+        self.asked.append(name)
+        return self.objects[name]  # type: ignore[no-any-return]
+
+    def run(self, path: str = "") -> FakeRun:
+        self.asked.append(path)
+        return self.objects[path]  # type: ignore[no-any-return]

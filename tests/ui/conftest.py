@@ -1,19 +1,32 @@
 """Browser fixtures shared by the front-end and end-to-end tiers.
 
+The front-end tier (test_frontend*.py) runs the built bundle on a plain harness page
+(tests/ui/harness/) with a fake anywidget model; the bundle is rebuilt first when js/src is newer.
+
 Chromium comes from Debian (``apt-get install chromium``), never from ``playwright install``.
 A missing browser is an error, not a skip: these tests are part of the suite CI counts.
 """
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
 import shutil
+import subprocess
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from jupyterlab_harness import JupyterServer, LabNotebook
 from playwright.sync_api import Browser, Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+JS = ROOT / "js"
+BUNDLE = ROOT / "lineage_widget" / "static" / "widget.js"
+HARNESS = "/tests/ui/harness/index.html"
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -80,3 +93,65 @@ def notebook(
     lab_notebook = LabNotebook.open(page, jupyter_server, name, ["# end-to-end test"])
     yield lab_notebook
     jupyter_server.shutdown_session(lab_notebook.path)
+
+
+# ---- front-end harness ------------------------------------------------------------------------
+
+
+def _bundle_is_stale() -> bool:
+    if not BUNDLE.exists() or not BUNDLE.with_name("widget.css").exists():
+        return True
+    sources = [*JS.joinpath("src").iterdir(), JS / "package.json"]
+    return max(path.stat().st_mtime for path in sources) > BUNDLE.stat().st_mtime
+
+
+@pytest.fixture(scope="session")
+def bundle() -> Path:
+    """The built widget.js, rebuilt when js/src changed since the last build."""
+    if _bundle_is_stale():
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.fail("npm is needed to build the front end (cd js && npm run build)")
+        subprocess.run([npm, "run", "build"], cwd=JS, check=True, capture_output=True)
+    return BUNDLE
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def server(bundle: Path) -> Iterator[str]:
+    """The repository over HTTP on 127.0.0.1 (module imports are blocked on file://)."""
+    handler = functools.partial(_QuietHandler, directory=str(ROOT))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def harness_page(browser: Browser, server: str) -> Iterator[tuple[Page, list[str]]]:
+    """One harness page for the module: loading the bundle (ELK) once keeps each test fast."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(5000)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(server + HARNESS)
+    page.wait_for_function("window.lwReady === true")
+    yield page, errors
+    context.close()
+
+
+@pytest.fixture
+def harness(harness_page: tuple[Page, list[str]]) -> Iterator[Page]:
+    """The harness with a fresh model and one view (no snapshot delivered yet)."""
+    page, errors = harness_page
+    errors.clear()
+    page.evaluate("lw.reset(); lw.start()")
+    yield page
+    assert not errors, f"uncaught errors in the page: {errors}"

@@ -2,231 +2,29 @@
 
 The harness (tests/ui/harness/) loads lineage_widget/static/widget.js, gives it a fake model that
 records what the widget sends and saves, and exposes `window.lw` to deliver kernel messages and
-set traits "from Python". The bundle is rebuilt first when js/src is newer than it.
+set traits "from Python". The fixtures live in conftest.py, the builders in frontend_harness.py.
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
-import shutil
-import subprocess
-import threading
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
-
 import pytest
-from playwright.sync_api import Browser, Page
-
-ROOT = Path(__file__).resolve().parents[2]
-JS = ROOT / "js"
-BUNDLE = ROOT / "lineage_widget" / "static" / "widget.js"
-HARNESS = "/tests/ui/harness/index.html"
-
-HOSTILE = '<img src=x onerror="window.__pwned=1">'
-
-
-# ---- fixtures ---------------------------------------------------------------------------------
-
-
-def _bundle_is_stale() -> bool:
-    if not BUNDLE.exists() or not BUNDLE.with_name("widget.css").exists():
-        return True
-    sources = [*JS.joinpath("src").iterdir(), JS / "package.json"]
-    return max(path.stat().st_mtime for path in sources) > BUNDLE.stat().st_mtime
-
-
-@pytest.fixture(scope="session")
-def bundle() -> Path:
-    """The built widget.js, rebuilt when js/src changed since the last build."""
-    if _bundle_is_stale():
-        npm = shutil.which("npm")
-        if npm is None:
-            pytest.fail("npm is needed to build the front end (cd js && npm run build)")
-        subprocess.run([npm, "run", "build"], cwd=JS, check=True, capture_output=True)
-    return BUNDLE
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture(scope="session")
-def server(bundle: Path) -> Iterator[str]:
-    """The repository over HTTP on 127.0.0.1 (module imports are blocked on file://)."""
-    handler = functools.partial(_QuietHandler, directory=str(ROOT))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-@pytest.fixture(scope="module")
-def harness_page(browser: Browser, server: str) -> Iterator[tuple[Page, list[str]]]:
-    """One harness page for the module: loading the bundle (ELK) once keeps each test fast."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(5000)
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(server + HARNESS)
-    page.wait_for_function("window.lwReady === true")
-    yield page, errors
-    context.close()
-
-
-@pytest.fixture
-def harness(harness_page: tuple[Page, list[str]]) -> Iterator[Page]:
-    """The harness with a fresh model and one view (no snapshot delivered yet)."""
-    page, errors = harness_page
-    errors.clear()
-    page.evaluate("lw.reset(); lw.start()")
-    yield page
-    assert not errors, f"uncaught errors in the page: {errors}"
-
-
-# ---- graph builders -------------------------------------------------------------------------
-
-
-def node(
-    id: str,
-    kind: str,
-    type: str,
-    level: int,
-    *,
-    order: int = 0,
-    label: str | None = None,
-    more_up: int = 0,
-    more_down: int = 0,
-) -> dict[str, Any]:
-    return {
-        "id": id,
-        "kind": kind,
-        "type": type,
-        "label": label if label is not None else id,
-        "level": level,
-        "order": order,
-        "more_up": more_up,
-        "more_down": more_down,
-    }
-
-
-def columns(nodes: list[dict[str, Any]]) -> dict[str, list[Any]]:
-    keys = ["id", "kind", "type", "label", "level", "order", "more_up", "more_down"]
-    return {key: [n[key] for n in nodes] for key in keys}
-
-
-def edge_columns(edges: list[tuple[str, str]]) -> dict[str, list[str]]:
-    return {"source": [s for s, _ in edges], "target": [t for _, t in edges]}
-
-
-def snapshot(
-    nodes: list[dict[str, Any]],
-    edges: list[tuple[str, str]],
-    root: str | None = None,
-    status: list[dict[str, Any]] | None = None,
-) -> dict[str, Any]:
-    return {
-        "type": "snapshot",
-        "root": root,
-        "nodes": columns(nodes),
-        "edges": edge_columns(edges),
-        "status": status or [],
-    }
-
-
-def delta(nodes: list[dict[str, Any]], edges: list[tuple[str, str]]) -> dict[str, Any]:
-    return {"type": "delta", "nodes": columns(nodes), "edges": edge_columns(edges)}
-
-
-def pipeline() -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
-    """dataset -> preprocess run -> dataset -> 3 train runs -> 3 models -> eval run."""
-    nodes = [
-        node("raw-data:v0", "artifact", "dataset", 0, more_up=0),
-        node("preprocess", "run", "preprocess", 1),
-        node("clean-data:v2", "artifact", "dataset", 2),
-        *[node(f"train-{i}", "run", "train", 3, order=i) for i in range(3)],
-        *[node(f"model:v{i}", "artifact", "model", 4, order=i) for i in range(3)],
-        node("eval-sweep", "run", "eval", 5, more_down=2),
-    ]
-    edges = [("raw-data:v0", "preprocess"), ("preprocess", "clean-data:v2")]
-    for i in range(3):
-        edges += [
-            ("clean-data:v2", f"train-{i}"),
-            (f"train-{i}", f"model:v{i}"),
-            (f"model:v{i}", "eval-sweep"),
-        ]
-    return nodes, edges
-
-
-# ---- page helpers ---------------------------------------------------------------------------
-
-READY = ".lineage-widget[data-ready='true']"
-
-
-def show(page: Page, msg: dict[str, Any], m: int = 0) -> None:
-    page.evaluate("([msg, m]) => lw.deliver(msg, m)", [msg, m])
-
-
-def show_pipeline(page: Page) -> None:
-    show(page, snapshot(*pipeline(), root="model:v0"))
-    page.wait_for_selector(READY)
-
-
-def node_sel(id: str, view: int = 0) -> str:
-    return f"#view-{view} [data-node-id='{id}']"
-
-
-def sent(page: Page) -> list[dict[str, Any]]:
-    messages: list[dict[str, Any]] = page.evaluate("lw.sent()")
-    return messages
-
-
-def transform(page: Page, view: int = 0) -> str:
-    value: str = page.eval_on_selector(f"#view-{view} .lw-content", "el => el.style.transform")
-    return value
-
-
-def boxes(page: Page, view: int = 0) -> dict[str, dict[str, float]]:
-    """Screen boxes of the drawn nodes, by id."""
-    found: dict[str, dict[str, float]] = page.evaluate(
-        """(view) => Object.fromEntries(
-            [...document.querySelectorAll(`#view-${view} [data-node-id]`)].map((el) => {
-                const r = el.getBoundingClientRect();
-                return [el.dataset.nodeId, {x: r.x, y: r.y, w: r.width, h: r.height}];
-            }))""",
-        view,
-    )
-    return found
-
-
-def assert_inside(page: Page, view: int = 0) -> None:
-    """Every node of the view lies inside its viewport."""
-    viewport = page.locator(f"#view-{view} .lw-viewport").bounding_box()
-    assert viewport is not None
-    right = viewport["x"] + viewport["width"]
-    bottom = viewport["y"] + viewport["height"]
-    for box in boxes(page, view).values():
-        assert viewport["x"] <= box["x"]
-        assert box["x"] + box["w"] <= right
-        assert viewport["y"] <= box["y"]
-        assert box["y"] + box["h"] <= bottom
-
-
-def wait_frames(page: Page, frames: int = 2) -> None:
-    """Lets pending layouts and paints finish (ELK runs on the main thread, asynchronously)."""
-    page.evaluate(
-        """(n) => new Promise((done) => {
-            const step = (n) => (n === 0 ? done() : requestAnimationFrame(() => step(n - 1)));
-            step(n);
-        })""",
-        frames,
-    )
-
+from frontend_harness import (
+    HOSTILE,
+    READY,
+    assert_inside,
+    boxes,
+    delta,
+    node,
+    node_sel,
+    pipeline,
+    sent,
+    show,
+    show_pipeline,
+    snapshot,
+    transform,
+    wait_frames,
+)
+from playwright.sync_api import Page
 
 # ---- tests ------------------------------------------------------------------------------------
 
