@@ -14,7 +14,8 @@ from .clusters import Clustering, ViewDelta, ViewEdge
 from .explorer import Explorer
 from .sources.base import DIRECTIONS
 
-MAX_VALUE_CHARS = 2000
+MAX_VALUE_CHARS = 2_000  # a preview's value, cut
+MAX_FULL_CHARS = 2_000_000  # the same value when the user asks to see all of it
 
 
 def node_columns(explorer: Explorer, ids: Iterable[str]) -> dict[str, list[Any]]:
@@ -59,13 +60,14 @@ def cluster_columns(clustering: Clustering, ids: Iterable[str]) -> dict[str, lis
 
 def edge_columns(clustering: Clustering, edges: Iterable[ViewEdge]) -> dict[str, list[Any]]:
     """Drawn edges; ``count`` is how many lineage edges each stands for (more than 1 only at
-    clusters)."""
-    sources, targets, counts = [], [], []
+    clusters); ``back`` marks an edge that closes a cycle (it points right to left)."""
+    sources, targets, counts, back = [], [], [], []
     for src, dst in edges:
         sources.append(src)
         targets.append(dst)
         counts.append(clustering.edge_counts.get((src, dst), 0))
-    return {"source": sources, "target": targets, "count": counts}
+        back.append(clustering.level_of(src) >= clustering.level_of(dst))
+    return {"source": sources, "target": targets, "count": counts, "back": back}
 
 
 def snapshot(explorer: Explorer, clustering: Clustering) -> dict[str, Any]:
@@ -111,8 +113,12 @@ def members(explorer: Explorer, clustering: Clustering, cluster: str) -> dict[st
     }
 
 
-def details(explorer: Explorer, node_id: str) -> dict[str, Any]:
-    """The preview of one node: W&B's drawer fields, then the source's own details."""
+def details(explorer: Explorer, node_id: str, *, full: bool = False) -> dict[str, Any]:
+    """The preview of one node: W&B's drawer fields, then the source's own details.
+
+    Long values are cut at ``MAX_VALUE_CHARS`` (their labels listed in ``truncated``) unless
+    ``full`` asks for them whole (up to ``MAX_FULL_CHARS``).
+    """
     graph = explorer.graph
     node = graph.node(node_id)
     fields: list[tuple[str, Any]] = [("Name", node.label)]
@@ -127,17 +133,28 @@ def details(explorer: Explorer, node_id: str) -> dict[str, Any]:
         if producers:
             fields.append(("Logged by", ", ".join(p.label for p in producers)))
     fields.append(("ID", node.id))
+    limit = MAX_FULL_CHARS if full else MAX_VALUE_CHARS
+    rows, truncated = [], []
+    for label, value in fields:
+        if _empty(value):
+            continue
+        text, cut = as_text(value, limit)
+        rows.append([str(label), text])
+        if cut:
+            truncated.append(str(label))
     return {
         "type": "details",
         "id": node_id,
-        "fields": [[str(label), as_text(value)] for label, value in fields if not _empty(value)],
+        "fields": rows,
+        "truncated": truncated,
         "inputs": len(graph.producers(node_id)) + max(0, explorer.more(node_id, DIRECTIONS[0])),
         "outputs": len(graph.consumers(node_id)) + max(0, explorer.more(node_id, DIRECTIONS[1])),
     }
 
 
-def as_text(value: Any, limit: int = MAX_VALUE_CHARS) -> str:
-    """A detail value as display text: strings as they are, containers as JSON."""
+def as_text(value: Any, limit: int = MAX_VALUE_CHARS) -> tuple[str, bool]:
+    """A detail value as display text (strings as they are, containers as JSON), cut at
+    ``limit`` characters; and whether it was cut."""
     if isinstance(value, str):
         text = value
     elif isinstance(value, Mapping | list | tuple):
@@ -146,9 +163,9 @@ def as_text(value: Any, limit: int = MAX_VALUE_CHARS) -> str:
         )
     else:
         text = str(value)
-    if len(text) > limit:
-        text = f"{text[:limit]}… ({len(text) - limit:,} more characters)"
-    return text
+    if len(text) <= limit:
+        return text, False
+    return f"{text[:limit]}… ({len(text) - limit:,} more characters)", True
 
 
 def _empty(value: Any) -> bool:

@@ -49,6 +49,7 @@ class Clustering:
         self.explorer = explorer
         self._threshold = _check_threshold(threshold)
         self.pulled_out: set[str] = set()
+        self._orders_before: dict[str, float] = {}  # where pulled-out nodes sat
         self._groups: dict[GroupKey, dict[str, None]] = {}
         self._group_of: dict[str, GroupKey] = {}
         self._clustered: dict[GroupKey, dict[str, None]] = {}  # members drawn inside a cluster
@@ -94,6 +95,11 @@ class Clustering:
         """Ids of the nodes drawn as themselves."""
         return [n for n in self.explorer.graph if self._rep[n] == n]
 
+    def level_of(self, view_id: str) -> int:
+        """The column of a drawn node or cluster."""
+        key = self._keys.get(view_id)
+        return key[0] if key is not None else self.explorer.levels[view_id]
+
     def cluster_order(self, key: GroupKey) -> float:
         orders = self.explorer.orders
         return min(orders[n] for n in self._clustered[key])
@@ -134,10 +140,25 @@ class Clustering:
             return ViewDelta()
         key = self._group_of[node_id]
         # Sit right after the cluster in the column, before what followed it.
+        self._orders_before[node_id] = self.explorer.orders[node_id]
         self.explorer.orders[node_id] = self.cluster_order(key) + 0.5
         delta = ViewDelta()
         self._regroup(key, delta, set())
         delta.nodes[node_id] = None
+        return delta
+
+    def put_back(self, node_id: str) -> ViewDelta:
+        """Undo :meth:`pull_out`: ``node_id`` may be clustered again, in its old place."""
+        self.explorer.graph.node(node_id)
+        if node_id not in self.pulled_out:
+            return ViewDelta()
+        self.pulled_out.discard(node_id)
+        if node_id in self._orders_before:
+            self.explorer.orders[node_id] = self._orders_before.pop(node_id)
+        delta = ViewDelta()
+        self._regroup(self._group_of[node_id], delta, set())
+        if self._rep[node_id] == node_id:
+            delta.nodes[node_id] = None  # still drawn (group too small): its order changed
         return delta
 
     def set_threshold(self, threshold: int | None) -> ViewDelta:

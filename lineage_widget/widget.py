@@ -192,6 +192,11 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         with self._lock:
             self._send_view(self._clustering.pull_out(node_id))
 
+    def put_back(self, node_id: str) -> None:
+        """Undo :meth:`pull_out`: ``node_id`` may be drawn in its cluster again."""
+        with self._lock:
+            self._send_view(self._clustering.put_back(node_id))
+
     # ---- traits and messages -----------------------------------------------------------
 
     @traitlets.validate("selected")
@@ -243,11 +248,14 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         elif kind == "expand":
             self._expand_from_view(str(msg["id"]), check_direction(msg["direction"]))
         elif kind == "details":
-            self.send(_payload.details(self._explorer, str(msg["id"])))
+            full = bool(msg.get("full", False))
+            self.send(_payload.details(self._explorer, str(msg["id"]), full=full))
         elif kind == "members":
             self.send(_payload.members(self._explorer, self._clustering, str(msg["cluster"])))
         elif kind == "pull_out":
             self.pull_out(str(msg["id"]))
+        elif kind == "put_back":
+            self.put_back(str(msg["id"]))
 
     def _expand_from_view(self, node_id: str, direction: Direction) -> None:
         """A click on an expand control: the walk runs in the background, never in the kernel's

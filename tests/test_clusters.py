@@ -181,3 +181,13 @@ def test_deltas_replayed_give_the_same_view() -> None:
             edges[edge] = view.edge_counts[edge]
     assert drawn == set(view.drawn_nodes()) | set(view.clusters)
     assert edges == view.edge_counts
+
+
+def test_put_back_undoes_pull_out() -> None:
+    view = whole(wide_sweep(6))
+    before = (view.clusters, Counter(view.edge_counts), dict(view.explorer.orders))
+    view.pull_out("train-2")
+    delta = view.put_back("train-2")
+    assert "train-2" in delta.removed
+    assert (view.clusters, view.edge_counts, view.explorer.orders) == before
+    assert not view.put_back("train-2")  # not pulled out: nothing to do

@@ -74,6 +74,7 @@ def test_expand_click_sends_status_then_only_the_delta(pipeline: LineageGraph) -
         "source": ["clean:v0", "clean:v0"],
         "target": ["train-1", "train-2"],
         "count": [1, 1],
+        "back": [False, False],
     }
     assert delta["removed"] == []
     assert {"train-1", "train-2"} <= set(w.graph)

@@ -2,7 +2,7 @@
  * The details panel (`.lineage-details`): the preview of the one selected node, asked from the
  * kernel, with its input/output counts and buttons to expand either way.
  */
-import { html } from "./dom";
+import { html, listen } from "./dom";
 import { closeIcon, kindIcon } from "./icons";
 import type { DetailsMsg, Direction } from "./protocol";
 import type { GraphStore } from "./store";
@@ -20,6 +20,7 @@ export class DetailsPanel {
   };
   private shownId: string | null = null;
   private stopWaiting: (() => void) | null = null;
+  private readonly cleanups: (() => void)[] = [];
 
   constructor(
     private readonly store: GraphStore,
@@ -34,7 +35,7 @@ export class DetailsPanel {
     close.title = "Close (Esc)";
     close.setAttribute("aria-label", "Close details");
     close.append(closeIcon());
-    close.addEventListener("click", onClose);
+    this.cleanups.push(listen(close, "click", onClose));
 
     const heading = html("div", "lw-details-heading");
     const text = html("div", "lw-details-text");
@@ -46,9 +47,11 @@ export class DetailsPanel {
       const button = this.expandButtons[direction];
       button.type = "button";
       button.dataset.detailsExpand = direction;
-      button.addEventListener("click", () => {
-        if (this.shownId !== null) onExpand(this.shownId, direction);
-      });
+      this.cleanups.push(
+        listen(button, "click", () => {
+          if (this.shownId !== null) onExpand(this.shownId, direction);
+        }),
+      );
       actions.append(button);
     }
     element.append(heading, this.body, this.counts, actions);
@@ -89,11 +92,15 @@ export class DetailsPanel {
     const id = this.shownId;
     if (id === null) return;
     const node = this.store.nodes.get(id);
-    this.icon.replaceChildren(kindIcon(node?.kind ?? "artifact"));
-    this.element.dataset.kind = node?.kind ?? "";
-    this.type.textContent = node?.type ?? "";
-    this.title.textContent = node?.label ?? id;
-    this.title.title = node?.label ?? id;
+    // A member of a cluster is not drawn: its cluster gives the kind and type.
+    const member = node ? undefined : this.store.member(id);
+    const kind = node?.kind ?? member?.cluster.kind;
+    const label = node?.label ?? member?.label ?? id;
+    this.icon.replaceChildren(kindIcon(kind ?? "artifact"));
+    this.element.dataset.kind = kind ?? "";
+    this.type.textContent = node?.type ?? member?.cluster.type ?? "";
+    this.title.textContent = label;
+    this.title.title = label;
     for (const direction of ["upstream", "downstream"] as const) {
       const more = direction === "upstream" ? node?.moreUp : node?.moreDown;
       const loading = this.store.fetchState(id, direction)?.state === "loading";
@@ -103,6 +110,7 @@ export class DetailsPanel {
 
   destroy(): void {
     this.cancel();
+    for (const cleanup of this.cleanups.splice(0)) cleanup();
   }
 
   private fill(msg: DetailsMsg): void {

@@ -1,6 +1,7 @@
 /**
  * The SVG layer of edges: a curve from the source's right side to the target's left side, with
  * an arrowhead at the target (the direction data flows). Paths are reused by edge between draws.
+ * An edge that stands for several lineage edges (to or from a cluster) shows that count midway.
  */
 import { svg } from "./dom";
 import type { Box, Layout } from "./layout";
@@ -10,23 +11,41 @@ const ARROW_LENGTH = 8;
 const ARROW_HALF_WIDTH = 4.5;
 /** Edges leave and enter a little outside the node so the expand controls stay clear. */
 const PORT_GAP = 2;
+/** Count badges: height and the width of one digit (10px tabular figures), in px. */
+const BADGE_HEIGHT = 16;
+const BADGE_DIGIT = 6.2;
 
 interface EdgeShape {
   group: SVGGElement;
   curve: SVGPathElement;
   arrow: SVGPathElement;
+  badge: SVGGElement | null;
 }
 
-export function edgePath(from: Box, to: Box): { curve: string; arrow: string } {
+/** Edges meet a box halfway down its face (below a cluster's stacked cards). */
+const faceMiddle = (box: Box): number => box.y + (box.faceTop + box.height) / 2;
+
+/** The curve and arrowhead of an edge, and the curve's midpoint (where a count goes). */
+export function edgePath(
+  from: Box,
+  to: Box,
+): { curve: string; arrow: string; middle: { x: number; y: number } } {
   const sx = from.x + from.width + PORT_GAP;
-  const sy = from.y + from.height / 2;
+  const sy = faceMiddle(from);
   const tx = to.x - PORT_GAP;
-  const ty = to.y + to.height / 2;
+  const ty = faceMiddle(to);
   const end = tx - ARROW_LENGTH;
   const bend = Math.max(40, Math.abs(end - sx) / 2);
   const curve = `M${sx},${sy} C${sx + bend},${sy} ${end - bend},${ty} ${end},${ty}`;
   const arrow = `M${tx},${ty} L${end},${ty - ARROW_HALF_WIDTH} L${end},${ty + ARROW_HALF_WIDTH} Z`;
-  return { curve, arrow };
+  // Symmetric control points: the point at t = 1/2 is the middle of the two ends.
+  return { curve, arrow, middle: { x: (sx + end) / 2, y: (sy + ty) / 2 } };
+}
+
+function countBadge(): SVGGElement {
+  const badge = svg("g", { class: "lw-edge-count" });
+  badge.append(svg("rect", { rx: BADGE_HEIGHT / 2, height: BADGE_HEIGHT }), svg("text"));
+  return badge;
 }
 
 export class EdgeLayer {
@@ -44,9 +63,10 @@ export class EdgeLayer {
       const key = `${edge.source}\u0000${edge.target}`;
       seen.add(key);
       const shape = this.shapes.get(key) ?? this.create(key, edge);
-      const { curve, arrow } = edgePath(from, to);
+      const { curve, arrow, middle } = edgePath(from, to);
       shape.curve.setAttribute("d", curve);
       shape.arrow.setAttribute("d", arrow);
+      this.placeCount(shape, edge.count, middle);
     }
     for (const [key, shape] of this.shapes) {
       if (!seen.has(key)) {
@@ -64,6 +84,28 @@ export class EdgeLayer {
     }
   }
 
+  private placeCount(shape: EdgeShape, count: number, at: { x: number; y: number }): void {
+    shape.group.setAttribute("data-count", String(count));
+    if (count <= 1) {
+      shape.badge?.remove();
+      shape.badge = null;
+      return;
+    }
+    if (!shape.badge) {
+      shape.badge = countBadge();
+      shape.group.append(shape.badge);
+    }
+    const text = String(count);
+    const width = 10 + text.length * BADGE_DIGIT;
+    const [rect, label] = shape.badge.children;
+    rect.setAttribute("x", String(at.x - width / 2));
+    rect.setAttribute("y", String(at.y - BADGE_HEIGHT / 2));
+    rect.setAttribute("width", String(width));
+    label.setAttribute("x", String(at.x));
+    label.setAttribute("y", String(at.y));
+    label.textContent = text;
+  }
+
   private create(key: string, edge: GraphEdge): EdgeShape {
     const group = svg("g", { class: "lw-edge" });
     group.setAttribute("data-source", edge.source);
@@ -72,7 +114,7 @@ export class EdgeLayer {
     const arrow = svg("path", { class: "lw-edge-arrow" });
     group.append(curve, arrow);
     this.element.append(group);
-    const shape = { group, curve, arrow };
+    const shape: EdgeShape = { group, curve, arrow, badge: null };
     this.shapes.set(key, shape);
     return shape;
   }

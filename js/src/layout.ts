@@ -1,18 +1,35 @@
 /**
  * Left-to-right layered layout with ELK. Columns come from the kernel (`level`), so a node keeps
  * its column when the graph grows; the order inside a column follows the kernel's `order`.
+ * Clusters are laid out like nodes, a little larger (their stacked cards).
  */
 import ELK, { type ElkNode } from "elkjs/lib/elk.bundled.js";
-import type { GraphEdge, GraphNode } from "./store";
+import type { GraphCluster, GraphEdge, GraphNode } from "./store";
 
 export const NODE_WIDTH = 216;
 export const NODE_HEIGHT = 52;
+export const CLUSTER_WIDTH = 232;
+export const CLUSTER_HEIGHT = 66;
+/** How far the cards behind a cluster's face peek out (px); matches `.lw-cluster-*` in CSS. */
+export const CLUSTER_STACK = 10;
+
+/** What the layout needs of a node or cluster. */
+interface Item {
+  id: string;
+  level: number;
+  order: number;
+  width: number;
+  height: number;
+  faceTop: number;
+}
 
 export interface Box {
   x: number;
   y: number;
   width: number;
   height: number;
+  /** The part edges attach to starts this far below `y` (a cluster's face, under its cards). */
+  faceTop: number;
 }
 
 export interface Layout {
@@ -38,19 +55,19 @@ const BASE_OPTIONS: Record<string, string> = {
 };
 
 /** Kernel order: by column, then by position inside the column, then by id for ties. */
-export function compareNodes(a: GraphNode, b: GraphNode): number {
+export function compareNodes(a: Item, b: Item): number {
   return a.level - b.level || a.order - b.order || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
-function buildGraph(nodes: GraphNode[], edges: GraphEdge[], partitioned: boolean): ElkNode {
+function buildGraph(nodes: Item[], edges: GraphEdge[], partitioned: boolean): ElkNode {
   const minLevel = nodes.reduce((min, node) => Math.min(min, node.level), 0);
   return {
     id: "root",
     layoutOptions: { ...BASE_OPTIONS, "elk.partitioning.activate": String(partitioned) },
     children: nodes.map((node) => ({
       id: node.id,
-      width: NODE_WIDTH,
-      height: NODE_HEIGHT,
+      width: node.width,
+      height: node.height,
       layoutOptions: partitioned
         ? { "elk.partitioning.partition": String(node.level - minLevel) }
         : undefined,
@@ -63,7 +80,8 @@ function buildGraph(nodes: GraphNode[], edges: GraphEdge[], partitioned: boolean
   };
 }
 
-function readLayout(graph: ElkNode): Layout {
+function readLayout(graph: ElkNode, items: Item[]): Layout {
+  const faceTops = new Map(items.map((item) => [item.id, item.faceTop]));
   const boxes = new Map<string, Box>();
   for (const child of graph.children ?? []) {
     boxes.set(child.id, {
@@ -71,21 +89,40 @@ function readLayout(graph: ElkNode): Layout {
       y: child.y ?? 0,
       width: child.width ?? NODE_WIDTH,
       height: child.height ?? NODE_HEIGHT,
+      faceTop: faceTops.get(child.id) ?? 0,
     });
   }
   return { boxes, width: graph.width ?? 0, height: graph.height ?? 0 };
 }
 
-export async function computeLayout(nodes: GraphNode[], edges: GraphEdge[]): Promise<Layout> {
-  const sorted = [...nodes].sort(compareNodes);
+export async function computeLayout(
+  nodes: Iterable<GraphNode>,
+  clusters: Iterable<GraphCluster>,
+  edges: GraphEdge[],
+): Promise<Layout> {
+  const items: Item[] = [];
+  for (const { id, level, order } of nodes) {
+    items.push({ id, level, order, width: NODE_WIDTH, height: NODE_HEIGHT, faceTop: 0 });
+  }
+  for (const { id, level, order } of clusters) {
+    items.push({
+      id,
+      level,
+      order,
+      width: CLUSTER_WIDTH,
+      height: CLUSTER_HEIGHT,
+      faceTop: CLUSTER_STACK,
+    });
+  }
+  const sorted = items.sort(compareNodes);
   const known = new Set(sorted.map((node) => node.id));
   const drawable = edges.filter((edge) => known.has(edge.source) && known.has(edge.target));
   if (sorted.length === 0) return { boxes: new Map(), width: 0, height: 0 };
   try {
-    return readLayout(await elk.layout(buildGraph(sorted, drawable, true)));
+    return readLayout(await elk.layout(buildGraph(sorted, drawable, true)), sorted);
   } catch {
     // An edge against the column order (a back edge) breaks partitioning: lay out without it
     // rather than draw nothing.
-    return readLayout(await elk.layout(buildGraph(sorted, drawable, false)));
+    return readLayout(await elk.layout(buildGraph(sorted, drawable, false)), sorted);
   }
 }

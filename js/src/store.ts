@@ -1,17 +1,20 @@
 /**
  * The graph one model shows, fed by kernel messages and shared by every view of that model.
  *
- * Views subscribe to changes; requests to the kernel (expand, details) go through the store so
- * that two views of one model never send the same request twice.
+ * Views subscribe to changes; requests to the kernel (expand, details, members, pull out) go
+ * through the store so that two views of one model never send the same request twice.
  */
 import type {
+  ClusterColumns,
   DeltaMsg,
   DetailsMsg,
   Direction,
   EdgeColumns,
+  EdgeIds,
   FetchState,
   FrontendMsg,
   KernelMsg,
+  MembersMsg,
   NodeColumns,
   NodeKind,
   SnapshotMsg,
@@ -29,9 +32,42 @@ export interface GraphNode {
   moreDown: number;
 }
 
+/** A crowded group of nodes (same column, kind and type) drawn as one node. */
+export interface GraphCluster {
+  id: string;
+  kind: NodeKind;
+  type: string;
+  level: number;
+  order: number;
+  count: number;
+  /** Goes up when `count` changes: members fetched for an older version are stale. */
+  version: number;
+}
+
+/** A cluster's member list, as the kernel sent it for one version of the cluster. */
+export interface ClusterMembers {
+  cluster: string;
+  version: number;
+  ids: string[];
+  labels: string[];
+  /** "v3 · latest, best": the version and aliases, shown under the label. */
+  details: string[];
+  /** Lower-cased label, version, aliases and id, for the search field. */
+  haystacks: string[];
+  indexOf: Map<string, number>;
+}
+
+/** What a node id stands for when it is only known as a cluster member. */
+export interface MemberInfo {
+  cluster: GraphCluster;
+  label: string;
+}
+
 export interface GraphEdge {
   source: string;
   target: string;
+  /** How many lineage edges this drawn edge stands for (more than 1 only at clusters). */
+  count: number;
 }
 
 export interface NodeFetch {
@@ -43,16 +79,19 @@ export interface NodeFetch {
 export type StoreEvent =
   | { kind: "graph"; reason: "snapshot" | "delta" }
   | { kind: "status"; id: string }
-  | { kind: "focus"; id: string };
+  | { kind: "focus"; id: string }
+  | { kind: "members"; cluster: string }
+  | { kind: "open-cluster"; cluster: string; member: string };
 
 type Listener = (event: StoreEvent) => void;
 type DetailsListener = (msg: DetailsMsg) => void;
 
 const statusKey = (id: string, direction: Direction): string => `${direction}\u0000${id}`;
-const edgeKey = (edge: GraphEdge): string => `${edge.source}\u0000${edge.target}`;
+const edgeKey = (source: string, target: string): string => `${source}\u0000${target}`;
 
 export class GraphStore {
   readonly nodes = new Map<string, GraphNode>();
+  readonly clusters = new Map<string, GraphCluster>();
   readonly edges = new Map<string, GraphEdge>();
   root: string | null = null;
   /** False until the first snapshot arrives (the view shows "loading" rather than "empty"). */
@@ -63,6 +102,14 @@ export class GraphStore {
   private readonly fetches = new Map<string, NodeFetch>();
   private readonly listeners = new Set<Listener>();
   private readonly detailsWaiters = new Map<string, Set<DetailsListener>>();
+  private readonly memberLists = new Map<string, ClusterMembers>();
+  /** Cluster id -> the version whose members were asked for and not answered yet. */
+  private readonly membersAsked = new Map<string, number>();
+  /** Member id -> the cluster whose member list holds it. */
+  private readonly memberClusters = new Map<string, string>();
+  /** Members asked to be pulled out, until they arrive as nodes. */
+  private readonly pullingOut = new Set<string>();
+  private clusterVersions = 0;
 
   constructor(private readonly send: (msg: FrontendMsg) => void) {}
 
@@ -102,6 +149,50 @@ export class GraphStore {
     };
   }
 
+  /** The members of the cluster's current version, if the kernel sent them. */
+  members(cluster: string): ClusterMembers | undefined {
+    const list = this.memberLists.get(cluster);
+    return list && list.version === this.clusters.get(cluster)?.version ? list : undefined;
+  }
+
+  /** Asks for the members of the cluster's current version, unless known or already asked. */
+  requestMembers(cluster: string): void {
+    const current = this.clusters.get(cluster);
+    if (!current || this.members(cluster)) return;
+    if (this.membersAsked.get(cluster) === current.version) return;
+    this.membersAsked.set(cluster, current.version);
+    this.send({ type: "members", cluster });
+  }
+
+  /** A node known only as a member of a cluster whose list arrived (or that Python opened). */
+  member(id: string): MemberInfo | undefined {
+    const clusterId = this.memberClusters.get(id);
+    const cluster = clusterId === undefined ? undefined : this.clusters.get(clusterId);
+    if (!cluster) return undefined;
+    const list = this.memberLists.get(cluster.id);
+    const index = list?.indexOf.get(id);
+    return { cluster, label: index === undefined ? id : (list?.labels[index] ?? id) };
+  }
+
+  /** The cluster a node id is drawn in, as far as this page knows. */
+  clusterOf(id: string): string | undefined {
+    const cluster = this.memberClusters.get(id);
+    return cluster !== undefined && this.clusters.has(cluster) ? cluster : undefined;
+  }
+
+  isPullingOut(id: string): boolean {
+    return this.pullingOut.has(id);
+  }
+
+  /** Asks the kernel to draw a member as a node of its own (once until it arrives). */
+  pullOut(id: string): void {
+    if (this.pullingOut.has(id) || this.nodes.has(id)) return;
+    this.pullingOut.add(id);
+    // The cluster keeps its place on screen while the pulled-out node joins the column.
+    this.lastExpanded = this.clusterOf(id) ?? this.lastExpanded;
+    this.send({ type: "pull_out", id });
+  }
+
   handle(msg: KernelMsg): void {
     switch (msg.type) {
       case "snapshot":
@@ -116,6 +207,13 @@ export class GraphStore {
       case "details":
         this.deliverDetails(msg);
         break;
+      case "members":
+        this.applyMembers(msg);
+        break;
+      case "open_cluster":
+        this.memberClusters.set(msg.member, msg.cluster);
+        this.emit({ kind: "open-cluster", cluster: msg.cluster, member: msg.member });
+        break;
       case "focus":
         this.emit({ kind: "focus", id: msg.id });
         break;
@@ -124,11 +222,17 @@ export class GraphStore {
 
   private applySnapshot(msg: SnapshotMsg): void {
     this.nodes.clear();
+    this.clusters.clear();
     this.edges.clear();
     this.fetches.clear();
+    this.memberLists.clear();
+    this.membersAsked.clear();
+    this.memberClusters.clear();
+    this.pullingOut.clear();
     this.root = msg.root;
     this.loaded = true;
     this.upsertNodes(msg.nodes);
+    this.upsertClusters(msg.clusters);
     this.addEdges(msg.edges);
     for (const status of msg.status ?? []) {
       this.fetches.set(statusKey(status.id, status.direction), {
@@ -140,7 +244,11 @@ export class GraphStore {
   }
 
   private applyDelta(msg: DeltaMsg): void {
+    // Removals first: an id may leave as a node and come back as a cluster in one delta.
+    for (const id of msg.removed ?? []) this.remove(id);
+    this.removeEdges(msg.removed_edges);
     this.upsertNodes(msg.nodes);
+    this.upsertClusters(msg.clusters);
     this.addEdges(msg.edges);
     this.emit({ kind: "graph", reason: "delta" });
   }
@@ -159,9 +267,58 @@ export class GraphStore {
     for (const waiter of waiters) waiter(msg);
   }
 
+  private applyMembers(msg: MembersMsg): void {
+    const cluster = this.clusters.get(msg.cluster);
+    if (!cluster) return;
+    const asked = this.membersAsked.get(msg.cluster);
+    this.membersAsked.delete(msg.cluster);
+    const previous = this.memberLists.get(msg.cluster);
+    for (const id of previous?.ids ?? []) {
+      if (this.memberClusters.get(id) === msg.cluster) this.memberClusters.delete(id);
+    }
+    const ids = msg.id ?? [];
+    const labels: string[] = [];
+    const details: string[] = [];
+    const haystacks: string[] = [];
+    const indexOf = new Map<string, number>();
+    for (let i = 0; i < ids.length; i++) {
+      const label = msg.label?.[i] ?? ids[i];
+      const version = msg.version?.[i] ?? "";
+      const aliases = msg.aliases?.[i] ?? [];
+      labels.push(label);
+      details.push([version, aliases.join(", ")].filter(Boolean).join(" · "));
+      haystacks.push([label, version, ...aliases, ids[i]].join("\u0000").toLowerCase());
+      indexOf.set(ids[i], i);
+      if (!this.nodes.has(ids[i])) this.memberClusters.set(ids[i], msg.cluster);
+    }
+    // A reply to a request for an older version is kept, marked with that version: stale.
+    const version = asked ?? cluster.version;
+    this.memberLists.set(msg.cluster, {
+      cluster: msg.cluster,
+      version,
+      ids,
+      labels,
+      details,
+      haystacks,
+      indexOf,
+    });
+    this.emit({ kind: "members", cluster: msg.cluster });
+  }
+
+  private remove(id: string): void {
+    this.nodes.delete(id);
+    if (this.clusters.delete(id)) {
+      this.memberLists.delete(id);
+      this.membersAsked.delete(id);
+    }
+  }
+
   private upsertNodes(columns: NodeColumns): void {
     const ids = columns?.id ?? [];
     for (let i = 0; i < ids.length; i++) {
+      // Drawn as itself now (pulled out, or its cluster dissolved).
+      this.pullingOut.delete(ids[i]);
+      this.memberClusters.delete(ids[i]);
       this.nodes.set(ids[i], {
         id: ids[i],
         kind: columns.kind[i],
@@ -175,11 +332,39 @@ export class GraphStore {
     }
   }
 
+  private upsertClusters(columns: ClusterColumns | undefined): void {
+    const ids = columns?.id ?? [];
+    for (let i = 0; i < ids.length; i++) {
+      const previous = this.clusters.get(ids[i]);
+      const count = columns?.count[i] ?? 0;
+      this.clusters.set(ids[i], {
+        id: ids[i],
+        kind: columns?.kind[i] ?? "artifact",
+        type: columns?.type[i] ?? "",
+        level: columns?.level[i] ?? 0,
+        order: columns?.order[i] ?? i,
+        count,
+        version: previous && previous.count === count ? previous.version : ++this.clusterVersions,
+      });
+    }
+  }
+
   private addEdges(columns: EdgeColumns): void {
     const sources = columns?.source ?? [];
     for (let i = 0; i < sources.length; i++) {
-      const edge = { source: sources[i], target: columns.target[i] };
-      this.edges.set(edgeKey(edge), edge);
+      const edge = {
+        source: sources[i],
+        target: columns.target[i],
+        count: columns.count?.[i] ?? 1,
+      };
+      this.edges.set(edgeKey(edge.source, edge.target), edge);
+    }
+  }
+
+  private removeEdges(ids: EdgeIds | undefined): void {
+    const sources = ids?.source ?? [];
+    for (let i = 0; i < sources.length; i++) {
+      this.edges.delete(edgeKey(sources[i], ids?.target[i] ?? ""));
     }
   }
 

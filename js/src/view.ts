@@ -1,13 +1,16 @@
 /**
- * One view of a model: toolbar, pannable viewport with edges and nodes, details panel. Draws
- * what the shared store holds and turns clicks into trait changes and kernel requests.
+ * One view of a model: toolbar, pannable viewport with edges, nodes and clusters, member panel,
+ * details panel. Draws what the shared store holds and turns clicks into trait changes and
+ * kernel requests.
  */
 import type { AnyModel } from "@anywidget/types";
+import { ClusterElement } from "./cluster-element";
 import { DetailsPanel } from "./details";
 import { html, listen } from "./dom";
 import { EdgeLayer } from "./edges";
 import { fitIcon, kindIcon, minusIcon, plusIcon } from "./icons";
 import { computeLayout, type Layout } from "./layout";
+import { MemberPanel } from "./members";
 import { NodeElement } from "./node-element";
 import { PanZoom } from "./panzoom";
 import type { Direction, ModelTraits } from "./protocol";
@@ -44,7 +47,9 @@ export class GraphView {
   private readonly edges = new EdgeLayer();
   private readonly panzoom: PanZoom;
   private readonly details: DetailsPanel;
+  private readonly members: MemberPanel;
   private readonly elements = new Map<string, NodeElement>();
+  private readonly clusterElements = new Map<string, ClusterElement>();
   private readonly cleanups: (() => void)[] = [];
   private layout: Layout | null = null;
   private layoutRun = 0;
@@ -76,12 +81,18 @@ export class GraphView {
       (id, direction) => this.expand(id, direction),
       () => this.closeDetails(),
     );
-    root.append(toolbar, this.viewport, this.details.element);
+    this.members = new MemberPanel({
+      preview: (id) => this.select(id, false),
+      pullOut: (id) => store.pullOut(id),
+      isPullingOut: (id) => store.isPullingOut(id),
+      close: () => this.closeMembers(),
+    });
+    root.append(toolbar, this.viewport, this.members.element, this.details.element);
 
     this.panzoom = new PanZoom(
       this.viewport,
       this.content,
-      (target) => !(target instanceof Element && target.closest(".lw-node")),
+      (target) => !(target instanceof Element && target.closest(".lw-node, .lw-cluster")),
       () => this.clearSelection(),
     );
 
@@ -92,18 +103,13 @@ export class GraphView {
       store.subscribe((event) => this.onStoreEvent(event)),
       () => this.panzoom.destroy(),
       () => this.details.destroy(),
+      () => this.members.destroy(),
       listen(fit, "click", () => this.fit()),
       listen(zoomIn, "click", () => this.panzoom.zoomBy(ZOOM_STEP)),
       listen(zoomOut, "click", () => this.panzoom.zoomBy(1 / ZOOM_STEP)),
       listen(this.nodeLayer, "click", (event) => this.onNodeClick(event)),
       listen(this.nodeLayer, "keydown", (event) => this.onNodeKey(event)),
-      listen(root, "keydown", (event) => {
-        if (event.key === "Escape" && this.details.visible) {
-          event.preventDefault();
-          event.stopPropagation();
-          this.closeDetails();
-        }
-      }),
+      listen(root, "keydown", (event) => this.onEscape(event)),
     );
 
     this.showMessage();
@@ -133,6 +139,13 @@ export class GraphView {
         this.pendingFocus = event.id;
         this.applyFocus();
         break;
+      case "members":
+        if (this.members.clusterId === event.cluster) this.loadMembers(event.cluster);
+        if (this.details.visible) this.details.refresh();
+        break;
+      case "open-cluster":
+        this.openCluster(event.cluster, event.member);
+        break;
     }
   }
 
@@ -143,6 +156,9 @@ export class GraphView {
   private syncSelection(): void {
     const selected = new Set(this.selection());
     for (const [id, element] of this.elements) element.setSelected(selected.has(id));
+    const holding = this.clustersHolding(selected);
+    for (const [id, element] of this.clusterElements) element.setHoldsSelected(holding.has(id));
+    this.members.setSelected(selected);
     this.edges.highlight(selected);
     const [only] = selected;
     if (selected.size !== 1 || only !== this.dismissedId) this.dismissedId = null;
@@ -152,8 +168,23 @@ export class GraphView {
 
   // ---- user actions ----------------------------------------------------------------------
 
+  private clustersHolding(selected: ReadonlySet<string>): Set<string> {
+    const holding = new Set<string>();
+    for (const id of selected) {
+      const cluster = this.store.clusterOf(id);
+      if (cluster !== undefined) holding.add(cluster);
+    }
+    return holding;
+  }
+
   private onNodeClick(event: MouseEvent): void {
     const target = event.target instanceof Element ? event.target : null;
+    const clusterId = target?.closest<HTMLElement>(".lw-cluster")?.dataset.clusterId;
+    if (clusterId !== undefined) {
+      event.stopPropagation();
+      this.toggleCluster(clusterId);
+      return;
+    }
     const nodeElement = target?.closest<HTMLElement>(".lw-node");
     const id = nodeElement?.dataset.nodeId;
     if (!target || id === undefined) return;
@@ -170,6 +201,11 @@ export class GraphView {
   private onNodeKey(event: KeyboardEvent): void {
     if (event.key !== "Enter" && event.key !== " ") return;
     const target = event.target instanceof HTMLElement ? event.target : null;
+    if (target?.classList.contains("lw-cluster") && target.dataset.clusterId !== undefined) {
+      event.preventDefault();
+      this.toggleCluster(target.dataset.clusterId);
+      return;
+    }
     if (!target?.classList.contains("lw-node") || target.dataset.nodeId === undefined) return;
     event.preventDefault();
     this.select(target.dataset.nodeId, event.shiftKey || event.ctrlKey || event.metaKey);
@@ -215,6 +251,68 @@ export class GraphView {
     this.root.focus({ preventScroll: true });
   }
 
+  /** Escape closes the panel that holds the focus, else the details, else the member list. */
+  private onEscape(event: KeyboardEvent): void {
+    if (event.key !== "Escape") return;
+    const focused = event.target instanceof Node && this.members.element.contains(event.target);
+    if (this.members.visible && (focused || !this.details.visible)) this.closeMembers();
+    else if (this.details.visible) this.closeDetails();
+    else return;
+    event.preventDefault();
+    event.stopPropagation();
+  }
+
+  private toggleCluster(id: string): void {
+    if (this.members.clusterId === id) this.closeMembers();
+    else this.openCluster(id);
+  }
+
+  /** Opens the member list of a cluster (asking the kernel for it once per cluster version). */
+  private openCluster(id: string, member?: string): void {
+    const cluster = this.store.clusters.get(id);
+    if (!cluster) return;
+    const previous = this.members.clusterId;
+    this.members.show(cluster, this.store.members(id));
+    this.store.requestMembers(id);
+    if (member !== undefined) this.members.reveal(member);
+    if (previous !== id) {
+      if (previous !== null) this.clusterElements.get(previous)?.setOpen(false);
+      this.clusterElements.get(id)?.setOpen(true);
+      this.revealBesideMembers(id);
+      if (member === undefined) this.members.focusSearch();
+    }
+    this.syncSelection();
+  }
+
+  /** The open cluster's list arrived or went stale (its count changed): show or ask again. */
+  private loadMembers(id: string): void {
+    const list = this.store.members(id);
+    if (list) this.members.setMembers(list);
+    else this.store.requestMembers(id);
+  }
+
+  private closeMembers(): void {
+    const id = this.members.clusterId;
+    this.members.hide();
+    if (id === null) return;
+    const element = this.clusterElements.get(id);
+    element?.setOpen(false);
+    (element?.element ?? this.root).focus({ preventScroll: true });
+  }
+
+  /** Pans just enough that the open cluster is not hidden under the member panel (left). */
+  private revealBesideMembers(id: string): void {
+    const cluster = this.clusterElements.get(id)?.element;
+    if (!cluster) return;
+    const panel = this.members.element.getBoundingClientRect();
+    const box = cluster.getBoundingClientRect();
+    const overlap = panel.right + 16 - box.left;
+    if (overlap > 0) {
+      const { x, y, k } = this.panzoom.transform;
+      this.panzoom.set({ x: x + overlap, y, k });
+    }
+  }
+
   private expand(id: string, direction: Direction): void {
     this.store.expand(id, direction);
   }
@@ -228,9 +326,8 @@ export class GraphView {
   private relayout(fit: boolean): void {
     if (fit) this.fitOnNextDraw = true;
     const run = ++this.layoutRun;
-    const nodes = [...this.store.nodes.values()];
     const edges = [...this.store.edges.values()];
-    computeLayout(nodes, edges).then(
+    computeLayout(this.store.nodes.values(), this.store.clusters.values(), edges).then(
       (layout) => {
         // A newer layout (a later delta) supersedes this one.
         if (run === this.layoutRun && !this.destroyed) this.draw(layout);
@@ -266,6 +363,7 @@ export class GraphView {
       element.place(box);
       this.updateNode(id);
     }
+    this.drawClusters(layout);
     this.edges.draw(this.store.edges.values(), layout);
     this.edges.highlight(new Set(this.selection()));
     this.content.style.width = `${layout.width}px`;
@@ -277,9 +375,47 @@ export class GraphView {
       this.fitOnNextDraw = false;
       this.fit();
     }
-    if (this.elements.size > 0) this.root.dataset.ready = "true";
+    if (this.elements.size + this.clusterElements.size > 0) this.root.dataset.ready = "true";
     this.applyFocus();
+    this.syncMembers();
     if (this.details.visible) this.details.refresh();
+  }
+
+  private drawClusters(layout: Layout): void {
+    for (const [id, element] of this.clusterElements) {
+      if (!this.store.clusters.has(id)) {
+        element.element.remove();
+        this.clusterElements.delete(id);
+      }
+    }
+    const holding = this.clustersHolding(new Set(this.selection()));
+    const open = this.members.clusterId;
+    for (const cluster of this.store.clusters.values()) {
+      const box = layout.boxes.get(cluster.id);
+      if (!box) continue;
+      let element = this.clusterElements.get(cluster.id);
+      if (!element) {
+        element = new ClusterElement(cluster.id);
+        this.clusterElements.set(cluster.id, element);
+        this.nodeLayer.append(element.element);
+      }
+      element.place(box);
+      element.update(cluster, cluster.id === open, holding.has(cluster.id));
+    }
+  }
+
+  /** After a graph change: the open cluster dissolved (close its list) or changed (refresh). */
+  private syncMembers(): void {
+    const id = this.members.clusterId;
+    if (id === null) return;
+    const cluster = this.store.clusters.get(id);
+    if (!cluster) {
+      this.members.hide();
+      return;
+    }
+    this.members.update(cluster);
+    this.loadMembers(id);
+    this.members.setSelected(new Set(this.selection()));
   }
 
   /** After a delta, the expanded node (else any node still shown) keeps its screen position. */
@@ -317,13 +453,18 @@ export class GraphView {
   }
 
   private showMessage(): void {
-    const count = this.store.nodes.size;
+    let runs = 0;
+    let count = 0;
+    for (const item of [...this.store.nodes.values(), ...this.store.clusters.values()]) {
+      const size = "count" in item ? item.count : 1;
+      count += size;
+      if (item.kind === "run") runs += size;
+    }
     let text = "";
     if (!this.store.loaded) text = "Loading lineage…";
     else if (count === 0) text = "Nothing to show: this lineage graph is empty.";
     this.message.textContent = text;
     this.message.hidden = text === "";
-    const runs = [...this.store.nodes.values()].filter((node) => node.kind === "run").length;
     this.summary.textContent = this.store.loaded
       ? `${runs} run${runs === 1 ? "" : "s"} · ${count - runs} artifact${count - runs === 1 ? "" : "s"}`
       : "";

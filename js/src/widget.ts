@@ -10,7 +10,15 @@ import { GraphView, type Model } from "./view";
 
 type Traits = ModelTraits & Record<string, unknown>;
 
-const KERNEL_MESSAGES = new Set(["snapshot", "delta", "status", "details", "focus"]);
+const KERNEL_MESSAGES = new Set([
+  "snapshot",
+  "delta",
+  "status",
+  "details",
+  "members",
+  "open_cluster",
+  "focus",
+]);
 
 function isKernelMsg(msg: unknown): msg is KernelMsg {
   return typeof msg === "object" && msg !== null && KERNEL_MESSAGES.has((msg as KernelMsg).type);
