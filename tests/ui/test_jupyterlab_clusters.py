@@ -1,0 +1,91 @@
+"""Clusters end to end in JupyterLab: the page and Python agree on what is clustered."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from jupyterlab_harness import LabNotebook
+from playwright.sync_api import Locator, expect
+from test_jupyterlab import drawn_ids, expand_control, node, show
+
+pytestmark = pytest.mark.browser
+
+# A sweep of 8: processed -> train-i -> model:vi -> eval-i -> metrics-i -> report. Rooted at the
+# report with depth 2, the page shows the report, a cluster of 8 metrics and a cluster of 8 eval
+# runs, whose inputs (the models) are not fetched yet.
+SWEEP = """
+from lineage_widget import LineageGraph, LineageWidget
+
+g = LineageGraph()
+g.add_artifact("processed:v0", type="dataset", name="processed", version="v0")
+g.add_run("report", type="report")
+for i in range(8):
+    g.add_run(f"train-{i}", type="train")
+    g.add_artifact(f"model:v{i}", type="model", name="model", version=f"v{i}")
+    g.add_run(f"eval-{i}", type="eval")
+    g.add_artifact(f"metrics-{i}:v0", type="metrics", name=f"metrics-{i}", version="v0")
+    g.add_edge("processed:v0", f"train-{i}")
+    g.add_edge(f"train-{i}", f"model:v{i}")
+    g.add_edge(f"model:v{i}", f"eval-{i}")
+    g.add_edge(f"eval-{i}", f"metrics-{i}:v0")
+    g.add_edge(f"metrics-{i}:v0", "report")
+w = LineageWidget(g, root="report", depth=2)
+"""
+EVAL = "cluster:run:eval@-2"
+
+
+def page_clusters(view: Locator) -> dict[str, int]:
+    return dict(
+        view.locator('[data-kind="cluster"]').evaluate_all(
+            "els => els.map(e => [e.dataset.clusterId, Number(e.dataset.count)])"
+        )
+    )
+
+
+def test_sweep_draws_as_clusters_that_python_agrees_with(notebook: LabNotebook) -> None:
+    notebook.run(SWEEP)
+    view = show(notebook)
+
+    expect(view.locator('[data-kind="cluster"]')).to_have_count(2)
+    python = json.loads(
+        notebook.run("import json; print(json.dumps({c: len(m) for c, m in w.clusters.items()}))")
+    )
+    assert page_clusters(view) == python == {EVAL: 8, "cluster:artifact:metrics@-1": 8}
+    assert drawn_ids(view) == {"report"}
+
+
+def test_search_pull_out_and_expand_a_member(notebook: LabNotebook) -> None:
+    notebook.run(SWEEP)
+    view = show(notebook)
+    view.locator(f'[data-cluster-id="{EVAL}"]').click()
+
+    search = view.locator('input[type="search"]')
+    expect(view.locator("[data-member-id]")).to_have_count(8)
+    search.fill("eval-3")
+    expect(view.locator("[data-member-id]")).to_have_count(1)
+    row = view.locator('[data-member-id="eval-3"]')
+    expect(row).to_be_visible()
+
+    row.locator('[data-action="pull-out"]').click()
+
+    expect(node(view, "eval-3")).to_be_visible()
+    expect(view.locator(f'[data-cluster-id="{EVAL}"]')).to_have_attribute("data-count", "7")
+    assert notebook.wait_for_output('print(w.cluster_of("eval-3"))', "None") == "None"
+    assert notebook.run(f'print(len(w.clusters["{EVAL}"]))').strip() == "7"
+
+    # The pulled-out run is a node like any other: its upstream expand fetches its model.
+    expand_control(view, "eval-3", "upstream").click()
+    expect(node(view, "model:v3")).to_be_visible()
+    assert notebook.wait_for_output('print("model:v3" in w.graph)', "True") == "True"
+
+
+def test_selecting_a_clustered_node_from_python_opens_its_cluster(notebook: LabNotebook) -> None:
+    notebook.run(SWEEP)
+    view = show(notebook)
+
+    notebook.run('w.select("eval-5")')
+
+    row = view.locator('[data-member-id="eval-5"]')
+    expect(row).to_be_visible()
+    expect(row).to_have_attribute("data-selected", "true")
