@@ -157,6 +157,8 @@ def as_text(value: Any, limit: int = MAX_VALUE_CHARS) -> tuple[str, bool]:
     ``limit`` characters; and whether it was cut."""
     if isinstance(value, str):
         text = value
+    elif isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+        text = ", ".join(value)  # aliases, tags
     elif isinstance(value, Mapping | list | tuple):
         text = json.dumps(
             value, default=str, ensure_ascii=False, sort_keys=isinstance(value, Mapping)

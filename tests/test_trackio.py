@@ -341,7 +341,7 @@ def test_widget_end_to_end(source: TrackioSource) -> None:
     assert isinstance(w.selected_objects[0], TrackioArtifact)
     assert isinstance(w.selected_objects[1], TrackioRun)
     fields = dict(_payload.details(w._explorer, "sweep/model:v1")["fields"])
-    assert fields["Aliases"] == '["best"]'
+    assert fields["Aliases"] == "best"
     assert fields["Logged by"] == "train-1"
 
 

@@ -179,7 +179,7 @@ def test_details_of_a_wandb_artifact() -> None:
     fields = dict(details["fields"])
     assert fields["Name"] == "raw:v0"
     assert fields["Type"] == "dataset"
-    assert fields["Aliases"] == '["latest"]'
+    assert fields["Aliases"] == "latest"
     assert fields["Description"] == "the raw data"
     assert fields["Metadata"] == '{"rows": 100}'
     assert fields["Full name"] == "ana/demo/raw:v0"

@@ -1,0 +1,68 @@
+"""Make the README's pictures from the real widget: the quickstart run in JupyterLab, in Chromium.
+
+    .venv/bin/python scripts/readme_images.py      # writes docs/*.png
+
+Uses the end-to-end test harness (tests/ui/jupyterlab_harness.py) and Debian's Chromium.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "ui"))
+
+from conftest import CHROMIUM_ARGS, chromium_path  # noqa: E402
+from jupyterlab_harness import JupyterServer, LabNotebook  # noqa: E402
+
+READY = '.lineage-widget[data-ready="true"]'
+
+
+def quickstart_cells() -> list[str]:
+    notebook = json.loads((ROOT / "notebooks" / "quickstart.ipynb").read_text())
+    return ["".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code"]
+
+
+def main() -> None:
+    out = ROOT / "docs"
+    out.mkdir(exist_ok=True)
+    cells = quickstart_cells()
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
+        server = JupyterServer.start(Path(tmp))
+        try:
+            browser = playwright.chromium.launch(
+                executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
+            )
+            page = browser.new_page(viewport={"width": 1300, "height": 900}, device_scale_factor=2)
+            lab = LabNotebook.open(page, server, "quickstart.ipynb", ["# README images"])
+            for code in cells[:3]:  # set up the store, log the sweep, import
+                lab.run(code)
+            provenance = lab.display(
+                'w = LineageWidget.from_trackio("quickstart", artifact="model:best", depth=2)\nw'
+            ).locator(READY)
+            provenance.wait_for()
+            page.wait_for_timeout(400)
+            provenance.screenshot(path=out / "screenshot.png")
+
+            sweep = lab.display(
+                'sweep = LineageWidget.from_trackio("quickstart", artifact="clean:v0", depth=3)\n'
+                "sweep"
+            ).locator(READY)
+            sweep.wait_for()
+            sweep.locator('[data-kind="cluster"]').first.click()
+            sweep.locator('input[type="search"]').fill("lr1e-0")
+            page.wait_for_timeout(400)
+            sweep.screenshot(path=out / "clusters.png")
+            browser.close()
+        finally:
+            server.stop()
+    print(f"wrote {out / 'screenshot.png'} and {out / 'clusters.png'}")
+
+
+if __name__ == "__main__":
+    main()
