@@ -7,7 +7,7 @@ preview details stay in the kernel until a node is clicked.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from typing import Any
 
 from .clusters import Clustering, ViewDelta, ViewEdge
@@ -18,7 +18,9 @@ MAX_VALUE_CHARS = 2_000  # a preview's value, cut
 MAX_FULL_CHARS = 2_000_000  # the same value when the user asks to see all of it
 
 
-def node_columns(explorer: Explorer, ids: Iterable[str]) -> dict[str, list[Any]]:
+def node_columns(
+    explorer: Explorer, ids: Iterable[str], pulled_out: Container[str] = ()
+) -> dict[str, list[Any]]:
     columns: dict[str, list[Any]] = {
         "id": [],
         "kind": [],
@@ -28,6 +30,7 @@ def node_columns(explorer: Explorer, ids: Iterable[str]) -> dict[str, list[Any]]
         "order": [],
         "more_up": [],
         "more_down": [],
+        "pulled_out": [],
     }
     for node_id in ids:
         node = explorer.graph.node(node_id)
@@ -39,6 +42,7 @@ def node_columns(explorer: Explorer, ids: Iterable[str]) -> dict[str, list[Any]]
         columns["order"].append(explorer.orders[node_id])
         columns["more_up"].append(explorer.more(node_id, "upstream"))
         columns["more_down"].append(explorer.more(node_id, "downstream"))
+        columns["pulled_out"].append(node_id in pulled_out)
     return columns
 
 
@@ -74,7 +78,7 @@ def snapshot(explorer: Explorer, clustering: Clustering) -> dict[str, Any]:
     return {
         "type": "snapshot",
         "root": explorer.root,
-        "nodes": node_columns(explorer, clustering.drawn_nodes()),
+        "nodes": node_columns(explorer, clustering.drawn_nodes(), clustering.pulled_out),
         "clusters": cluster_columns(clustering, clustering.clusters),
         "edges": edge_columns(clustering, clustering.edge_counts),
         "status": [
@@ -91,7 +95,7 @@ def delta(explorer: Explorer, clustering: Clustering, change: ViewDelta) -> dict
         removed_dst.append(dst)
     return {
         "type": "delta",
-        "nodes": node_columns(explorer, change.nodes),
+        "nodes": node_columns(explorer, change.nodes, clustering.pulled_out),
         "clusters": cluster_columns(clustering, change.clusters),
         "edges": edge_columns(clustering, change.edges),
         "removed": list(change.removed),

@@ -41,7 +41,17 @@ def test_hello_gets_the_whole_current_graph(pipeline: LineageGraph) -> None:
     assert snapshot["root"] == "train-0"
     assert nodes_of(snapshot) == ["train-0", "clean:v0", "model:v0"]
     columns = snapshot["nodes"]
-    assert set(columns) == {"id", "kind", "type", "label", "level", "order", "more_up", "more_down"}
+    assert set(columns) == {
+        "id",
+        "kind",
+        "type",
+        "label",
+        "level",
+        "order",
+        "more_up",
+        "more_down",
+        "pulled_out",
+    }
     assert columns["kind"] == ["run", "artifact", "artifact"]
     assert columns["label"][2] == "model:v0"
     assert columns["more_down"][1] == 2
@@ -313,6 +323,7 @@ def test_pull_out_from_the_page_and_from_python_agree() -> None:
     from_page = LineageWidget(wide_sweep(6), root="processed:v0")
     (delta,) = Recorder(from_page).browser_says(type="pull_out", id="train-3")
     assert nodes_of(delta) == ["train-3"]
+    assert delta["nodes"]["pulled_out"] == [True]
     assert delta["clusters"]["count"] == [5]
     from_python = LineageWidget(wide_sweep(6), root="processed:v0")
     from_python.pull_out("train-3")
@@ -368,3 +379,28 @@ def test_fan_out_arrives_a_page_at_a_time() -> None:
     assert w._explorer.more("ana/demo/s1", "downstream") == 0
     assert CALLS["page:logged_artifacts:s1"] == 3
     assert CALLS["logged_artifacts:s1"] == 1  # one walk, resumed page by page
+
+
+def test_put_back_from_the_page_returns_the_member_to_its_cluster() -> None:
+    w = LineageWidget(wide_sweep(6), root="processed:v0")
+    recorder = Recorder(w)
+    recorder.browser_says(type="pull_out", id="train-3")
+    (delta,) = recorder.browser_says(type="put_back", id="train-3")
+    assert delta["removed"] == ["train-3"]
+    assert delta["clusters"]["count"] == [6]
+    assert w.cluster_of("train-3") == "cluster:run:train@1"
+
+
+def test_details_can_be_asked_in_full() -> None:
+    g = LineageGraph()
+    g.add_artifact("big", type="dataset", details={"metadata": {"blob": "x" * 1_000_000}})
+    w = LineageWidget(g)
+    recorder = Recorder(w)
+    (short,) = recorder.browser_says(type="details", id="big")
+    value = dict(short["fields"])["metadata"]
+    assert len(value) < 3_000
+    assert value.endswith("more characters)")
+    assert short["truncated"] == ["metadata"]
+    (full,) = recorder.browser_says(type="details", id="big", full=True)
+    assert len(dict(full["fields"])["metadata"]) > 1_000_000
+    assert full["truncated"] == []

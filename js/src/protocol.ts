@@ -15,6 +15,7 @@ export type FetchState = "loading" | "error";
  * `more_up` / `more_down`: -1 = neighbours in that direction not fetched yet (count unknown),
  * 0 = nothing more to fetch, n > 0 = n neighbours known to the source but not shown yet.
  * `level` is the column (left to right), fixed once a node is shown; `order` sorts a column.
+ * `pulled_out`: the user pulled this node out of its cluster (it can be put back).
  */
 export interface NodeColumns {
   id: string[];
@@ -25,6 +26,7 @@ export interface NodeColumns {
   order: number[];
   more_up: number[];
   more_down: number[];
+  pulled_out: boolean[];
 }
 
 /**
@@ -40,11 +42,15 @@ export interface ClusterColumns {
   count: number[];
 }
 
-/** Drawn edges between node or cluster ids; `count`: how many lineage edges each stands for. */
+/**
+ * Drawn edges between node or cluster ids; `count`: how many lineage edges each stands for;
+ * `back`: the edge closes a cycle in the source data (it points right to left).
+ */
 export interface EdgeColumns {
   source: string[];
   target: string[];
   count: number[];
+  back: boolean[];
 }
 
 /** Edges to take away (just their ends). */
@@ -96,11 +102,15 @@ export interface StatusMsg {
   error?: string;
 }
 
-/** The preview of one node, answering DetailsRequest. Values are plain text. */
+/**
+ * The preview of one node, answering DetailsRequest. Values are plain text; those cut short
+ * are listed by label in `truncated` (ask again with `full: true` to get them whole).
+ */
 export interface DetailsMsg {
   type: "details";
   id: string;
   fields: [label: string, value: string][];
+  truncated: string[];
   inputs: number;
   outputs: number;
 }
@@ -153,6 +163,7 @@ export interface ExpandRequest {
 export interface DetailsRequest {
   type: "details";
   id: string;
+  full?: boolean;
 }
 
 /** The member list of a cluster (answered by MembersMsg). */
@@ -167,12 +178,19 @@ export interface PullOutRequest {
   id: string;
 }
 
+/** Undo a pull-out: the node may be drawn in its cluster again (answered by a DeltaMsg). */
+export interface PutBackRequest {
+  type: "put_back";
+  id: string;
+}
+
 export type FrontendMsg =
   | HelloRequest
   | ExpandRequest
   | DetailsRequest
   | MembersRequest
-  | PullOutRequest;
+  | PullOutRequest
+  | PutBackRequest;
 
 /** The synced traits (lineage_widget/widget.py). */
 export interface ModelTraits {
