@@ -125,7 +125,7 @@ class Explorer:
         Either the whole page lands or, if the source fails, nothing changes and the failure is
         kept in :attr:`status` (and re-raised) until a retry succeeds.
         """
-        if self.claim(node_id, direction):
+        if self.claim(node_id, direction) is not None:
             return self.run_claimed(node_id, direction)
         with self.lock:
             running = self._inflight.get((node_id, direction))
@@ -133,20 +133,34 @@ class Explorer:
             running.wait()
         return []
 
-    def claim(self, node_id: str, direction: Direction) -> bool:
+    def claim(self, node_id: str, direction: Direction) -> threading.Event | None:
         """Reserve the next walk from ``node_id`` (marking it loading) for the caller.
 
-        False when there is nothing left to fetch or another caller holds the walk already.
-        A successful claim must be followed by :meth:`run_claimed` (or :meth:`release_all`).
+        Returns the claim (an event set when the walk ends), or None when there is nothing left
+        to fetch or another caller holds the walk already. A claim must be followed by
+        :meth:`run_claimed`, or given up with :meth:`abandon` or :meth:`release_all`.
         """
         key = (node_id, direction)
         with self.lock:
             self.graph.node(node_id)
             if key in self._fetched or key in self._inflight:
-                return False
-            self._inflight[key] = threading.Event()
+                return None
+            claim = self._inflight[key] = threading.Event()
             self._set_status(node_id, direction, FetchStatus("loading"))
-            return True
+            return claim
+
+    def abandon(
+        self, node_id: str, direction: Direction, claim: threading.Event, error: str
+    ) -> None:
+        """Give up a walk still running (a timeout): the node shows ``error`` and can be
+        retried; whatever the walk returns later is dropped."""
+        key = (node_id, direction)
+        with self.lock:
+            if self._inflight.get(key) is not claim:
+                return  # it landed (or was given up) already
+            del self._inflight[key]
+            self._set_status(node_id, direction, FetchStatus("error", error))
+        claim.set()
 
     def run_claimed(self, node_id: str, direction: Direction) -> list[LineageNode]:
         """Do a walk reserved by :meth:`claim`: ask the source (no lock held), then land it."""
@@ -162,9 +176,12 @@ class Explorer:
                         self._check_neighbour(node, other)
             except Exception as exc:
                 with self.lock:
-                    self._set_status(node_id, direction, FetchStatus("error", _describe(exc)))
+                    if self._inflight.get(key) is running:
+                        self._set_status(node_id, direction, FetchStatus("error", _describe(exc)))
                 raise
             with self.lock:
+                if self._inflight.get(key) is not running:
+                    return []  # given up (timed out, or the widget closed): drop the late answer
                 new = self._land(node, direction, found)
                 if exhausted:
                     self._fetched.add(key)
@@ -175,7 +192,8 @@ class Explorer:
             return new
         finally:
             with self.lock:
-                self._inflight.pop(key, None)
+                if self._inflight.get(key) is running:
+                    del self._inflight[key]
             running.set()
 
     def release_all(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pathlib
+import threading
 from collections.abc import Callable
 from concurrent import futures
 from concurrent.futures import ThreadPoolExecutor
@@ -49,6 +50,13 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         4,
         help="How many source requests may run at once, in background threads (read when the "
         "first one starts).",
+    )
+
+    request_timeout = traitlets.Float(
+        60.0,
+        allow_none=True,
+        help="Seconds a walk started from the page may take before the node shows a timeout "
+        "error (and can be retried); None: wait for ever.",
     )
 
     selected = traitlets.List(
@@ -209,6 +217,14 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
                 raise traitlets.TraitError(f"cannot select unknown node(s): {unknown!r}")
         return ids
 
+    @traitlets.validate("request_timeout", "max_requests")
+    def _positive(self, proposal: dict[str, Any]) -> Any:
+        value = proposal["value"]
+        if value is not None and value <= 0:
+            name = proposal["trait"].name
+            raise traitlets.TraitError(f"{name} must be positive, got {value!r}")
+        return value
+
     @traitlets.validate("cluster_threshold")
     def _valid_threshold(self, proposal: dict[str, Any]) -> int | None:
         value: int | None = proposal["value"]
@@ -261,19 +277,36 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         """A click on an expand control: the walk runs in the background, never in the kernel's
         main thread, so other cells run while a slow source answers."""
         with self._lock:
-            if self._explorer.claim(node_id, direction):
-                self._run_in_background(self._fetch_for_view, node_id, direction)
+            claim = self._explorer.claim(node_id, direction)
+            if claim is not None:
+                timer = None
+                if self.request_timeout is not None:
+                    timer = threading.Timer(
+                        self.request_timeout,
+                        self._explorer.abandon,
+                        (node_id, direction, claim, self._timeout_message()),
+                    )
+                    timer.daemon = True
+                    timer.start()
+                self._run_in_background(self._fetch_for_view, node_id, direction, timer)
             elif not self._explorer.is_loading(node_id, direction):
                 # Nothing left to fetch (say another view did): clear the asking view's mark.
                 self._send_status(node_id, direction, "idle", None)
 
-    def _fetch_for_view(self, node_id: str, direction: Direction) -> None:
+    def _fetch_for_view(
+        self, node_id: str, direction: Direction, timer: threading.Timer | None
+    ) -> None:
         try:
             self._explorer.run_claimed(node_id, direction)
         except Exception:  # the node shows the error (status message), for the user to retry
             pass
         finally:
+            if timer is not None:
+                timer.cancel()
             self._flush()
+
+    def _timeout_message(self) -> str:
+        return f"TimeoutError: the source did not answer within {self.request_timeout:g} s"
 
     def _run_in_background(self, work: Callable[..., None], *args: Any) -> None:
         if self._executor is None:

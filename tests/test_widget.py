@@ -404,3 +404,62 @@ def test_details_can_be_asked_in_full() -> None:
     (full,) = recorder.browser_says(type="details", id="big", full=True)
     assert len(dict(full["fields"])["metadata"]) > 1_000_000
     assert full["truncated"] == []
+
+
+def test_a_walk_that_hangs_times_out_and_can_be_retried(pipeline: LineageGraph) -> None:
+    source = GatedSource(pipeline)
+    w = LineageWidget(pipeline, root="train-0", source=source, request_timeout=0.2)
+    recorder = Recorder(w)
+    w._handle_message(w, {"type": "expand", "id": "clean:v0", "direction": "downstream"}, [])
+    deadline = time.monotonic() + 10
+    while recorder.sent[-1].get("state") != "error" and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert recorder.sent[-1] == {
+        "type": "status",
+        "id": "clean:v0",
+        "direction": "downstream",
+        "state": "error",
+        "error": "TimeoutError: the source did not answer within 0.2 s",
+    }
+    source.gate.set()  # the late answer arrives and is dropped
+    assert w.wait(timeout=10)
+    assert "train-1" not in w.graph
+    assert not any(m["type"] == "delta" for m in recorder.sent)
+    recorder.browser_says(type="expand", id="clean:v0", direction="downstream")  # retry
+    assert {"train-1", "train-2"} <= set(w.graph)
+    with pytest.raises(traitlets.TraitError, match="request_timeout must be positive, got 0"):
+        w.request_timeout = 0
+
+
+def test_expansions_in_flight_land_in_any_order() -> None:
+    g = wide_sweep(3)
+
+    class PerNodeGates(GraphSource):
+        def __init__(self, graph: LineageGraph) -> None:
+            super().__init__(graph)
+            self.gates = {f"train-{i}": threading.Event() for i in range(3)}
+
+        def neighbours(self, node: LineageNode, direction: Any) -> list[LineageNode]:
+            if node.id in self.gates and direction == "downstream":
+                assert self.gates[node.id].wait(10)
+            return super().neighbours(node, direction)
+
+    source = PerNodeGates(g)
+    w = LineageWidget(g, root="processed:v0", source=source, cluster_threshold=None)
+    recorder = Recorder(w)
+    for i in range(3):
+        w._handle_message(w, {"type": "expand", "id": f"train-{i}", "direction": "downstream"}, [])
+    for i in (2, 0, 1):  # answers come back in another order than asked
+        source.gates[f"train-{i}"].set()
+        deadline = time.monotonic() + 10
+        while f"model:v{i}" not in w.graph and time.monotonic() < deadline:
+            time.sleep(0.01)
+    assert w.wait(timeout=10)
+    assert {f"model:v{i}" for i in range(3)} <= set(w.graph)
+    landed = [nodes_of(m) for m in recorder.sent if m["type"] == "delta"]
+    assert [next(n for n in ids if n.startswith("model")) for ids in landed] == [
+        "model:v2",
+        "model:v0",
+        "model:v1",
+    ]
+    assert w._explorer.status == {}
