@@ -1,0 +1,142 @@
+"""Broken and unusual input: drawn sensibly or refused with an error naming the value."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+import pytest
+from test_widget import Recorder, nodes_of
+from wandb_fakes import FakeRun, wandb_pipeline
+
+from lineage_widget import GraphSource, LineageGraph, LineageNode, LineageWidget
+
+
+def cycle() -> LineageGraph:
+    """a -> r -> b -> s -> a: not a DAG (a tracker bug, or hand-made data)."""
+    g = LineageGraph()
+    g.add_artifact("a", type="dataset")
+    g.add_run("r", type="train")
+    g.add_artifact("b", type="model")
+    g.add_run("s", type="eval")
+    for src, dst in [("a", "r"), ("r", "b"), ("b", "s"), ("s", "a")]:
+        g.add_edge(src, dst)
+    return g
+
+
+@pytest.mark.parametrize("root", [None, "a", "b"])
+def test_a_cycle_is_drawn_with_the_closing_edge_marked(root: str | None) -> None:
+    w = LineageWidget(cycle(), root=root, depth=4)
+    assert set(w.graph) == {"a", "r", "b", "s"}
+    (snapshot,) = Recorder(w).browser_says(type="hello")
+    edges = snapshot["edges"]
+    assert len(edges["source"]) == 4
+    assert edges["back"].count(True) == 1  # exactly one edge closes the cycle
+
+
+def test_empty_graph_is_an_empty_view() -> None:
+    w = LineageWidget(LineageGraph())
+    (snapshot,) = Recorder(w).browser_says(type="hello")
+    assert snapshot["nodes"]["id"] == []
+    assert snapshot["clusters"]["id"] == []
+    assert w.clusters == {}
+
+
+NAMES = [
+    "données-été ✓",
+    "نموذج التدريب",  # right to left
+    "🚀 model 🧪",
+    "x" * 500,
+    "a\nb\tc",
+    "\u202egnp.exe",
+]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_unusual_names_travel_unchanged(name: str) -> None:
+    g = LineageGraph()
+    g.add_artifact(name, type=name, name=name)
+    w = LineageWidget(g)
+    (snapshot,) = Recorder(w).browser_says(type="hello")
+    assert snapshot["nodes"]["id"] == [name]
+    assert snapshot["nodes"]["label"] == [name]
+    assert snapshot["nodes"]["type"] == [name]
+
+
+def test_artifact_without_version_is_labelled_by_name() -> None:
+    g = LineageGraph()
+    g.add_artifact("raw", type="dataset")
+    (snapshot,) = Recorder(LineageWidget(g)).browser_says(type="hello")
+    assert snapshot["nodes"]["label"] == ["raw"]
+
+
+def test_non_string_keys_become_stable_ids() -> None:
+    nxg = nx.DiGraph()
+    nxg.add_node(1, kind="artifact", type="dataset")
+    nxg.add_node((2, "b"), kind="run", type="train")
+    nxg.add_edge(1, (2, "b"))
+    first = list(LineageWidget(nxg).graph)
+    again = list(LineageWidget(nxg).graph)
+    assert first == again == ["1", '["2", "b"]']
+
+
+def test_dangling_networkx_edge_names_the_node() -> None:
+    nxg = nx.DiGraph()
+    nxg.add_node("d", kind="artifact", type="dataset")
+    nxg.add_edge("d", "ghost")  # networkx adds "ghost" with no attributes
+    with pytest.raises(ValueError, match="node 'ghost'"):
+        LineageWidget(nxg)
+
+
+def test_source_returning_the_wrong_shape_marks_the_node_by_name() -> None:
+    objs = wandb_pipeline()
+
+    class Broken:
+        def __repr__(self) -> str:
+            return "<Broken artifact>"
+
+        def logged_by(self) -> None: ...
+        def used_by(self) -> list[Any]:
+            return []
+
+    run: FakeRun = objs["train"]
+    run.outputs.append(Broken())  # type: ignore[arg-type]
+    w = LineageWidget(objs["clean"], depth=1)
+    recorder = Recorder(w)
+    before = set(w.graph)
+    replies = recorder.browser_says(type="expand", id="ana/demo/t1", direction="downstream")
+    error = replies[-1]
+    assert error["state"] == "error"
+    assert "<Broken artifact>" in error["error"]
+    assert "'qualified_name'" in error["error"]
+    assert set(w.graph) == before
+
+
+def test_source_returning_an_id_of_the_other_kind_is_refused() -> None:
+    g = LineageGraph()
+    g.add_artifact("data", type="dataset")
+    for run in ("train", "other"):
+        g.add_run(run, type="train")
+        g.add_edge("data", run)
+
+    class Liar(GraphSource):
+        def neighbours(self, node: LineageNode, direction: Any) -> list[LineageNode]:
+            if node.id == "train" and direction == "downstream":
+                return [LineageNode(id="other", kind="artifact", type="x", name="other")]
+            return super().neighbours(node, direction)
+
+    w = LineageWidget(g, root="data", source=Liar(g))
+    replies = Recorder(w).browser_says(type="expand", id="train", direction="downstream")
+    assert replies[-1]["error"] == (
+        "ValueError: the source returned artifact 'other', but that id is already a run"
+    )
+    assert w.graph.node("other").kind == "run"
+
+
+def test_unknown_ids_from_the_page_change_nothing(pipeline: LineageGraph) -> None:
+    w = LineageWidget(pipeline, root="train-0")
+    before = set(w.graph)
+    with pytest.raises(KeyError, match="'nope'"):
+        w._handle_message(w, {"type": "expand", "id": "nope", "direction": "upstream"}, [])
+    assert set(w.graph) == before
+    assert nodes_of(Recorder(w).browser_says(type="hello")[0])

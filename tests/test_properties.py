@@ -1,0 +1,133 @@
+"""Property-based tests of the graph model and the clustering (hypothesis).
+
+Random lineages (bipartite DAGs) are explored by random sequences of expand, pull-out, put-back
+and threshold changes; after every step the clustered view must still account for every known
+node and edge exactly once, agree with a view computed from scratch, and keep edges pointing
+forwards.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lineage_widget import GraphSource, LineageGraph
+from lineage_widget.clusters import Clustering
+from lineage_widget.explorer import Explorer
+
+
+@st.composite
+def lineages(draw: st.DrawFn) -> LineageGraph:
+    """A random bipartite DAG: nodes get a random rank, edges go from lower to higher rank."""
+    count = draw(st.integers(min_value=2, max_value=24))
+    kinds = draw(st.lists(st.sampled_from(["run", "artifact"]), min_size=count, max_size=count))
+    types = draw(st.lists(st.sampled_from(["a", "b"]), min_size=count, max_size=count))
+    g = LineageGraph()
+    for index, (kind, type_) in enumerate(zip(kinds, types, strict=True)):
+        if kind == "run":
+            g.add_run(f"n{index}", type=type_)
+        else:
+            g.add_artifact(f"n{index}", type=type_, version="v0")
+    pairs = [
+        (f"n{i}", f"n{j}")
+        for i in range(count)
+        for j in range(i + 1, count)
+        if kinds[i] != kinds[j]
+    ]
+    if pairs:
+        for src, dst in draw(st.lists(st.sampled_from(pairs), max_size=40, unique=True)):
+            g.add_edge(src, dst)
+    return g
+
+
+operations = st.lists(
+    st.tuples(
+        st.sampled_from(["upstream", "downstream", "pull_out", "put_back", "threshold"]),
+        st.integers(min_value=0, max_value=1_000),
+        st.sampled_from([2, 3, 5, None]),
+    ),
+    max_size=15,
+)
+
+
+def check_invariants(view: Clustering) -> None:
+    explorer = view.explorer
+    known = set(explorer.graph)
+    drawn = set(view.drawn_nodes())
+    members = [m for ms in view.clusters.values() for m in ms]
+    # Every known node is drawn as itself or inside exactly one cluster.
+    assert len(members) == len(set(members))
+    assert drawn.isdisjoint(members)
+    assert drawn | set(members) == known
+    # No edge lost or invented: each known edge counts once, at the ends that draw it.
+    expected = Counter(
+        (view.view_id(src), view.view_id(dst)) for src, dst in explorer.graph.edges()
+    )
+    assert view.edge_counts == expected
+    # The root and pulled-out nodes are never clustered.
+    for node_id in {explorer.root, *view.pulled_out} - {None}:
+        assert view.cluster_of(node_id) is None  # type: ignore[arg-type]
+    # Edges point forwards (the data is acyclic).
+    assert all(explorer.levels[s] < explorer.levels[d] for s, d in explorer.graph.edges())
+    # The incremental view is the one computed from scratch.
+    fresh = Clustering(explorer, None)
+    fresh.pulled_out = set(view.pulled_out)
+    fresh.set_threshold(view.threshold)
+    assert fresh.clusters == view.clusters
+    assert fresh.edge_counts == view.edge_counts
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    graph=lineages(), root_pick=st.integers(min_value=0), depth=st.integers(1, 3), ops=operations
+)
+def test_exploring_keeps_the_view_whole(
+    graph: LineageGraph, root_pick: int, depth: int, ops: list[tuple[str, int, int | None]]
+) -> None:
+    ids = list(graph)
+    explorer = Explorer(GraphSource(graph))
+    explorer.start(graph.node(ids[root_pick % len(ids)]), depth)
+    explorer.take_pending()
+    view = Clustering(explorer, 2)
+    check_invariants(view)
+    for action, pick, threshold in ops:
+        known = list(explorer.graph)
+        target = known[pick % len(known)]
+        if action in ("upstream", "downstream"):
+            explorer.expand(target, action)
+            view.sync(explorer.take_pending())
+        elif action == "pull_out":
+            view.pull_out(target)
+        elif action == "put_back":
+            view.put_back(target)
+        else:
+            view.set_threshold(threshold)
+        check_invariants(view)
+
+
+@settings(max_examples=80, deadline=None)
+@given(graph=lineages(), pick=st.integers(min_value=0))
+def test_pull_out_then_put_back_restores_the_view(graph: LineageGraph, pick: int) -> None:
+    explorer = Explorer(GraphSource(graph))
+    explorer.show_all(graph)
+    view = Clustering(explorer, 2)
+    target = list(graph)[pick % len(graph)]
+    before = (view.clusters, Counter(view.edge_counts), dict(explorer.orders))
+    view.pull_out(target)
+    check_invariants(view)
+    view.put_back(target)
+    assert (view.clusters, view.edge_counts, explorer.orders) == before
+
+
+@settings(max_examples=80, deadline=None)
+@given(graph=lineages())
+def test_whole_graph_view_and_networkx_round_trip(graph: LineageGraph) -> None:
+    explorer = Explorer(GraphSource(graph))
+    explorer.show_all(graph)
+    check_invariants(Clustering(explorer, 3))
+    again = LineageGraph.from_networkx(graph.to_networkx())
+    assert list(again) == list(graph)
+    assert set(again.edges()) == set(graph.edges())
+    assert [n.label for n in again.nodes()] == [n.label for n in graph.nodes()]
