@@ -8,7 +8,7 @@ import pytest
 from conftest import wide_sweep
 
 from lineage_widget import GraphSource, LineageGraph
-from lineage_widget.clusters import Clustering
+from lineage_widget.clusters import Clustering, ViewDelta
 from lineage_widget.explorer import Explorer
 
 
@@ -161,24 +161,25 @@ def test_deltas_replayed_give_the_same_view() -> None:
     explorer, view = from_root(g, "processed:v0")
     drawn = set(view.drawn_nodes()) | set(view.clusters)
     edges = Counter(view.edge_counts)
-    steps = [("train-1", "downstream"), ("processed:v0", "upstream"), ("train-4", "downstream")]
-    for node, direction in steps:
+
+    def replay(delta: ViewDelta) -> None:  # as js/src/store.ts applies a DeltaMsg
+        drawn.difference_update(delta.removed)
+        drawn.update(delta.nodes, delta.clusters)
+        for edge in delta.removed_edges:
+            edges.pop(edge, None)
+        for edge in delta.edges:
+            edges[edge] = view.edge_counts[edge]
+
+    for node, direction in [
+        ("train-1", "downstream"),
+        ("processed:v0", "upstream"),
+        ("train-4", "downstream"),
+    ]:
         explorer.expand(node, direction)
-        delta = view.sync(explorer.take_pending())
-        drawn -= set(delta.removed)
-        drawn |= set(delta.nodes) | set(delta.clusters)
-        for edge in delta.removed_edges:
-            edges.pop(edge, None)
-        for edge in delta.edges:
-            edges[edge] = view.edge_counts[edge]
+        replay(view.sync(explorer.take_pending()))
     for pulled in ("train-3", "train-0"):
-        delta = view.pull_out(pulled)
-        drawn -= set(delta.removed)
-        drawn |= set(delta.nodes) | set(delta.clusters)
-        for edge in delta.removed_edges:
-            edges.pop(edge, None)
-        for edge in delta.edges:
-            edges[edge] = view.edge_counts[edge]
+        replay(view.pull_out(pulled))
+    replay(view.put_back("train-3"))
     assert drawn == set(view.drawn_nodes()) | set(view.clusters)
     assert edges == view.edge_counts
 
