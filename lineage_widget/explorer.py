@@ -18,8 +18,6 @@ from collections.abc import Callable, Iterable, Iterator, Sized
 from dataclasses import dataclass, field
 from typing import Any
 
-import networkx as nx
-
 from .graph import LineageGraph, LineageNode
 from .sources.base import DIRECTIONS, Direction, LineageSource, check_direction
 
@@ -55,6 +53,7 @@ class Explorer:
         self.status: dict[tuple[str, Direction], FetchStatus] = {}
         self.pending = Changes()
         self._fetched: set[tuple[str, Direction]] = set()
+        self._complete = False  # everything is known (a whole graph shown): nothing to fetch
         self._inflight: dict[tuple[str, Direction], threading.Event] = {}
         self._cursors: dict[tuple[str, Direction], Iterator[Any]] = {}  # paged walks, resumed
         self._totals: dict[tuple[str, Direction], int] = {}  # neighbour counts the walk told
@@ -76,20 +75,21 @@ class Explorer:
         return node
 
     def show_all(self, graph: LineageGraph) -> None:
-        """Show all of ``graph`` at once, in longest-path columns."""
-        dag = graph.to_networkx()
-        dag.remove_edges_from(_cycle_closing_edges(dag))
-        for level, generation in enumerate(nx.topological_generations(dag)):
+        """Show all of ``graph`` at once, in longest-path columns (nothing left to fetch)."""
+        self.graph = graph.copy()
+        self._complete = True
+        for level, generation in enumerate(graph.generations()):
             # Order a column by the mean order of its inputs (one barycentre sweep).
             keyed = []
             for index, node_id in enumerate(generation):
-                inputs = [self.orders[p] for p in dag.predecessors(node_id) if p in self.orders]
-                keyed.append((sum(inputs) / len(inputs) if inputs else float(index), node_id))
-            for rank, (_, node_id) in enumerate(sorted(keyed)):
-                self._place(graph.node(node_id), level=level, order=float(rank))
-        for src, dst in graph.edges():
-            self._add_edge(src, dst)
-        self._fetched.update((n, d) for n in graph for d in DIRECTIONS)
+                before = [self.orders[p] for p in graph.producer_ids(node_id) if p in self.orders]
+                keyed.append((sum(before) / len(before) if before else float(index), node_id))
+            keyed.sort()
+            for rank, (_, node_id) in enumerate(keyed):
+                self.levels[node_id] = level
+                self.orders[node_id] = float(rank)
+        self.pending.nodes.update(dict.fromkeys(graph))
+        self.pending.edges.extend(graph.edges())
 
     # ---- growing -----------------------------------------------------------------------
 
@@ -105,7 +105,7 @@ class Explorer:
             after: list[str] = []
             for current in frontier:
                 with self.lock:
-                    fetched = (current, direction) in self._fetched
+                    fetched = self._is_fetched(current, direction)
                 if not fetched:
                     new.extend(self.fetch(current, direction))
                 with self.lock:
@@ -143,7 +143,7 @@ class Explorer:
         key = (node_id, direction)
         with self.lock:
             self.graph.node(node_id)
-            if key in self._fetched or key in self._inflight:
+            if self._is_fetched(node_id, direction) or key in self._inflight:
                 return None
             claim = self._inflight[key] = threading.Event()
             self._set_status(node_id, direction, FetchStatus("loading"))
@@ -296,7 +296,7 @@ class Explorer:
 
     def more(self, node_id: str, direction: Direction) -> int:
         """-1: not fetched, count unknown; 0: nothing more; n: n neighbours not shown yet."""
-        if (node_id, direction) in self._fetched:
+        if self._is_fetched(node_id, direction):
             return 0
         node = self.graph.node(node_id)
         total = self._totals.get((node_id, direction))
@@ -318,6 +318,9 @@ class Explorer:
         return pending
 
     # ---- internals ---------------------------------------------------------------------
+
+    def _is_fetched(self, node_id: str, direction: Direction) -> bool:
+        return self._complete or (node_id, direction) in self._fetched
 
     def _known_neighbours(self, node_id: str, direction: Direction) -> list[str]:
         nodes = (
@@ -382,33 +385,6 @@ class Explorer:
         if self.on_status is not None:
             state = "idle" if status is None else status.state
             self.on_status(node_id, direction, state, status.error if status else None)
-
-
-def _cycle_closing_edges(graph: nx.DiGraph) -> Iterable[tuple[str, str]]:
-    """Edges that close a cycle (back edges of a depth-first search)."""
-    if nx.is_directed_acyclic_graph(graph):
-        return []
-    on_stack: set[str] = set()
-    done: set[str] = set()
-    back: list[tuple[str, str]] = []
-    for start in graph:
-        if start in done:
-            continue
-        stack = [(start, iter(graph.successors(start)))]
-        on_stack.add(start)
-        while stack:
-            node, children = stack[-1]
-            child = next(children, None)
-            if child is None:
-                stack.pop()
-                on_stack.discard(node)
-                done.add(node)
-            elif child in on_stack:
-                back.append((node, child))
-            elif child not in done:
-                on_stack.add(child)
-                stack.append((child, iter(graph.successors(child))))
-    return back
 
 
 def _length(found: Iterable[Any]) -> int | None:

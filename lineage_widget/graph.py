@@ -22,7 +22,7 @@ KINDS: tuple[NodeKind, ...] = ("run", "artifact")
 _RECORD_FIELDS = ("type", "name", "version", "aliases", "created_at", "details")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LineageNode:
     """One run or artifact version, as the widget knows it.
 
@@ -212,6 +212,31 @@ class LineageGraph:
         self.node(node_id)
         return [self.node(n) for n in self._g.successors(node_id)]
 
+    def producer_ids(self, node_id: str) -> Iterator[str]:
+        """Ids of the direct inputs of ``node_id`` (cheaper than :meth:`producers`)."""
+        return iter(self._g.predecessors(node_id))
+
+    def copy(self) -> LineageGraph:
+        """A new graph with the same nodes and edges (the node records are shared: immutable)."""
+        other = LineageGraph()
+        other._g = self._g.copy()
+        return other
+
+    def cycle_closing_edges(self) -> list[tuple[str, str]]:
+        """Edges that close a cycle (empty for a DAG, as lineage should be)."""
+        return _cycle_closing_edges(self._g)
+
+    def generations(self) -> list[list[str]]:
+        """Longest-path layers: sources first, each node one right of its furthest input.
+
+        Edges that close a cycle are left out of the layering (they will point backwards).
+        """
+        try:
+            return [list(generation) for generation in nx.topological_generations(self._g)]
+        except nx.NetworkXUnfeasible:  # a cycle: layer what is left without its closing edges
+            dag = nx.restricted_view(self._g, [], self.cycle_closing_edges())
+            return [list(generation) for generation in nx.topological_generations(dag)]
+
     def nearest_path(self, sources: Iterable[str], target: str) -> list[str] | None:
         """The shortest chain of ids from one of ``sources`` to ``target``, edges taken either way.
 
@@ -284,3 +309,30 @@ class LineageGraph:
             )
         out.add_edges_from(self.edges())
         return out
+
+
+def _cycle_closing_edges(graph: nx.DiGraph) -> list[tuple[str, str]]:
+    """Edges that close a cycle (back edges of a depth-first search)."""
+    if nx.is_directed_acyclic_graph(graph):
+        return []
+    on_stack: set[str] = set()
+    done: set[str] = set()
+    back: list[tuple[str, str]] = []
+    for start in graph:
+        if start in done:
+            continue
+        stack = [(start, iter(graph.successors(start)))]
+        on_stack.add(start)
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                on_stack.discard(node)
+                done.add(node)
+            elif child in on_stack:
+                back.append((node, child))
+            elif child not in done:
+                on_stack.add(child)
+                stack.append((child, iter(graph.successors(child))))
+    return back
