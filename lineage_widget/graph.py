@@ -212,6 +212,62 @@ class LineageGraph:
         self.node(node_id)
         return [self.node(n) for n in self._g.successors(node_id)]
 
+    def upstream(self, node_id: str, depth: int | None = None) -> list[LineageNode]:
+        """Everything ``node_id`` came from (as far as known), nearest first; ``depth``: hops."""
+        return self._reach(node_id, depth, reverse=True)
+
+    def downstream(self, node_id: str, depth: int | None = None) -> list[LineageNode]:
+        """Everything that came from ``node_id`` (known so far), nearest first."""
+        return self._reach(node_id, depth, reverse=False)
+
+    def path(self, src: str, dst: str) -> list[LineageNode]:
+        """The shortest chain of lineage from ``src`` to ``dst``, following the data flow."""
+        self.node(src)
+        self.node(dst)
+        try:
+            ids = nx.shortest_path(self._g, src, dst)
+        except nx.NetworkXNoPath:
+            raise ValueError(f"no lineage path from {src!r} to {dst!r}") from None
+        return [self.node(n) for n in ids]
+
+    def _reach(self, node_id: str, depth: int | None, *, reverse: bool) -> list[LineageNode]:
+        self.node(node_id)
+        if depth is not None and (
+            isinstance(depth, bool) or not isinstance(depth, int) or depth < 1
+        ):
+            raise ValueError(f"depth must be a positive integer or None, got {depth!r}")
+        graph = self._g.reverse(copy=False) if reverse else self._g
+        hops = nx.single_source_shortest_path_length(graph, node_id, cutoff=depth)  # BFS order
+        return [self.node(n) for n in hops if n != node_id]
+
+    def to_json(self) -> str:
+        """The graph as JSON: ``{"nodes": [...], "edges": [[src, dst], ...]}`` (no objects)."""
+        nodes = [
+            {
+                "id": n.id,
+                "kind": n.kind,
+                "type": n.type,
+                "name": n.name,
+                "version": n.version,
+                "aliases": list(n.aliases),
+                "created_at": n.created_at,
+                "details": dict(n.details),
+            }
+            for n in self.nodes()
+        ]
+        return json.dumps({"nodes": nodes, "edges": list(self.edges())}, default=str)
+
+    @classmethod
+    def from_json(cls, text: str) -> LineageGraph:
+        """Read what :meth:`to_json` wrote."""
+        data = json.loads(text)
+        graph = cls()
+        for record in data["nodes"]:
+            graph.add_node(LineageNode(**{**record, "aliases": tuple(record.get("aliases") or ())}))
+        for src, dst in data["edges"]:
+            graph.add_edge(src, dst)
+        return graph
+
     def producer_ids(self, node_id: str) -> Iterator[str]:
         """Ids of the direct inputs of ``node_id`` (cheaper than :meth:`producers`)."""
         return iter(self._g.predecessors(node_id))

@@ -126,3 +126,45 @@ def test_nearest_path_goes_either_way(pipeline: LineageGraph) -> None:
     ]
     assert pipeline.nearest_path(["eval"], "eval") == ["eval"]
     assert pipeline.nearest_path(["eval"], "ghost") is None
+
+
+def test_upstream_and_downstream_walk_what_is_known(pipeline: LineageGraph) -> None:
+    assert [n.id for n in pipeline.upstream("model:v1")] == [
+        "train-1", "clean:v0", "prep", "raw:v0"
+    ]  # fmt: skip
+    assert [n.id for n in pipeline.upstream("model:v1", depth=2)] == ["train-1", "clean:v0"]
+    down = [n.id for n in pipeline.downstream("clean:v0")]
+    assert down[:3] == ["train-0", "train-1", "train-2"]
+    assert set(down) == {
+        "train-0",
+        "train-1",
+        "train-2",
+        "model:v0",
+        "model:v1",
+        "model:v2",
+        "eval",
+    }
+    assert pipeline.upstream("raw:v0") == []
+    with pytest.raises(ValueError, match="got 0"):
+        pipeline.upstream("eval", depth=0)
+
+
+def test_path_follows_the_data(pipeline: LineageGraph) -> None:
+    assert [n.id for n in pipeline.path("raw:v0", "model:v2")] == [
+        "raw:v0", "prep", "clean:v0", "train-2", "model:v2"
+    ]  # fmt: skip
+    with pytest.raises(ValueError, match="no lineage path from 'model:v2' to 'raw:v0'"):
+        pipeline.path("model:v2", "raw:v0")
+    with pytest.raises(KeyError, match="'ghost'"):
+        pipeline.path("ghost", "raw:v0")
+
+
+def test_json_round_trip(pipeline: LineageGraph) -> None:
+    pipeline.add_artifact("raw:v0", type="dataset", name="raw", version="v0", aliases=["latest"],
+                          details={"rows": 3, "when": object()})  # fmt: skip
+    again = LineageGraph.from_json(pipeline.to_json())
+    assert list(again) == list(pipeline)
+    assert list(again.edges()) == list(pipeline.edges())
+    raw = again.node("raw:v0")
+    assert (raw.aliases, raw.details["rows"]) == (("latest",), 3)
+    assert raw.details["when"].startswith("<object")  # not JSON: kept as text
