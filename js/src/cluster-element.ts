@@ -29,6 +29,7 @@ export class ClusterElement {
     element.tabIndex = 0;
     element.setAttribute("role", "button");
     element.setAttribute("aria-haspopup", "dialog");
+    this.type.dir = "auto";
     const face = html("div", "lw-cluster-face");
     const text = html("div", "lw-node-text");
     text.append(this.type, this.label);

@@ -1,11 +1,35 @@
 /**
  * The details panel (`.lineage-details`): the preview of the one selected node, asked from the
- * kernel, with its input/output counts and buttons to expand either way.
+ * kernel, with its input/output counts and buttons to expand either way. A value the kernel cut
+ * short has a "Show all" button that asks again in full. A value that is exactly an http(s) URL
+ * is a link (any other scheme stays text). Test hooks: data-details-id, data-details-expand,
+ * data-action="show-all", data-field (the label) on each value.
  */
 import { html, listen } from "./dom";
 import { closeIcon, kindIcon } from "./icons";
 import type { DetailsMsg, Direction } from "./protocol";
 import type { GraphStore } from "./store";
+
+/** `value` as a link target if it is exactly one http(s) URL, else null. */
+export function webUrl(value: string): string | null {
+  if (!/^https?:\/\/\S+$/i.test(value)) return null;
+  try {
+    const url = new URL(value);
+    return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+function valueElement(value: string): HTMLElement {
+  const href = webUrl(value);
+  if (href === null) return html("span", "lw-details-value", value);
+  const link = html("a", "lw-details-value lw-details-link", value);
+  link.href = href;
+  link.target = "_blank";
+  link.rel = "noopener noreferrer";
+  return link;
+}
 
 export class DetailsPanel {
   readonly element = html("aside", "lineage-details");
@@ -20,6 +44,8 @@ export class DetailsPanel {
   };
   private shownId: string | null = null;
   private stopWaiting: (() => void) | null = null;
+  /** The node whose values were asked in full (no "Show all" once they come). */
+  private fullId: string | null = null;
   private readonly cleanups: (() => void)[] = [];
 
   constructor(
@@ -37,6 +63,8 @@ export class DetailsPanel {
     close.append(closeIcon());
     this.cleanups.push(listen(close, "click", onClose));
 
+    this.type.dir = "auto";
+    this.title.dir = "auto";
     const heading = html("div", "lw-details-heading");
     const text = html("div", "lw-details-text");
     text.append(this.type, this.title);
@@ -55,6 +83,7 @@ export class DetailsPanel {
       actions.append(button);
     }
     element.append(heading, this.body, this.counts, actions);
+    this.cleanups.push(listen(this.body, "click", (event) => this.onBodyClick(event)));
   }
 
   get visible(): boolean {
@@ -69,15 +98,16 @@ export class DetailsPanel {
     }
     this.cancel();
     this.shownId = id;
+    this.fullId = null;
     this.element.hidden = false;
     this.element.dataset.detailsId = id;
-    this.body.replaceChildren(html("div", "lw-details-loading", "Loading details…"));
+    const text = this.store.connected
+      ? "Loading details…"
+      : "No details: disconnected from the kernel.";
+    this.body.replaceChildren(html("div", "lw-details-loading", text));
     this.counts.textContent = "";
     this.refresh();
-    this.stopWaiting = this.store.requestDetails(id, (msg) => {
-      this.stopWaiting = null;
-      this.fill(msg);
-    });
+    this.ask(id, false);
   }
 
   hide(): void {
@@ -98,13 +128,19 @@ export class DetailsPanel {
     const label = node?.label ?? member?.label ?? id;
     this.icon.replaceChildren(kindIcon(kind ?? "artifact"));
     this.element.dataset.kind = kind ?? "";
-    this.type.textContent = node?.type ?? member?.cluster.type ?? "";
+    const type = node?.type ?? member?.cluster.type ?? "";
+    this.type.textContent = type;
+    this.type.title = type;
     this.title.textContent = label;
     this.title.title = label;
+    const connected = this.store.connected;
     for (const direction of ["upstream", "downstream"] as const) {
       const more = direction === "upstream" ? node?.moreUp : node?.moreDown;
       const loading = this.store.fetchState(id, direction)?.state === "loading";
-      this.expandButtons[direction].disabled = !node || more === 0 || loading;
+      this.expandButtons[direction].disabled = !connected || !node || more === 0 || loading;
+    }
+    for (const button of this.body.querySelectorAll<HTMLButtonElement>("[data-action]")) {
+      button.disabled = !connected || this.fullId !== null;
     }
   }
 
@@ -113,16 +149,61 @@ export class DetailsPanel {
     for (const cleanup of this.cleanups.splice(0)) cleanup();
   }
 
+  private ask(id: string, full: boolean): void {
+    this.cancel();
+    this.stopWaiting = this.store.requestDetails(
+      id,
+      (msg) => {
+        this.stopWaiting = null;
+        this.fill(msg);
+      },
+      full,
+    );
+  }
+
   private fill(msg: DetailsMsg): void {
+    const full = this.fullId === msg.id;
+    const truncated = new Set(msg.truncated ?? []);
     const list = html("dl", "lw-details-fields");
     for (const [label, value] of msg.fields) {
-      list.append(html("dt", undefined, label), html("dd", undefined, value));
+      const term = html("dt", undefined, label);
+      term.dir = "auto";
+      term.title = label;
+      const data = html("dd");
+      data.dataset.field = label;
+      const shown = valueElement(value);
+      shown.dir = "auto";
+      data.append(shown);
+      if (truncated.has(label) && !full) {
+        const more = html("button", "lw-show-all", "Show all");
+        more.type = "button";
+        more.dataset.action = "show-all";
+        more.setAttribute("aria-label", `Show all of ${label}`);
+        more.disabled = !this.store.connected;
+        data.append(more);
+      } else if (truncated.has(label)) {
+        data.append(html("span", "lw-details-cut", "(shortened: too long to show)"));
+      }
+      list.append(term, data);
     }
     this.body.replaceChildren(list);
     this.counts.replaceChildren(
       html("span", "lw-count", `${msg.inputs} input${msg.inputs === 1 ? "" : "s"}`),
       html("span", "lw-count", `${msg.outputs} output${msg.outputs === 1 ? "" : "s"}`),
     );
+  }
+
+  /** "Show all": asks the kernel for the node's values in full; the reply replaces them. */
+  private onBodyClick(event: MouseEvent): void {
+    const target = event.target instanceof Element ? event.target : null;
+    const button = target?.closest<HTMLButtonElement>("[data-action='show-all']");
+    const id = this.shownId;
+    if (!button || button.disabled || id === null) return;
+    for (const other of this.body.querySelectorAll<HTMLButtonElement>("[data-action]")) {
+      other.disabled = true;
+    }
+    this.fullId = id;
+    this.ask(id, true);
   }
 
   private cancel(): void {

@@ -2,6 +2,10 @@
  * The SVG layer of edges: a curve from the source's right side to the target's left side, with
  * an arrowhead at the target (the direction data flows). Paths are reused by edge between draws.
  * An edge that stands for several lineage edges (to or from a cluster) shows that count midway.
+ * A back edge (it closes a cycle, so its target lies left of its source) loops out of the
+ * source, runs below every node between the two and enters the target from the left: dashed,
+ * in the warning colour, titled "closes a cycle". Test hooks: data-source, data-target,
+ * data-count, data-back.
  */
 import { svg } from "./dom";
 import type { Box, Layout } from "./layout";
@@ -14,6 +18,10 @@ const PORT_GAP = 2;
 /** Count badges: height and the width of one digit (10px tabular figures), in px. */
 const BADGE_HEIGHT = 16;
 const BADGE_DIGIT = 6.2;
+/** How far a back edge swings out of its ends, and how far below the nodes it runs (px). */
+const LOOP_REACH = 28;
+const LOOP_GAP = 12;
+export const BACK_EDGE_TEXT = "closes a cycle";
 
 interface EdgeShape {
   group: SVGGElement;
@@ -42,6 +50,39 @@ export function edgePath(
   return { curve, arrow, middle: { x: (sx + end) / 2, y: (sy + ty) / 2 } };
 }
 
+/**
+ * A back edge: out of the source's right side, down and back left below `floor` (the lowest
+ * bottom of the boxes between the two ends), then up into the target's left side.
+ */
+export function backEdgePath(
+  from: Box,
+  to: Box,
+  floor: number,
+): { curve: string; arrow: string; middle: { x: number; y: number } } {
+  const sx = from.x + from.width + PORT_GAP;
+  const sy = faceMiddle(from);
+  const tx = to.x - PORT_GAP;
+  const ty = faceMiddle(to);
+  const end = tx - ARROW_LENGTH;
+  const low = floor + LOOP_GAP;
+  const out = sx + LOOP_REACH;
+  const back = end - LOOP_REACH;
+  const curve =
+    `M${sx},${sy} C${out},${sy} ${out},${low} ${sx},${low} ` +
+    `L${end},${low} C${back},${low} ${back},${ty} ${end},${ty}`;
+  const arrow = `M${tx},${ty} L${end},${ty - ARROW_HALF_WIDTH} L${end},${ty + ARROW_HALF_WIDTH} Z`;
+  return { curve, arrow, middle: { x: (sx + end) / 2, y: low } };
+}
+
+/** The lowest bottom of the boxes that overlap the span between `left` and `right`. */
+function floorBetween(layout: Layout, left: number, right: number): number {
+  let floor = 0;
+  for (const box of layout.boxes.values()) {
+    if (box.x < right && box.x + box.width > left) floor = Math.max(floor, box.y + box.height);
+  }
+  return floor;
+}
+
 function countBadge(): SVGGElement {
   const badge = svg("g", { class: "lw-edge-count" });
   badge.append(svg("rect", { rx: BADGE_HEIGHT / 2, height: BADGE_HEIGHT }), svg("text"));
@@ -49,7 +90,7 @@ function countBadge(): SVGGElement {
 }
 
 export class EdgeLayer {
-  readonly element = svg("svg", { class: "lw-edges", "aria-hidden": "true" });
+  readonly element = svg("svg", { class: "lw-edges" });
   private readonly shapes = new Map<string, EdgeShape>();
 
   draw(edges: Iterable<GraphEdge>, layout: Layout): void {
@@ -63,7 +104,10 @@ export class EdgeLayer {
       const key = `${edge.source}\u0000${edge.target}`;
       seen.add(key);
       const shape = this.shapes.get(key) ?? this.create(key, edge);
-      const { curve, arrow, middle } = edgePath(from, to);
+      this.setBack(shape, edge);
+      const { curve, arrow, middle } = edge.back
+        ? backEdgePath(from, to, floorBetween(layout, to.x, from.x + from.width))
+        : edgePath(from, to);
       shape.curve.setAttribute("d", curve);
       shape.arrow.setAttribute("d", arrow);
       this.placeCount(shape, edge.count, middle);
@@ -104,6 +148,27 @@ export class EdgeLayer {
     label.setAttribute("x", String(at.x));
     label.setAttribute("y", String(at.y));
     label.textContent = text;
+  }
+
+  /** Plain edges are decoration (hidden from assistive tech); a back edge says what it is. */
+  private setBack(shape: EdgeShape, edge: GraphEdge): void {
+    const group = shape.group;
+    if (group.getAttribute("data-back") === String(edge.back)) return;
+    group.setAttribute("data-back", String(edge.back));
+    group.classList.toggle("lw-edge-back", edge.back);
+    group.querySelector("title")?.remove();
+    if (edge.back) {
+      const title = svg("title");
+      title.textContent = BACK_EDGE_TEXT;
+      group.prepend(title);
+      group.setAttribute("role", "img");
+      group.setAttribute("aria-label", BACK_EDGE_TEXT);
+      group.removeAttribute("aria-hidden");
+    } else {
+      group.removeAttribute("role");
+      group.removeAttribute("aria-label");
+      group.setAttribute("aria-hidden", "true");
+    }
   }
 
   private create(key: string, edge: GraphEdge): EdgeShape {

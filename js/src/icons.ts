@@ -58,6 +58,11 @@ export function pullOutIcon(): SVGSVGElement {
   return icon(14, "0 0 16 16", ["M9.5 2.5h4v4", "M13.5 2.5L7.5 8.5", "M12 9.5v4h-9.5V4h4"]);
 }
 
+/** Put a pulled-out node back into its cluster: an arrow entering a box. */
+export function putBackIcon(): SVGSVGElement {
+  return icon(12, "0 0 16 16", ["M13.5 2.5L7.5 8.5", "M7.5 4.5v4h4", "M12 9.5v4h-9.5V4h4"]);
+}
+
 export function searchIcon(): SVGSVGElement {
   return icon(14, "0 0 16 16", ["M7 2.5a4.5 4.5 0 1 0 0 9a4.5 4.5 0 1 0 0-9z", "M10.3 10.3L14 14"]);
 }

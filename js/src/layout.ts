@@ -116,13 +116,17 @@ export async function computeLayout(
   }
   const sorted = items.sort(compareNodes);
   const known = new Set(sorted.map((node) => node.id));
-  const drawable = edges.filter((edge) => known.has(edge.source) && known.has(edge.target));
+  // Back edges (closing a cycle) would fight the kernel's columns; they are drawn around the
+  // nodes anyway (edges.ts), so the layout leaves them out.
+  const drawable = edges.filter(
+    (edge) => !edge.back && known.has(edge.source) && known.has(edge.target),
+  );
   if (sorted.length === 0) return { boxes: new Map(), width: 0, height: 0 };
   try {
     return readLayout(await elk.layout(buildGraph(sorted, drawable, true)), sorted);
   } catch {
-    // An edge against the column order (a back edge) breaks partitioning: lay out without it
-    // rather than draw nothing.
+    // An edge against the column order (a cycle the kernel did not mark) breaks partitioning:
+    // lay out without it rather than draw nothing.
     return readLayout(await elk.layout(buildGraph(sorted, drawable, false)), sorted);
   }
 }

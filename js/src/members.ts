@@ -38,6 +38,8 @@ class MemberRow {
 
   constructor() {
     this.element.setAttribute("role", "listitem");
+    this.label.dir = "auto";
+    this.meta.dir = "auto";
     const main = html("button", "lw-member-main");
     main.type = "button";
     main.append(this.label, this.meta);
@@ -47,7 +49,7 @@ class MemberRow {
     this.element.append(main, this.pull);
   }
 
-  show(list: ClusterMembers, index: number, top: number, selected: boolean, pulling: boolean) {
+  show(list: ClusterMembers, index: number, top: number, selected: boolean, canPull: boolean) {
     const element = this.element;
     if (this.list !== list || this.index !== index) {
       this.list = list;
@@ -56,8 +58,9 @@ class MemberRow {
       const label = list.labels[index];
       element.dataset.memberId = id;
       this.label.textContent = label;
-      this.meta.textContent = list.details[index] || id;
-      element.title = label === id ? label : `${label}\n${id}`;
+      const meta = list.details[index] || id;
+      this.meta.textContent = meta;
+      element.title = [...new Set([label, meta, id])].join("\n");
       const action = `Pull out ${label}`;
       this.pull.title = action;
       this.pull.setAttribute("aria-label", action);
@@ -66,7 +69,7 @@ class MemberRow {
     element.style.transform = `translateY(${top}px)`;
     if (selected) element.dataset.selected = "true";
     else delete element.dataset.selected;
-    this.pull.disabled = pulling;
+    this.pull.disabled = !canPull;
   }
 
   hide(): void {
@@ -98,6 +101,7 @@ export class MemberPanel {
   private selected: ReadonlySet<string> = new Set();
   /** A member to scroll to once the list arrives (opened from Python before the reply). */
   private pendingReveal: string | null = null;
+  private connected = true;
 
   constructor(private readonly actions: MemberPanelActions) {
     const element = this.element;
@@ -112,6 +116,7 @@ export class MemberPanel {
     close.append(closeIcon());
     const heading = html("div", "lw-members-heading");
     const text = html("div", "lw-members-text");
+    this.type.dir = "auto";
     text.append(this.type, this.title);
     heading.append(this.icon, text, close);
 
@@ -121,6 +126,7 @@ export class MemberPanel {
     this.search.setAttribute("aria-label", "Search members");
     this.search.spellcheck = false;
     this.search.autocomplete = "off";
+    this.search.dir = "auto";
     field.append(searchIcon(), this.search);
 
     this.status.setAttribute("aria-live", "polite");
@@ -169,6 +175,7 @@ export class MemberPanel {
     this.element.dataset.kind = cluster.kind;
     this.icon.replaceChildren(kindIcon(cluster.kind));
     this.type.textContent = cluster.type;
+    this.type.title = cluster.type;
     this.title.textContent = countOf(cluster.count, cluster.kind);
   }
 
@@ -206,6 +213,12 @@ export class MemberPanel {
       this.list.scrollTop = Math.max(0, top - (height - ROW_HEIGHT) / 2);
     }
     this.render();
+  }
+
+  /** The kernel is gone: rows can still be read and previewed, not pulled out. */
+  setConnected(connected: boolean): void {
+    this.connected = connected;
+    if (this.visible) this.render();
   }
 
   focusSearch(): void {
@@ -286,7 +299,7 @@ export class MemberPanel {
         index,
         position * ROW_HEIGHT,
         this.selected.has(id),
-        this.actions.isPullingOut(id),
+        this.connected && !this.actions.isPullingOut(id),
       );
     }
   }

@@ -1,10 +1,11 @@
 /**
- * The DOM of one graph node: icon, type, label, expand controls on both sides, fetch state.
- * Elements are created once per id and updated in place. Test hooks: data-node-id, data-kind,
- * data-selected, data-state, data-expand.
+ * The DOM of one graph node: icon, type, label, expand controls on both sides, fetch state, and
+ * for a node pulled out of its cluster a control to put it back. Elements are created once per
+ * id and updated in place. Test hooks: data-node-id, data-kind, data-selected, data-state,
+ * data-expand, data-pulled-out, data-action="put-back".
  */
 import { html } from "./dom";
-import { kindIcon } from "./icons";
+import { kindIcon, putBackIcon } from "./icons";
 import type { Box } from "./layout";
 import type { Direction } from "./protocol";
 import type { GraphNode, NodeFetch } from "./store";
@@ -14,6 +15,10 @@ export interface NodeState {
   upstream?: NodeFetch;
   downstream?: NodeFetch;
   selected: boolean;
+  /** A put-back request is on its way. */
+  puttingBack: boolean;
+  /** False once the kernel is gone: no control may ask it anything. */
+  connected: boolean;
 }
 
 class Port {
@@ -30,9 +35,10 @@ class Port {
     this.element.append(this.button, this.spinner);
   }
 
-  update(more: number, fetch: NodeFetch | undefined): void {
+  update(more: number, fetch: NodeFetch | undefined, connected: boolean): void {
     const loading = fetch?.state === "loading";
     this.button.hidden = more === 0 || loading;
+    this.button.disabled = !connected;
     this.spinner.hidden = !loading;
     this.button.textContent = more > 0 ? String(more) : "+";
     const what = more > 0 ? `${more} more` : "more";
@@ -50,23 +56,30 @@ export class NodeElement {
   private readonly error = html("div", "lw-node-error");
   private readonly upstream = new Port("upstream");
   private readonly downstream = new Port("downstream");
+  private readonly putBack = html("button", "lw-put-back");
   private kind: string | null = null;
 
   constructor(id: string) {
     this.element.dataset.nodeId = id;
     this.element.tabIndex = 0;
+    for (const data of [this.type, this.label, this.error]) data.dir = "auto";
     const text = html("div", "lw-node-text");
     text.append(this.type, this.label);
+    this.putBack.type = "button";
+    this.putBack.dataset.action = "put-back";
+    this.putBack.hidden = true;
+    this.putBack.append(putBackIcon());
     this.element.append(
       this.icon,
       text,
       this.error,
       this.upstream.element,
       this.downstream.element,
+      this.putBack,
     );
   }
 
-  update({ node, upstream, downstream, selected }: NodeState): void {
+  update({ node, upstream, downstream, selected, puttingBack, connected }: NodeState): void {
     const element = this.element;
     if (this.kind !== node.kind) {
       this.kind = node.kind;
@@ -75,8 +88,15 @@ export class NodeElement {
     }
     this.type.textContent = node.type;
     this.label.textContent = node.label;
-    this.upstream.update(node.moreUp, upstream);
-    this.downstream.update(node.moreDown, downstream);
+    this.upstream.update(node.moreUp, upstream, connected);
+    this.downstream.update(node.moreDown, downstream, connected);
+    if (node.pulledOut) element.dataset.pulledOut = "true";
+    else delete element.dataset.pulledOut;
+    this.putBack.hidden = !node.pulledOut;
+    this.putBack.disabled = puttingBack || !connected;
+    const action = `Put ${node.label} back into its cluster`;
+    this.putBack.title = action;
+    this.putBack.setAttribute("aria-label", action);
 
     const errors = [upstream, downstream]
       .map((fetch, i) =>
@@ -90,6 +110,7 @@ export class NodeElement {
     else if (loading) element.dataset.state = "loading";
     else delete element.dataset.state;
     this.error.textContent = errors.length > 0 ? `Error loading ${errors.join("; ")}` : "";
+    this.error.title = this.error.textContent;
     this.error.hidden = errors.length === 0;
     element.title = [
       node.type ? `${node.type}: ${node.label}` : node.label,

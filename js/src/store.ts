@@ -30,6 +30,8 @@ export interface GraphNode {
   order: number;
   moreUp: number;
   moreDown: number;
+  /** Pulled out of its cluster by the user: it can be put back. */
+  pulledOut: boolean;
 }
 
 /** A crowded group of nodes (same column, kind and type) drawn as one node. */
@@ -68,6 +70,8 @@ export interface GraphEdge {
   target: string;
   /** How many lineage edges this drawn edge stands for (more than 1 only at clusters). */
   count: number;
+  /** Closes a cycle: it points right to left (or within a column). */
+  back: boolean;
 }
 
 export interface NodeFetch {
@@ -81,10 +85,17 @@ export type StoreEvent =
   | { kind: "status"; id: string }
   | { kind: "focus"; id: string }
   | { kind: "members"; cluster: string }
-  | { kind: "open-cluster"; cluster: string; member: string };
+  | { kind: "open-cluster"; cluster: string; member: string }
+  | { kind: "connection" };
 
 type Listener = (event: StoreEvent) => void;
 type DetailsListener = (msg: DetailsMsg) => void;
+
+/** One details request sent and not answered yet; `waiters` may empty out (panel closed). */
+interface DetailsAsk {
+  full: boolean;
+  waiters: Set<DetailsListener>;
+}
 
 const statusKey = (id: string, direction: Direction): string => `${direction}\u0000${id}`;
 const edgeKey = (source: string, target: string): string => `${source}\u0000${target}`;
@@ -98,10 +109,13 @@ export class GraphStore {
   loaded = false;
   /** The node most recently expanded from the front end: the anchor that must not jump. */
   lastExpanded: string | null = null;
+  /** False once the comm is gone (kernel restarted, widget closed): nothing can be asked. */
+  connected = true;
 
   private readonly fetches = new Map<string, NodeFetch>();
   private readonly listeners = new Set<Listener>();
-  private readonly detailsWaiters = new Map<string, Set<DetailsListener>>();
+  /** Node id -> details requests in the order sent (the kernel answers them in that order). */
+  private readonly detailsAsked = new Map<string, DetailsAsk[]>();
   private readonly memberLists = new Map<string, ClusterMembers>();
   /** Cluster id -> the version whose members were asked for and not answered yet. */
   private readonly membersAsked = new Map<string, number>();
@@ -109,9 +123,23 @@ export class GraphStore {
   private readonly memberClusters = new Map<string, string>();
   /** Members asked to be pulled out, until they arrive as nodes. */
   private readonly pullingOut = new Set<string>();
+  /** Pulled-out nodes asked to go back, until the kernel redraws them. */
+  private readonly puttingBack = new Set<string>();
   private clusterVersions = 0;
 
-  constructor(private readonly send: (msg: FrontendMsg) => void) {}
+  constructor(private readonly sendToKernel: (msg: FrontendMsg) => void) {}
+
+  /** Requests go nowhere once disconnected: the comm (and the kernel's graph) is gone. */
+  private send(msg: FrontendMsg): void {
+    if (this.connected) this.sendToKernel(msg);
+  }
+
+  /** The comm closed or went dead: views show it and stop offering requests. */
+  disconnect(): void {
+    if (!this.connected) return;
+    this.connected = false;
+    this.emit({ kind: "connection" });
+  }
 
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
@@ -124,7 +152,7 @@ export class GraphStore {
 
   /** Asks the kernel for one more hop; ignored while that hop is already loading. */
   expand(id: string, direction: Direction): void {
-    if (this.fetchState(id, direction)?.state === "loading") return;
+    if (!this.connected || this.fetchState(id, direction)?.state === "loading") return;
     this.lastExpanded = id;
     // Marked loading at once: a double click must not send twice before the kernel answers.
     this.fetches.set(statusKey(id, direction), { state: "loading" });
@@ -132,21 +160,24 @@ export class GraphStore {
     this.emit({ kind: "status", id });
   }
 
-  /** Asks for a node's preview; `onReply` gets it once. Returns a function that stops waiting. */
-  requestDetails(id: string, onReply: DetailsListener): () => void {
-    let waiters = this.detailsWaiters.get(id);
-    if (!waiters) {
-      waiters = new Set();
-      this.detailsWaiters.set(id, waiters);
-      this.send({ type: "details", id });
+  /**
+   * Asks for a node's preview (`full`: with long values whole); `onReply` gets it once. Views
+   * asking the same thing share one request. Returns a function that stops waiting.
+   */
+  requestDetails(id: string, onReply: DetailsListener, full = false): () => void {
+    if (!this.connected) return () => {};
+    const queue = this.detailsAsked.get(id) ?? [];
+    // A request nobody waits for any more is still answered (and dropped): ask again.
+    let ask = queue.find((pending) => pending.full === full && pending.waiters.size > 0);
+    if (!ask) {
+      ask = { full, waiters: new Set() };
+      queue.push(ask);
+      this.detailsAsked.set(id, queue);
+      this.send(full ? { type: "details", id, full: true } : { type: "details", id });
     }
+    const waiters = ask.waiters;
     waiters.add(onReply);
-    return () => {
-      waiters.delete(onReply);
-      if (waiters.size === 0 && this.detailsWaiters.get(id) === waiters) {
-        this.detailsWaiters.delete(id);
-      }
-    };
+    return () => waiters.delete(onReply);
   }
 
   /** The members of the cluster's current version, if the kernel sent them. */
@@ -186,11 +217,23 @@ export class GraphStore {
 
   /** Asks the kernel to draw a member as a node of its own (once until it arrives). */
   pullOut(id: string): void {
-    if (this.pullingOut.has(id) || this.nodes.has(id)) return;
+    if (!this.connected || this.pullingOut.has(id) || this.nodes.has(id)) return;
     this.pullingOut.add(id);
     // The cluster keeps its place on screen while the pulled-out node joins the column.
     this.lastExpanded = this.clusterOf(id) ?? this.lastExpanded;
     this.send({ type: "pull_out", id });
+  }
+
+  isPuttingBack(id: string): boolean {
+    return this.puttingBack.has(id);
+  }
+
+  /** Asks the kernel to let a pulled-out node go back into its cluster (once per request). */
+  putBack(id: string): void {
+    if (!this.connected || this.puttingBack.has(id) || !this.nodes.get(id)?.pulledOut) return;
+    this.puttingBack.add(id);
+    this.send({ type: "put_back", id });
+    this.emit({ kind: "status", id });
   }
 
   handle(msg: KernelMsg): void {
@@ -229,6 +272,7 @@ export class GraphStore {
     this.membersAsked.clear();
     this.memberClusters.clear();
     this.pullingOut.clear();
+    this.puttingBack.clear();
     this.root = msg.root;
     this.loaded = true;
     this.upsertNodes(msg.nodes);
@@ -261,10 +305,10 @@ export class GraphStore {
   }
 
   private deliverDetails(msg: DetailsMsg): void {
-    const waiters = this.detailsWaiters.get(msg.id);
-    if (!waiters) return;
-    this.detailsWaiters.delete(msg.id);
-    for (const waiter of waiters) waiter(msg);
+    const queue = this.detailsAsked.get(msg.id);
+    const ask = queue?.shift();
+    if (queue?.length === 0) this.detailsAsked.delete(msg.id);
+    for (const waiter of ask?.waiters ?? []) waiter(msg);
   }
 
   private applyMembers(msg: MembersMsg): void {
@@ -307,6 +351,7 @@ export class GraphStore {
 
   private remove(id: string): void {
     this.nodes.delete(id);
+    this.puttingBack.delete(id);
     if (this.clusters.delete(id)) {
       this.memberLists.delete(id);
       this.membersAsked.delete(id);
@@ -319,6 +364,8 @@ export class GraphStore {
       // Drawn as itself now (pulled out, or its cluster dissolved).
       this.pullingOut.delete(ids[i]);
       this.memberClusters.delete(ids[i]);
+      const pulledOut = columns.pulled_out?.[i] ?? false;
+      if (!pulledOut) this.puttingBack.delete(ids[i]);
       this.nodes.set(ids[i], {
         id: ids[i],
         kind: columns.kind[i],
@@ -328,6 +375,7 @@ export class GraphStore {
         order: columns.order[i] ?? i,
         moreUp: columns.more_up[i] ?? 0,
         moreDown: columns.more_down[i] ?? 0,
+        pulledOut,
       });
     }
   }
@@ -356,6 +404,7 @@ export class GraphStore {
         source: sources[i],
         target: columns.target[i],
         count: columns.count?.[i] ?? 1,
+        back: columns.back?.[i] ?? false,
       };
       this.edges.set(edgeKey(edge.source, edge.target), edge);
     }

@@ -19,6 +19,7 @@ import type { GraphStore, StoreEvent } from "./store";
 export type Model = AnyModel<ModelTraits & Record<string, unknown>>;
 
 const ZOOM_STEP = 1.25;
+export const DISCONNECTED_TEXT = "Disconnected from the kernel: re-run the cell to explore again";
 
 function toolButton(action: string, label: string, icon: SVGSVGElement): HTMLButtonElement {
   const button = html("button", "lw-icon-button");
@@ -44,6 +45,7 @@ export class GraphView {
   private readonly nodeLayer = html("div", "lw-nodes");
   private readonly message = html("div", "lw-message");
   private readonly summary = html("span", "lw-summary");
+  private readonly banner = html("div", "lw-disconnected", DISCONNECTED_TEXT);
   private readonly edges = new EdgeLayer();
   private readonly panzoom: PanZoom;
   private readonly details: DetailsPanel;
@@ -65,6 +67,9 @@ export class GraphView {
   ) {
     const root = this.root;
     root.tabIndex = 0;
+    root.dataset.connection = "connected";
+    this.banner.hidden = true;
+    this.banner.setAttribute("role", "alert");
 
     const toolbar = html("div", "lw-toolbar");
     const fit = toolButton("fit", "Zoom to fit", fitIcon());
@@ -87,7 +92,7 @@ export class GraphView {
       isPullingOut: (id) => store.isPullingOut(id),
       close: () => this.closeMembers(),
     });
-    root.append(toolbar, this.viewport, this.members.element, this.details.element);
+    root.append(toolbar, this.banner, this.viewport, this.members.element, this.details.element);
 
     this.panzoom = new PanZoom(
       this.viewport,
@@ -115,6 +120,7 @@ export class GraphView {
     this.showMessage();
     if (store.loaded) this.relayout(true);
     this.syncSelection();
+    if (!store.connected) this.showDisconnected();
   }
 
   destroy(): void {
@@ -146,7 +152,19 @@ export class GraphView {
       case "open-cluster":
         this.openCluster(event.cluster, event.member);
         break;
+      case "connection":
+        this.showDisconnected();
+        break;
     }
+  }
+
+  /** The kernel is gone: the graph stays readable, but nothing offers to ask it anything. */
+  private showDisconnected(): void {
+    this.root.dataset.connection = "disconnected";
+    this.banner.hidden = false;
+    for (const id of this.elements.keys()) this.updateNode(id);
+    this.members.setConnected(false);
+    if (this.details.visible) this.details.refresh();
   }
 
   private selection(): string[] {
@@ -189,6 +207,10 @@ export class GraphView {
     const id = nodeElement?.dataset.nodeId;
     if (!target || id === undefined) return;
     event.stopPropagation();
+    if (target.closest("[data-action='put-back']")) {
+      this.store.putBack(id);
+      return;
+    }
     if (target.closest(".lw-port")) {
       // A click on the side controls (or on the spinner that replaced one) never selects.
       const control = target.closest<HTMLElement>("[data-expand]");
@@ -441,6 +463,8 @@ export class GraphView {
       upstream: this.store.fetchState(id, "upstream"),
       downstream: this.store.fetchState(id, "downstream"),
       selected: this.selection().includes(id),
+      puttingBack: this.store.isPuttingBack(id),
+      connected: this.store.connected,
     });
   }
 

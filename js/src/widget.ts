@@ -26,6 +26,14 @@ function isKernelMsg(msg: unknown): msg is KernelMsg {
 
 const stores = new WeakMap<Model, GraphStore>();
 
+/**
+ * Events of the ipywidgets model (anywidget passes `on` through to it) that mean the comm is
+ * gone. "comm_live_update": the manager set `comm_live` to false (kernel restarting); it is only
+ * ever set true when the model is created, before any listener. "comm:close": the kernel closed
+ * the comm (`w.close()`, or the kernel shut down cleanly).
+ */
+const DISCONNECT_EVENTS = ["comm_live_update", "comm:close"];
+
 /** Creates the model's store, wires it to kernel messages and asks for a snapshot. */
 function attach(model: Model): () => void {
   const store = new GraphStore((msg) => model.send(msg));
@@ -33,10 +41,13 @@ function attach(model: Model): () => void {
   const onMessage = (msg: unknown) => {
     if (isKernelMsg(msg)) store.handle(msg);
   };
+  const onDisconnect = () => store.disconnect();
   model.on("msg:custom", onMessage);
+  for (const event of DISCONNECT_EVENTS) model.on(event, onDisconnect);
   model.send({ type: "hello" });
   return () => {
     model.off("msg:custom", onMessage);
+    for (const event of DISCONNECT_EVENTS) model.off(event, onDisconnect);
     if (stores.get(model) === store) stores.delete(model);
   };
 }

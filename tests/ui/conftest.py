@@ -74,8 +74,11 @@ def page(browser: Browser) -> Iterator[Page]:
 
 
 @pytest.fixture(scope="session")
-def jupyter_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterServer]:
-    """One JupyterLab server for the session, isolated in a temp dir, stopped at the end."""
+def jupyter_server(
+    tmp_path_factory: pytest.TempPathFactory, bundle: Path
+) -> Iterator[JupyterServer]:
+    """One JupyterLab server for the session, isolated in a temp dir, stopped at the end. The
+    kernel loads the bundle from lineage_widget/static: ``bundle`` rebuilds it first if stale."""
     server = JupyterServer.start(tmp_path_factory.mktemp("jupyter"))
     yield server
     server.stop()

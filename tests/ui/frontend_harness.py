@@ -25,6 +25,7 @@ def node(
     label: str | None = None,
     more_up: int = 0,
     more_down: int = 0,
+    pulled_out: bool = False,
 ) -> dict[str, Any]:
     return {
         "id": id,
@@ -35,16 +36,24 @@ def node(
         "order": order,
         "more_up": more_up,
         "more_down": more_down,
+        "pulled_out": pulled_out,
     }
 
 
 def columns(nodes: list[dict[str, Any]]) -> dict[str, list[Any]]:
-    keys = ["id", "kind", "type", "label", "level", "order", "more_up", "more_down"]
+    keys = ["id", "kind", "type", "label", "level", "order", "more_up", "more_down", "pulled_out"]
     return {key: [n[key] for n in nodes] for key in keys}
 
 
-def edge_columns(edges: list[tuple[str, str]]) -> dict[str, list[str]]:
-    return {"source": [s for s, _ in edges], "target": [t for _, t in edges]}
+def edge_columns(
+    edges: list[tuple[str, str]], back: set[tuple[str, str]] | None = None
+) -> dict[str, list[Any]]:
+    """Edge columns; ``back`` lists the edges that close a cycle."""
+    return {
+        "source": [s for s, _ in edges],
+        "target": [t for _, t in edges],
+        "back": [edge in (back or set()) for edge in edges],
+    }
 
 
 def snapshot(
@@ -52,12 +61,13 @@ def snapshot(
     edges: list[tuple[str, str]],
     root: str | None = None,
     status: list[dict[str, Any]] | None = None,
+    back: set[tuple[str, str]] | None = None,
 ) -> dict[str, Any]:
     return {
         "type": "snapshot",
         "root": root,
         "nodes": columns(nodes),
-        "edges": edge_columns(edges),
+        "edges": edge_columns(edges, back),
         "status": status or [],
     }
 

@@ -1,0 +1,147 @@
+"""Security on the plain harness page: every XSS payload of xss_payloads.py in every data field
+the kernel sends (node ids, labels, types, fetch errors, cluster types, member labels, versions
+and aliases, detail labels and values) and typed into the member search. Nothing may run
+(``window.__xss`` stays unset), every payload shows literally, and no element or event-handler
+attribute a payload would create exists in the widget.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from frontend_harness import READY, columns, edge_columns, node, show, wait_frames
+from playwright.sync_api import Page, expect
+from xss_payloads import COUNT_INJECTED_JS, INJECTED_SELECTOR, PAYLOADS
+
+VIEW = "#view-0"
+PANEL = f"{VIEW} .lw-members"
+DETAILS = f"{VIEW} .lineage-details"
+CLUSTER = "cluster-of-payloads"
+
+
+def payload_graph() -> dict[str, Any]:
+    """Every payload as a node (id, label and type), chained by edges, the last back to the
+    first (a back edge with payload ends); one cluster per payload, typed with it."""
+    nodes = [
+        node(p, "run" if i % 2 else "artifact", p, i % 4, order=i, label=p, more_down=-1)
+        for i, p in enumerate(PAYLOADS)
+    ]
+    edges = [*itertools.pairwise(PAYLOADS), (PAYLOADS[-1], PAYLOADS[0])]
+    level = {n["id"]: n["level"] for n in nodes}
+    clusters = [CLUSTER, *(f"cluster:{p}" for p in PAYLOADS[1:])]
+    return {
+        "type": "snapshot",
+        "root": PAYLOADS[0],
+        "nodes": columns(nodes),
+        "clusters": {
+            "id": clusters,
+            "kind": ["artifact"] * len(clusters),
+            "type": PAYLOADS,
+            "level": [5] * len(clusters),
+            "order": list(range(len(clusters))),
+            "count": [len(PAYLOADS)] * len(clusters),
+        },
+        "edges": edge_columns(edges, back={(s, t) for s, t in edges if level[s] >= level[t]}),
+        "status": [
+            {"id": p, "direction": "upstream", "state": "error", "error": p} for p in PAYLOADS
+        ],
+    }
+
+
+def assert_nothing_ran(page: Page) -> None:
+    """No payload ran, none left an element or a handler attribute behind, the page stayed."""
+    page.wait_for_timeout(150)  # an <img src=x> fails (and its onerror would run) by then
+    wait_frames(page, 3)
+    assert page.evaluate("window.__xss") is None
+    assert page.evaluate("top.__xss") is None
+    assert page.locator("#views").evaluate(COUNT_INJECTED_JS, INJECTED_SELECTOR) == []
+    assert page.url.endswith("/tests/ui/harness/index.html")
+
+
+def texts(page: Page, selector: str) -> list[str]:
+    found: list[str] = page.locator(selector).evaluate_all("els => els.map(e => e.textContent)")
+    return found
+
+
+def test_payloads_in_every_field_stay_text(harness: Page) -> None:
+    show(harness, payload_graph())
+    harness.wait_for_selector(READY)
+
+    # Nodes: id (data attribute), type, label, error; a delta relabels them and pulls them out
+    # (the put-back control's accessible name holds the label).
+    relabelled = [
+        node(p, "run" if i % 2 else "artifact", p, i % 4, order=i, label=p[::-1], pulled_out=True)
+        for i, p in enumerate(PAYLOADS)
+    ]
+    show(harness, {"type": "delta", "nodes": columns(relabelled)})
+    ids = harness.locator(f"{VIEW} .lw-node").evaluate_all("els => els.map(e => e.dataset.nodeId)")
+    assert sorted(ids) == sorted(PAYLOADS)
+    expect(harness.locator(f"{VIEW} .lw-node-label").first).to_have_text(PAYLOADS[0][::-1])
+    assert sorted(texts(harness, f"{VIEW} .lw-node .lw-node-label")) == sorted(
+        p[::-1] for p in PAYLOADS
+    )
+    assert sorted(texts(harness, f"{VIEW} .lw-node .lw-node-type")) == sorted(PAYLOADS)
+    errors = texts(harness, f"{VIEW} .lw-node-error")
+    for p in PAYLOADS:
+        assert any(p in error for error in errors), p
+    put_back = harness.locator(f"{VIEW} [data-action='put-back']")
+    names = put_back.evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
+    assert sorted(names) == sorted(f"Put {p[::-1]} back into its cluster" for p in PAYLOADS)
+    sources = harness.locator(f"{VIEW} .lw-edge").evaluate_all(
+        "els => els.map(e => e.getAttribute('data-source'))"
+    )
+    assert sorted(sources) == sorted(PAYLOADS)
+
+    # Hover every node (titles, on* attributes a payload might have smuggled in).
+    for element in harness.locator(f"{VIEW} .lw-node").all()[:12]:
+        element.hover(force=True)
+
+    # Clusters: the type of each.
+    assert sorted(texts(harness, f"{VIEW} [data-kind='cluster'] .lw-node-type")) == sorted(PAYLOADS)
+
+    # Details of a payload node: payload labels and values, all cut short ("Show all").
+    harness.locator(f"{VIEW} .lw-node").first.click()
+    shown = harness.locator(DETAILS).get_attribute("data-details-id")
+    assert shown in PAYLOADS
+    show(
+        harness,
+        {
+            "type": "details",
+            "id": shown,
+            "fields": [[p, p] for p in PAYLOADS],
+            "truncated": PAYLOADS,
+            "inputs": 1,
+            "outputs": 1,
+        },
+    )
+    assert texts(harness, f"{DETAILS} dt") == PAYLOADS
+    assert texts(harness, f"{DETAILS} .lw-details-value") == PAYLOADS
+    assert harness.locator(f"{DETAILS} .lw-details-title").text_content() == shown[::-1]
+    expect(harness.locator(f"{DETAILS} [data-action='show-all']")).to_have_count(len(PAYLOADS))
+
+    # Members: labels, versions and aliases; then every payload typed into the search.
+    harness.locator(f"{VIEW} [data-cluster-id='{CLUSTER}']").click()
+    show(
+        harness,
+        {
+            "type": "members",
+            "cluster": CLUSTER,
+            "id": [f"member:{p}" for p in PAYLOADS],
+            "label": PAYLOADS,
+            "version": PAYLOADS,
+            "aliases": [[p, p] for p in PAYLOADS],
+        },
+    )
+    search = harness.locator(f"{PANEL} input[type='search']")
+    label = harness.locator(f"{PANEL} .lw-member:not([hidden]) .lw-member-label")
+    meta = harness.locator(f"{PANEL} .lw-member:not([hidden]) .lw-member-meta")
+    for p in PAYLOADS:
+        search.fill(p)
+        expect(label.first).to_be_visible()
+        assert p in texts(harness, f"{PANEL} .lw-member:not([hidden]) .lw-member-label"), p
+        assert f"{p} · {p}, {p}" in meta.all_text_contents(), p
+        assert search.input_value() == p
+    label.first.hover()
+
+    assert_nothing_ran(harness)
