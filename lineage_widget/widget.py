@@ -251,11 +251,30 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
                     self.send({"type": "open_cluster", "cluster": cluster, "member": node_id})
                     break
         for callback in list(self._select_callbacks):
-            callback(list(change["new"]))
+            try:
+                callback(list(change["new"]))
+            except Exception as exc:
+                # Shown under the widget (a click has no cell to show a traceback in), and
+                # raised for Python callers such as select().
+                self._send_error("select", None, exc)
+                raise
 
     def _handle_message(self, _widget: Any, msg: dict[str, Any], _buffers: Any) -> None:
         with self._lock:
-            self._dispatch(msg)
+            try:
+                self._dispatch(msg)
+            except Exception as exc:  # a bad request must not be lost in the comm handler
+                self._send_error(str(msg.get("type")), msg.get("id"), exc)
+
+    def _send_error(self, request: str, node_id: Any, exc: BaseException) -> None:
+        self.send(
+            {
+                "type": "error",
+                "request": request,
+                "id": None if node_id is None else str(node_id),
+                "error": f"{type(exc).__name__}: {exc}",
+            }
+        )
 
     def _dispatch(self, msg: dict[str, Any]) -> None:
         kind = msg.get("type")

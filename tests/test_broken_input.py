@@ -6,7 +6,7 @@ from typing import Any
 
 import networkx as nx
 import pytest
-from test_widget import Recorder, nodes_of
+from test_widget import Recorder
 from wandb_fakes import FakeRun, wandb_pipeline
 
 from lineage_widget import GraphSource, LineageGraph, LineageNode, LineageWidget
@@ -133,10 +133,44 @@ def test_source_returning_an_id_of_the_other_kind_is_refused() -> None:
     assert w.graph.node("other").kind == "run"
 
 
-def test_unknown_ids_from_the_page_change_nothing(pipeline: LineageGraph) -> None:
+def test_unknown_ids_from_the_page_are_answered_with_an_error(pipeline: LineageGraph) -> None:
     w = LineageWidget(pipeline, root="train-0")
+    recorder = Recorder(w)
     before = set(w.graph)
-    with pytest.raises(KeyError, match="'nope'"):
-        w._handle_message(w, {"type": "expand", "id": "nope", "direction": "upstream"}, [])
+    for request in [
+        {"type": "expand", "id": "nope", "direction": "upstream"},
+        {"type": "details", "id": "nope"},
+        {"type": "pull_out", "id": "nope"},
+    ]:
+        (reply,) = recorder.browser_says(**request)
+        assert reply == {
+            "type": "error",
+            "request": request["type"],
+            "id": "nope",
+            "error": "KeyError: \"unknown node 'nope'\"",
+        }
+    (reply,) = recorder.browser_says(type="expand", id="train-0", direction="sideways")
+    assert (
+        reply["error"] == "ValueError: direction must be 'upstream' or 'downstream', got 'sideways'"
+    )
+    (reply,) = recorder.browser_says(type="members", cluster="cluster:x")
+    assert reply["error"] == "KeyError: \"unknown cluster 'cluster:x'\""
     assert set(w.graph) == before
-    assert nodes_of(Recorder(w).browser_says(type="hello")[0])
+
+
+def test_a_failing_selection_callback_shows_under_the_widget(pipeline: LineageGraph) -> None:
+    w = LineageWidget(pipeline, root="train-0")
+    recorder = Recorder(w)
+
+    def broken(ids: list[str]) -> None:
+        raise RuntimeError(f"cannot handle {ids}")
+
+    w.on_select(broken)
+    with pytest.raises(RuntimeError):
+        w.select("train-0")
+    assert recorder.sent[-1] == {
+        "type": "error",
+        "request": "select",
+        "id": None,
+        "error": "RuntimeError: cannot handle ['train-0']",
+    }

@@ -138,7 +138,19 @@ export interface FocusMsg {
   id: string;
 }
 
+/**
+ * A request failed in the kernel (an unknown id from a stale view, a selection callback that
+ * raised, ...). Shown under the toolbar as text; the rest of the view is unaffected.
+ */
+export interface ErrorMsg {
+  type: "error";
+  request: string;
+  id: string | null;
+  error: string;
+}
+
 export type KernelMsg =
+  | ErrorMsg
   | SnapshotMsg
   | DeltaMsg
   | StatusMsg

@@ -86,7 +86,8 @@ export type StoreEvent =
   | { kind: "focus"; id: string }
   | { kind: "members"; cluster: string }
   | { kind: "open-cluster"; cluster: string; member: string }
-  | { kind: "connection" };
+  | { kind: "connection" }
+  | { kind: "error"; message: string };
 
 type Listener = (event: StoreEvent) => void;
 type DetailsListener = (msg: DetailsMsg) => void;
@@ -259,6 +260,9 @@ export class GraphStore {
         break;
       case "focus":
         this.emit({ kind: "focus", id: msg.id });
+        break;
+      case "error":
+        this.emit({ kind: "error", message: msg.error });
         break;
     }
   }

@@ -46,6 +46,9 @@ export class GraphView {
   private readonly message = html("div", "lw-message");
   private readonly summary = html("span", "lw-summary");
   private readonly banner = html("div", "lw-disconnected", DISCONNECTED_TEXT);
+  /** The last error the kernel reported for a request (text only; dismissable). */
+  private readonly errorBar = html("div", "lw-error");
+  private readonly errorText = html("span", "lw-error-text");
   private readonly edges = new EdgeLayer();
   private readonly panzoom: PanZoom;
   private readonly details: DetailsPanel;
@@ -70,6 +73,13 @@ export class GraphView {
     root.dataset.connection = "connected";
     this.banner.hidden = true;
     this.banner.setAttribute("role", "alert");
+    this.errorText.dir = "auto";
+    const dismiss = html("button", "lw-error-close", "\u00d7");
+    dismiss.type = "button";
+    dismiss.setAttribute("aria-label", "Dismiss the error");
+    this.errorBar.append(this.errorText, dismiss);
+    this.errorBar.hidden = true;
+    this.errorBar.setAttribute("role", "alert");
 
     const toolbar = html("div", "lw-toolbar");
     const fit = toolButton("fit", "Zoom to fit", fitIcon());
@@ -92,7 +102,14 @@ export class GraphView {
       isPullingOut: (id) => store.isPullingOut(id),
       close: () => this.closeMembers(),
     });
-    root.append(toolbar, this.banner, this.viewport, this.members.element, this.details.element);
+    root.append(
+      toolbar,
+      this.banner,
+      this.errorBar,
+      this.viewport,
+      this.members.element,
+      this.details.element,
+    );
 
     this.panzoom = new PanZoom(
       this.viewport,
@@ -110,6 +127,9 @@ export class GraphView {
       () => this.details.destroy(),
       () => this.members.destroy(),
       listen(fit, "click", () => this.fit()),
+      listen(dismiss, "click", () => {
+        this.errorBar.hidden = true;
+      }),
       listen(zoomIn, "click", () => this.panzoom.zoomBy(ZOOM_STEP)),
       listen(zoomOut, "click", () => this.panzoom.zoomBy(1 / ZOOM_STEP)),
       listen(this.nodeLayer, "click", (event) => this.onNodeClick(event)),
@@ -154,6 +174,10 @@ export class GraphView {
         break;
       case "connection":
         this.showDisconnected();
+        break;
+      case "error":
+        this.errorText.textContent = event.message;
+        this.errorBar.hidden = false;
         break;
     }
   }

@@ -11,6 +11,8 @@ import { GraphView, type Model } from "./view";
 type Traits = ModelTraits & Record<string, unknown>;
 
 const KERNEL_MESSAGES = new Set([
+  "error",
+
   "snapshot",
   "delta",
   "status",

@@ -346,3 +346,24 @@ def test_only_http_urls_become_links(harness: Page) -> None:
         assert data.text_content() == value
     harness.locator(f"{DETAILS} dd[data-field='Script'] .lw-details-value").click()
     assert harness.evaluate("window.__xss") is None
+
+
+# ---- kernel errors ----------------------------------------------------------------------------
+
+
+def test_kernel_error_shows_as_text_under_the_toolbar_and_can_be_dismissed(harness: Page) -> None:
+    show_pipeline(harness)
+    harness.wait_for_selector(READY)
+    drawn = harness.locator("#view-0 [data-node-id]").count()
+    assert drawn > 0
+    bar = harness.locator("#view-0 .lw-error")
+    expect(bar).to_be_hidden()
+    message = "KeyError: \"unknown node '<img src=x onerror=window.__xss=1>'\""
+    show(harness, {"type": "error", "request": "details", "id": "x", "error": message})
+    expect(bar).to_be_visible()
+    expect(bar).to_have_attribute("role", "alert")
+    assert bar.locator(".lw-error-text").text_content() == message
+    assert harness.evaluate("window.__xss") is None
+    bar.get_by_role("button", name="Dismiss the error").click()
+    expect(bar).to_be_hidden()
+    expect(harness.locator("#view-0 [data-node-id]")).to_have_count(drawn)  # graph untouched
