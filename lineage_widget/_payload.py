@@ -12,7 +12,6 @@ from typing import Any
 
 from .clusters import Clustering, ViewDelta, ViewEdge
 from .explorer import Explorer
-from .sources.base import DIRECTIONS
 
 MAX_VALUE_CHARS = 2_000  # a preview's value, cut
 MAX_FULL_CHARS = 2_000_000  # the same value when the user asks to see all of it
@@ -48,7 +47,7 @@ def node_columns(
 
 def cluster_columns(clustering: Clustering, ids: Iterable[str]) -> dict[str, list[Any]]:
     columns: dict[str, list[Any]] = {
-        "id": [], "kind": [], "type": [], "level": [], "order": [], "count": []
+        "id": [], "kind": [], "type": [], "level": [], "order": [], "count": [], "version": []
     }  # fmt: skip
     for cid in ids:
         key = clustering.group_key(cid)
@@ -59,6 +58,7 @@ def cluster_columns(clustering: Clustering, ids: Iterable[str]) -> dict[str, lis
         columns["level"].append(level)
         columns["order"].append(clustering.cluster_order(key))
         columns["count"].append(len(clustering.members(cid)))
+        columns["version"].append(clustering.versions[cid])
     return columns
 
 
@@ -151,8 +151,8 @@ def details(explorer: Explorer, node_id: str, *, full: bool = False) -> dict[str
         "id": node_id,
         "fields": rows,
         "truncated": truncated,
-        "inputs": len(graph.producers(node_id)) + max(0, explorer.more(node_id, DIRECTIONS[0])),
-        "outputs": len(graph.consumers(node_id)) + max(0, explorer.more(node_id, DIRECTIONS[1])),
+        "inputs": len(graph.producers(node_id)) + max(0, explorer.more(node_id, "upstream")),
+        "outputs": len(graph.consumers(node_id)) + max(0, explorer.more(node_id, "downstream")),
     }
 
 

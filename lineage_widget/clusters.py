@@ -47,7 +47,7 @@ class Clustering:
 
     def __init__(self, explorer: Explorer, threshold: int | None = DEFAULT_THRESHOLD) -> None:
         self.explorer = explorer
-        self._threshold = _check_threshold(threshold)
+        self._threshold = check_threshold(threshold)
         self.pulled_out: set[str] = set()
         self._orders_before: dict[str, float] = {}  # where pulled-out nodes sat
         self._groups: dict[GroupKey, dict[str, None]] = {}
@@ -56,6 +56,7 @@ class Clustering:
         self._rep: dict[str, str] = {}  # node id -> the view id drawing it
         self._keys: dict[str, GroupKey] = {}  # cluster id -> its group
         self.edge_counts: Counter[ViewEdge] = Counter()
+        self.versions: Counter[str] = Counter()  # cluster id -> changes of its membership
         self.sync(Changes(nodes=dict.fromkeys(explorer.graph), edges=list(explorer.graph.edges())))
 
     # ---- reading -----------------------------------------------------------------------
@@ -133,11 +134,12 @@ class Clustering:
         return delta
 
     def pull_out(self, node_id: str) -> ViewDelta:
-        """Draw ``node_id`` as itself from now on, next to the cluster it was in."""
+        """Draw ``node_id`` as itself from now on, next to the cluster it is in (a node drawn as
+        itself already is left as it is)."""
         cluster = self.cluster_of(node_id)
-        self.pulled_out.add(node_id)
-        if cluster is None:
+        if cluster is None:  # drawn as itself already: nothing to pull out of
             return ViewDelta()
+        self.pulled_out.add(node_id)
         key = self._group_of[node_id]
         # Sit right after the cluster in the column, before what followed it.
         self._orders_before[node_id] = self.explorer.orders[node_id]
@@ -162,7 +164,7 @@ class Clustering:
         return delta
 
     def set_threshold(self, threshold: int | None) -> ViewDelta:
-        self._threshold = _check_threshold(threshold)
+        self._threshold = check_threshold(threshold)
         delta = ViewDelta()
         for key in list(self._groups):
             self._regroup(key, delta, set())
@@ -186,6 +188,8 @@ class Clustering:
         moved = [n for n in members if self._rep.get(n) != (cid if n in now else n)]
         moved += [n for n in before if n not in members]  # left the group altogether
         if now:
+            if now.keys() != before.keys():
+                self.versions[cid] += 1
             self._clustered[key] = now
             self._keys[cid] = key
             delta.clusters[cid] = None
@@ -243,7 +247,7 @@ class Clustering:
             delta.edges.pop(edge, None)
 
 
-def _check_threshold(threshold: int | None) -> int | None:
+def check_threshold(threshold: int | None) -> int | None:
     if threshold is None:
         return None
     if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 2:

@@ -36,6 +36,26 @@ class Changes:
 
 
 @dataclass(frozen=True)
+class _Cursor:
+    """Where a paged walk stopped: the rest of its items, how many were read, the total."""
+
+    items: Iterator[Any]
+    taken: int
+    total: int | None
+
+
+@dataclass(frozen=True)
+class _Page:
+    """One page of a walk: its nodes, the cursor to resume (None: done), the total if known,
+    and neighbour counts of the nodes found."""
+
+    found: list[LineageNode]
+    cursor: _Cursor | None
+    total: int | None
+    counts: dict[tuple[str, Direction], int]
+
+
+@dataclass(frozen=True)
 class FetchStatus:
     state: str  # "loading" | "error"
     error: str | None = None
@@ -55,9 +75,8 @@ class Explorer:
         self._fetched: set[tuple[str, Direction]] = set()
         self._complete = False  # everything is known (a whole graph shown): nothing to fetch
         self._inflight: dict[tuple[str, Direction], threading.Event] = {}
-        self._cursors: dict[tuple[str, Direction], Iterator[Any]] = {}  # paged walks, resumed
-        self._totals: dict[tuple[str, Direction], int] = {}  # neighbour counts the walk told
-        self._taken: dict[tuple[str, Direction], int] = {}  # neighbours read so far
+        self._cursors: dict[tuple[str, Direction], _Cursor] = {}  # paged walks, resumed
+        self._totals: dict[tuple[str, Direction], int] = {}  # neighbour counts (hints)
         self.lock = threading.RLock()
         """Guards the state above; held for bookkeeping, never while the source is asked."""
         self.on_status = on_status
@@ -125,8 +144,9 @@ class Explorer:
         Either the whole page lands or, if the source fails, nothing changes and the failure is
         kept in :attr:`status` (and re-raised) until a retry succeeds.
         """
-        if self.claim(node_id, direction) is not None:
-            return self.run_claimed(node_id, direction)
+        claim = self.claim(node_id, direction)
+        if claim is not None:
+            return self.run_claimed(node_id, direction, claim)
         with self.lock:
             running = self._inflight.get((node_id, direction))
         if running is not None:
@@ -162,39 +182,54 @@ class Explorer:
             self._set_status(node_id, direction, FetchStatus("error", error))
         claim.set()
 
-    def run_claimed(self, node_id: str, direction: Direction) -> list[LineageNode]:
-        """Do a walk reserved by :meth:`claim`: ask the source (no lock held), then land it."""
+    def run_claimed(
+        self, node_id: str, direction: Direction, claim: threading.Event
+    ) -> list[LineageNode]:
+        """Do the walk reserved by ``claim``: ask the source (no lock held), then land it.
+
+        If the claim was given up meanwhile (:meth:`abandon`, :meth:`release_all`), the answer
+        is dropped and ``[]`` returned.
+        """
         key = (node_id, direction)
+
+        def current() -> bool:  # (called with the lock held)
+            return self._inflight.get(key) is claim
+
         with self.lock:
             node = self.graph.node(node_id)
-            running = self._inflight[key]
+            if not current():
+                return []
+            # The walk owns its resumable cursor until it lands: a retry after a timeout starts
+            # a walk of its own instead of sharing a half-read iterator.
+            cursor = self._cursors.pop(key, None)
         try:
-            try:
-                found, exhausted, total = self._walk(node, direction)
-                with self.lock:
-                    for other in found:
-                        self._check_neighbour(node, other)
-            except Exception as exc:
-                with self.lock:
-                    if self._inflight.get(key) is running:
-                        self._set_status(node_id, direction, FetchStatus("error", _describe(exc)))
-                raise
+            page = self._walk(node, direction, cursor)
             with self.lock:
-                if self._inflight.get(key) is not running:
-                    return []  # given up (timed out, or the widget closed): drop the late answer
-                new = self._land(node, direction, found)
-                if exhausted:
+                if not current():
+                    return []  # given up: drop the late answer
+                for other in page.found:
+                    self._check_neighbour(node, other)
+                new = self._land(node, direction, page.found)
+                if page.cursor is None:
                     self._fetched.add(key)
-                if total is not None:
-                    self._totals[key] = total
+                else:
+                    self._cursors[key] = page.cursor
+                if page.total is not None:
+                    self._totals[key] = page.total
+                self._totals.update(page.counts)
                 self.pending.nodes[node_id] = None
                 self._set_status(node_id, direction, None)
             return new
+        except Exception as exc:
+            with self.lock:
+                if current():
+                    self._set_status(node_id, direction, FetchStatus("error", describe(exc)))
+            raise
         finally:
             with self.lock:
-                if self._inflight.get(key) is running:
+                if current():
                     del self._inflight[key]
-            running.set()
+            claim.set()
 
     def release_all(self) -> None:
         """Give up every claimed walk that has not landed (the widget is closing)."""
@@ -204,38 +239,38 @@ class Explorer:
                 self.status.pop((node_id, direction), None)
                 running.set()
 
-    def _walk(
-        self, node: LineageNode, direction: Direction
-    ) -> tuple[list[LineageNode], bool, int | None]:
-        """One page of neighbours from the source (the slow part: no lock held).
+    def _walk(self, node: LineageNode, direction: Direction, cursor: _Cursor | None) -> _Page:
+        """One page of neighbours from the source, resuming ``cursor`` if given (no lock held:
+        this is the slow part). Also counts the new nodes' neighbours, as hints for the page."""
+        page_size = self.source.page_size
+        if cursor is None:  # a new walk (or a retry of one that failed or timed out)
+            found = self.source.neighbours(node, direction)
+            cursor = _Cursor(iter(found), 0, _length(found))
+        objs = (
+            list(cursor.items)
+            if page_size is None
+            else list(itertools.islice(cursor.items, page_size))
+        )
+        taken = cursor.taken + len(objs)
+        total = cursor.total
+        exhausted = (
+            page_size is None or len(objs) < page_size or (total is not None and taken >= total)
+        )
+        nodes = [self.source.to_node(obj) for obj in objs]
+        counts: dict[tuple[str, Direction], int] = {}
+        for other in nodes:
+            for way in DIRECTIONS:
+                count = self._count(other, way)
+                if count is not None:
+                    counts[(other.id, way)] = count
+        next_cursor = None if exhausted else _Cursor(cursor.items, taken, total)
+        return _Page(nodes, next_cursor, total, counts)
 
-        Returns the nodes, whether the walk is exhausted, and the total if the source tells it.
-        """
-        key = (node.id, direction)
-        page = self.source.page_size
-        with self.lock:
-            cursor = self._cursors.get(key)
-            total = self._totals.get(key)
-            taken = self._taken.get(key, 0)
+    def _count(self, node: LineageNode, direction: Direction) -> int | None:
         try:
-            if cursor is None:  # a new walk (or a retry of one that failed)
-                found = self.source.neighbours(node, direction)
-                total, taken = _length(found), 0
-                cursor = iter(found)
-            objs = list(cursor) if page is None else list(itertools.islice(cursor, page))
-        except Exception:
-            with self.lock:  # a failed walk starts over on retry
-                self._cursors.pop(key, None)
-            raise
-        taken += len(objs)
-        exhausted = page is None or len(objs) < page or (total is not None and taken >= total)
-        with self.lock:
-            if exhausted:
-                self._cursors.pop(key, None)
-            else:
-                self._cursors[key] = cursor
-            self._taken[key] = taken
-        return [self.source.to_node(obj) for obj in objs], exhausted, total
+            return self.source.neighbour_count(node, direction)
+        except Exception:  # a count is a hint: without it the node still offers to expand
+            return None
 
     def _land(
         self, node: LineageNode, direction: Direction, found: list[LineageNode]
@@ -264,17 +299,19 @@ class Explorer:
         Returns False when it was known already; ``KeyError`` when the source cannot find it.
         """
         with self.lock:
-            return self._reveal(target)
-
-    def _reveal(self, target: str) -> bool:
-        if target in self.graph:
-            return False
-        found = self.source.find_path(target, list(self.graph))
+            if target in self.graph:
+                return False
+            known = list(self.graph)
+        found = self.source.find_path(target, known)  # may be slow: no lock held
         if found is None:
             raise KeyError(
                 f"node {target!r} is not shown and the source cannot locate it; "
                 "expand towards it first"
             )
+        with self.lock:
+            return self._reveal(found)
+
+    def _reveal(self, found: tuple[LineageNode, list[tuple[LineageNode, LineageNode]]]) -> bool:
         target_node, path = found
         if not path:  # not linked to anything shown: a column of its own at the right
             level = max(self.levels.values(), default=-2) + 2
@@ -298,16 +335,13 @@ class Explorer:
         """-1: not fetched, count unknown; 0: nothing more; n: n neighbours not shown yet."""
         if self._is_fetched(node_id, direction):
             return 0
-        node = self.graph.node(node_id)
-        total = self._totals.get((node_id, direction))
-        if total is None:
-            try:
-                total = self.source.neighbour_count(node, direction)
-            except Exception:  # a count is a hint: without it the node still offers to expand
-                total = None
-        if total is None:
-            return -1
-        return max(0, total - len(self._known_neighbours(node_id, direction)))
+        key = (node_id, direction)
+        if key not in self._totals:
+            count = self._count(self.graph.node(node_id), direction)
+            if count is None:
+                return -1
+            self._totals[key] = count
+        return max(0, self._totals[key] - len(self._known_neighbours(node_id, direction)))
 
     def is_loading(self, node_id: str, direction: Direction) -> bool:
         status = self.status.get((node_id, direction))
@@ -397,5 +431,5 @@ def _length(found: Iterable[Any]) -> int | None:
         return None
 
 
-def _describe(exc: BaseException) -> str:
+def describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"

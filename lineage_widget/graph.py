@@ -157,13 +157,6 @@ class LineageGraph:
             )
         self._g.add_edge(src, dst)
 
-    def merge(self, other: LineageGraph) -> None:
-        """Add every node and edge of ``other``."""
-        for node in other.nodes():
-            self.add_node(node)
-        for src, dst in other.edges():
-            self.add_edge(src, dst)
-
     # ---- reading -----------------------------------------------------------------------
 
     def __contains__(self, node_id: object) -> bool:

@@ -15,9 +15,10 @@ import networkx as nx
 import traitlets
 
 from . import _payload
-from .clusters import DEFAULT_THRESHOLD, Clustering, ViewDelta
-from .explorer import Explorer
-from .graph import LineageGraph, LineageNode, node_id
+from .clusters import DEFAULT_THRESHOLD, Clustering, ViewDelta, check_threshold
+from .explorer import Explorer, describe
+from .graph import LineageGraph, LineageNode
+from .graph import node_id as to_id
 from .sources.base import DIRECTIONS, Direction, LineageSource, check_direction
 from .sources.memory import GraphSource
 from .sources.trackio import TrackioArtifact, TrackioRun, TrackioSource
@@ -73,15 +74,18 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         source: LineageSource | None = None,
         **kwargs: Any,
     ) -> None:
-        super().__init__(**kwargs)
+        # The graph first: traits given as keyword arguments (selected=...) are checked against it.
         self._select_callbacks: list[SelectCallback] = []
         self._explorer = _start(obj, root, depth, source)
         self._explorer.take_pending()  # each view starts from a snapshot it asks for
-        self._clustering = Clustering(self._explorer, self.cluster_threshold)
-        self._explorer.on_status = self._send_status
         self._lock = self._explorer.lock  # one lock for the graph, the clusters and the sends
         self._executor: ThreadPoolExecutor | None = None
         self._running: set[futures.Future[None]] = set()
+        self._timers: set[threading.Timer] = set()
+        threshold = kwargs.get("cluster_threshold", DEFAULT_THRESHOLD)
+        self._clustering = Clustering(self._explorer, threshold)
+        super().__init__(**kwargs)
+        self._explorer.on_status = self._send_status
         self.on_msg(self._handle_message)
 
     @classmethod
@@ -150,9 +154,9 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         nodes = (self.graph.node(i) for i in self.selected)
         return [n.obj if n.obj is not None else n for n in nodes]
 
-    def select(self, *ids: str) -> None:
+    def select(self, *ids: Any) -> None:
         """Select these nodes (and only these), in Python and in every view."""
-        self.selected = list(ids)
+        self.selected = [to_id(i) for i in ids]
 
     def on_select(self, callback: SelectCallback, *, remove: bool = False) -> None:
         """Call ``callback(selected_ids)`` whenever the selection changes, from either side."""
@@ -168,6 +172,7 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         failure is shown and the error is raised.
         """
         directions = DIRECTIONS if direction == "both" else (check_direction(direction),)
+        node_id = to_id(node_id)
         self.graph.node(node_id)
         new: list[LineageNode] = []
         try:
@@ -178,8 +183,12 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         return new
 
     def focus(self, node_id: str) -> None:
-        """Centre the view on ``node_id``, first drawing it (and its path) if it is not shown."""
-        node_id = str(node_id)
+        """Centre the view on ``node_id``, first drawing it (and its path) if it is not shown.
+
+        A node not shown yet needs a source that can locate it (in-memory graphs, Trackio);
+        for W&B, expand towards it first.
+        """
+        node_id = to_id(node_id)
         try:
             self._explorer.reveal(node_id)
         finally:
@@ -189,21 +198,25 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
     @property
     def clusters(self) -> dict[str, list[str]]:
         """Cluster id -> ids of its members, as drawn now."""
-        return self._clustering.clusters
+        with self._lock:
+            return self._clustering.clusters
 
     def cluster_of(self, node_id: str) -> str | None:
         """The id of the cluster ``node_id`` is drawn in, or None if it is drawn as itself."""
-        return self._clustering.cluster_of(node_id)
+        with self._lock:
+            self._flush()  # a node that landed a moment ago has its place in the view
+            return self._clustering.cluster_of(to_id(node_id))
 
     def pull_out(self, node_id: str) -> None:
         """Draw ``node_id`` as itself, next to its cluster (it is never clustered again)."""
         with self._lock:
-            self._send_view(self._clustering.pull_out(node_id))
+            self._flush()
+            self._send_view(self._clustering.pull_out(to_id(node_id)))
 
     def put_back(self, node_id: str) -> None:
         """Undo :meth:`pull_out`: ``node_id`` may be drawn in its cluster again."""
         with self._lock:
-            self._send_view(self._clustering.put_back(node_id))
+            self._send_view(self._clustering.put_back(to_id(node_id)))
 
     # ---- traits and messages -----------------------------------------------------------
 
@@ -227,12 +240,10 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
 
     @traitlets.validate("cluster_threshold")
     def _valid_threshold(self, proposal: dict[str, Any]) -> int | None:
-        value: int | None = proposal["value"]
-        if value is not None and value < 2:
-            raise traitlets.TraitError(
-                f"cluster_threshold must be at least 2, or None, got {value!r}"
-            )
-        return value
+        try:
+            return check_threshold(proposal["value"])
+        except ValueError as exc:
+            raise traitlets.TraitError(str(exc)) from None
 
     @traitlets.observe("cluster_threshold")
     def _threshold_changed(self, change: dict[str, Any]) -> None:
@@ -243,38 +254,42 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
 
     @traitlets.observe("selected")
     def _selection_changed(self, change: dict[str, Any]) -> None:
-        clustering = getattr(self, "_clustering", None)
-        if clustering is not None:
-            for node_id in change["new"]:
-                cluster = clustering.cluster_of(node_id)
-                if cluster is not None:  # open its list in the page, the member marked
-                    self.send({"type": "open_cluster", "cluster": cluster, "member": node_id})
-                    break
+        for node_id in change["new"]:
+            cluster = self.cluster_of(node_id)
+            if cluster is not None:  # open its list in the page, the member marked
+                self.send({"type": "open_cluster", "cluster": cluster, "member": node_id})
+                break
+        failures = []
         for callback in list(self._select_callbacks):
             try:
                 callback(list(change["new"]))
             except Exception as exc:
-                # Shown under the widget (a click has no cell to show a traceback in), and
-                # raised for Python callers such as select().
+                # Shown under the widget (a click has no cell to show a traceback in); the
+                # other callbacks still run; a Python caller such as select() gets the error.
                 self._send_error("select", None, exc)
-                raise
+                failures.append(exc)
+        if failures:
+            raise failures[0]
 
     def _handle_message(self, _widget: Any, msg: dict[str, Any], _buffers: Any) -> None:
         with self._lock:
             try:
                 self._dispatch(msg)
             except Exception as exc:  # a bad request must not be lost in the comm handler
-                self._send_error(str(msg.get("type")), msg.get("id"), exc)
+                self._send_error(str(msg.get("type")), msg.get("id"), exc, msg.get("direction"))
 
-    def _send_error(self, request: str, node_id: Any, exc: BaseException) -> None:
-        self.send(
-            {
-                "type": "error",
-                "request": request,
-                "id": None if node_id is None else str(node_id),
-                "error": f"{type(exc).__name__}: {exc}",
-            }
-        )
+    def _send_error(
+        self, request: str, node_id: Any, exc: BaseException, direction: Any = None
+    ) -> None:
+        message = {
+            "type": "error",
+            "request": request,
+            "id": None if node_id is None else str(node_id),
+            "error": describe(exc),
+        }
+        if request == "expand" and direction in DIRECTIONS:
+            message["direction"] = direction
+        self.send(message)
 
     def _dispatch(self, msg: dict[str, Any]) -> None:
         kind = msg.get("type")
@@ -298,54 +313,64 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         with self._lock:
             claim = self._explorer.claim(node_id, direction)
             if claim is not None:
-                timer = None
-                if self.request_timeout is not None:
-                    timer = threading.Timer(
-                        self.request_timeout,
-                        self._explorer.abandon,
-                        (node_id, direction, claim, self._timeout_message()),
-                    )
-                    timer.daemon = True
-                    timer.start()
-                self._run_in_background(self._fetch_for_view, node_id, direction, timer)
+                self._run_in_background(self._fetch_for_view, node_id, direction, claim)
             elif not self._explorer.is_loading(node_id, direction):
                 # Nothing left to fetch (say another view did): clear the asking view's mark.
                 self._send_status(node_id, direction, "idle", None)
 
-    def _fetch_for_view(
-        self, node_id: str, direction: Direction, timer: threading.Timer | None
-    ) -> None:
+    def _fetch_for_view(self, node_id: str, direction: Direction, claim: threading.Event) -> None:
+        timer = None
+        if self.request_timeout is not None:  # the clock runs from when the walk starts
+            message = f"TimeoutError: the source did not answer within {self.request_timeout:g} s"
+            timer = threading.Timer(
+                self.request_timeout, self._explorer.abandon, (node_id, direction, claim, message)
+            )
+            timer.daemon = True
+            with self._lock:
+                self._timers.add(timer)
+            timer.start()
         try:
-            self._explorer.run_claimed(node_id, direction)
+            self._explorer.run_claimed(node_id, direction, claim)
         except Exception:  # the node shows the error (status message), for the user to retry
             pass
         finally:
             if timer is not None:
                 timer.cancel()
+                with self._lock:
+                    self._timers.discard(timer)
             self._flush()
-
-    def _timeout_message(self) -> str:
-        return f"TimeoutError: the source did not answer within {self.request_timeout:g} s"
 
     def _run_in_background(self, work: Callable[..., None], *args: Any) -> None:
         if self._executor is None:
             self._executor = ThreadPoolExecutor(
-                max_workers=max(1, self.max_requests), thread_name_prefix="lineage-widget"
+                max_workers=self.max_requests, thread_name_prefix="lineage-widget"
             )
         future = self._executor.submit(work, *args)
-        self._running.add(future)
-        future.add_done_callback(self._running.discard)
+        with self._lock:
+            self._running.add(future)
+        future.add_done_callback(self._forget)
+
+    def _forget(self, future: futures.Future[None]) -> None:
+        with self._lock:
+            self._running.discard(future)
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the fetches started from the page have landed; False on timeout."""
-        _, not_done = futures.wait(list(self._running), timeout=timeout)
+        with self._lock:
+            running = list(self._running)
+        _, not_done = futures.wait(running, timeout=timeout)
         return not not_done
 
     def close(self) -> None:
         """Close the widget; requests still waiting are dropped, running ones are ignored."""
-        if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
-        self._explorer.release_all()
+        if getattr(self, "_explorer", None) is not None:  # (not if __init__ failed)
+            if self._executor is not None:
+                self._executor.shutdown(wait=False, cancel_futures=True)
+            with self._lock:
+                for timer in self._timers:
+                    timer.cancel()
+                self._timers.clear()
+            self._explorer.release_all()
         super().close()
 
     def _send_status(
@@ -376,7 +401,7 @@ def _start(obj: Any, root: Any, depth: int, source: LineageSource | None) -> Exp
         if root is None:
             explorer.show_all(obj)
         else:
-            explorer.start(obj.node(node_id(root)), depth)
+            explorer.start(obj.node(to_id(root)), depth)
         return explorer
     if isinstance(obj, TrackioArtifact | TrackioRun) and obj.source is not None:
         explorer = Explorer(source or obj.source)

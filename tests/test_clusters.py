@@ -192,3 +192,22 @@ def test_put_back_undoes_pull_out() -> None:
     assert "train-2" in delta.removed
     assert (view.clusters, view.edge_counts, view.explorer.orders) == before
     assert not view.put_back("train-2")  # not pulled out: nothing to do
+
+
+def test_cluster_version_changes_with_its_members_not_only_its_count() -> None:
+    view = whole(wide_sweep(6))
+    cluster = view.cluster_of("train-0")
+    assert cluster is not None
+    view.pull_out("train-2")
+    first = (len(view.clusters[cluster]), view.versions[cluster])
+    view.put_back("train-2")
+    view.pull_out("train-3")
+    second = (len(view.clusters[cluster]), view.versions[cluster])
+    assert first[0] == second[0] == 5
+    assert first[1] != second[1]
+
+
+def test_pulling_out_a_node_drawn_as_itself_changes_nothing() -> None:
+    view = whole(wide_sweep(6))
+    assert not view.pull_out("raw:v0")
+    assert "raw:v0" not in view.pulled_out

@@ -463,3 +463,137 @@ def test_expansions_in_flight_land_in_any_order() -> None:
         "model:v1",
     ]
     assert w._explorer.status == {}
+
+
+class PagedGatedSource(GraphSource):
+    """Lazy downstream walks, a page of 2 at a time, each page held until the test allows it."""
+
+    page_size = 2
+
+    def __init__(self, graph: LineageGraph) -> None:
+        super().__init__(graph)
+        self.gate = threading.Event()
+        self.started = threading.Event()
+
+    def neighbours(self, node: LineageNode, direction: Any) -> Any:
+        items = super().neighbours(node, direction)
+        if direction != "downstream" or node.kind != "artifact":
+            return items
+
+        def lazy() -> Any:
+            for item in items:
+                self.started.set()
+                assert self.gate.wait(10)
+                yield item
+
+        return lazy()
+
+
+def test_retry_after_a_timeout_walks_afresh_while_the_old_walk_still_runs() -> None:
+    g = wide_sweep(5)
+    source = PagedGatedSource(g)
+    w = LineageWidget(g, root="preprocess", depth=1, source=source, request_timeout=0.2)
+    recorder = Recorder(w)
+    w._handle_message(w, {"type": "expand", "id": "processed:v0", "direction": "downstream"}, [])
+    assert source.started.wait(10)
+    deadline = time.monotonic() + 10
+    while recorder.sent[-1].get("state") != "error" and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert recorder.sent[-1]["state"] == "error"  # timed out, the walk still blocked
+    w._handle_message(w, {"type": "expand", "id": "processed:v0", "direction": "downstream"}, [])
+    source.gate.set()  # both walks go on: the old answer is dropped, the retry lands
+    assert w.wait(timeout=10)
+    assert {"train-0", "train-1"} <= set(w.graph)
+    w.expand("processed:v0", "downstream")
+    w.expand("processed:v0", "downstream")
+    assert {f"train-{i}" for i in range(5)} <= set(w.graph)  # nothing lost to the shared cursor
+    assert w._explorer.status == {}
+
+
+def test_a_queued_walk_is_not_timed_out_before_it_starts(pipeline: LineageGraph) -> None:
+    source = GatedSource(pipeline)
+    w = LineageWidget(pipeline, root="train-0", source=source, max_requests=1, request_timeout=1)
+    Recorder(w)
+    w._handle_message(w, {"type": "expand", "id": "clean:v0", "direction": "downstream"}, [])
+    w._handle_message(w, {"type": "expand", "id": "model:v0", "direction": "downstream"}, [])
+    assert source.started.wait(10)
+    time.sleep(0.6)
+    source.gate.set()  # the first walk took 0.6 s; the queued one starts now with a fresh clock
+    assert w.wait(timeout=10)
+    assert w._explorer.status == {}
+    assert {"train-1", "eval"} <= set(w.graph)
+
+
+def test_closing_cancels_timers(pipeline: LineageGraph) -> None:
+    source = GatedSource(pipeline)
+    w = LineageWidget(pipeline, root="train-0", source=source, request_timeout=30)
+    w._handle_message(w, {"type": "expand", "id": "clean:v0", "direction": "downstream"}, [])
+    assert source.started.wait(10)
+    timers = set(w._timers)
+    assert len(timers) == 1
+    w.close()
+    source.gate.set()
+    for timer in timers:
+        timer.join(timeout=5)
+        assert not timer.is_alive()
+
+
+def test_selected_can_be_given_to_the_constructor(pipeline: LineageGraph) -> None:
+    w = LineageWidget(pipeline, root="train-0", selected=["model:v0"])
+    assert w.selected == ["model:v0"]
+    with pytest.raises(traitlets.TraitError, match="'raw:v0'"):
+        LineageWidget(pipeline, root="train-0", selected=["raw:v0"])
+
+
+def test_non_string_ids_work_everywhere() -> None:
+    nxg = nx.DiGraph()
+    nxg.add_node(1, kind="artifact", type="dataset")
+    nxg.add_node(2, kind="run", type="train")
+    nxg.add_node(3, kind="artifact", type="model")
+    nxg.add_edges_from([(1, 2), (2, 3)])
+    w = LineageWidget(nxg, root=1, depth=1)
+    assert set(w.graph) == {"1", "2"}
+    assert [n.id for n in w.expand(2, "downstream")] == ["3"]
+    w.select(3)
+    assert w.selected == ["3"]
+    w.focus(3)
+
+
+def test_every_selection_callback_runs_even_if_one_fails(pipeline: LineageGraph) -> None:
+    w = LineageWidget(pipeline, root="train-0")
+    Recorder(w)
+    seen: list[list[str]] = []
+
+    def broken(ids: list[str]) -> None:
+        raise RuntimeError("broken")
+
+    w.on_select(broken)
+    w.on_select(seen.append)
+    with pytest.raises(RuntimeError, match="broken"):
+        w.select("train-0")
+    assert seen == [["train-0"]]
+
+
+def test_locating_a_node_does_not_hold_the_lock(pipeline: LineageGraph) -> None:
+    class SlowLocator(GraphSource):
+        entered = threading.Event()
+        release = threading.Event()
+
+        def find_path(self, target: str, known: Any) -> Any:
+            self.entered.set()
+            assert self.release.wait(10)
+            return super().find_path(target, known)
+
+    source = SlowLocator(pipeline)
+    w = LineageWidget(pipeline, root="model:v2", source=source)
+    Recorder(w)
+    worker = threading.Thread(target=w.focus, args=("raw:v0",))
+    worker.start()
+    assert source.entered.wait(10)
+    started = time.perf_counter()
+    assert w.clusters == {}  # takes the lock: answered while find_path waits
+    assert w.cluster_of("model:v2") is None
+    assert time.perf_counter() - started < 1
+    source.release.set()
+    worker.join(10)
+    assert "raw:v0" in w.graph

@@ -31,7 +31,8 @@ export interface NodeColumns {
 
 /**
  * Cluster nodes: a crowded group (same column, kind and type) drawn as one node. `kind` is the
- * members' kind; `count` how many members it holds. Members travel on request (MembersMsg).
+ * members' kind; `count` how many members it holds; `version` changes whenever its members do.
+ * Members travel on request (MembersMsg).
  */
 export interface ClusterColumns {
   id: string[];
@@ -40,6 +41,7 @@ export interface ClusterColumns {
   level: number[];
   order: number[];
   count: number[];
+  version: number[];
 }
 
 /**
@@ -146,6 +148,8 @@ export interface ErrorMsg {
   type: "error";
   request: string;
   id: string | null;
+  /** For a failed expand: which direction (the page clears that control's loading mark). */
+  direction?: Direction;
   error: string;
 }
 

@@ -11,6 +11,7 @@ import type {
   Direction,
   EdgeColumns,
   EdgeIds,
+  ErrorMsg,
   FetchState,
   FrontendMsg,
   KernelMsg,
@@ -42,7 +43,8 @@ export interface GraphCluster {
   level: number;
   order: number;
   count: number;
-  /** Goes up when `count` changes: members fetched for an older version are stale. */
+  /** Changes with the members (the kernel's count of membership changes): members fetched for
+   * an older version are stale. */
   version: number;
 }
 
@@ -262,7 +264,7 @@ export class GraphStore {
         this.emit({ kind: "focus", id: msg.id });
         break;
       case "error":
-        this.emit({ kind: "error", message: msg.error });
+        this.applyError(msg);
         break;
     }
   }
@@ -299,6 +301,20 @@ export class GraphStore {
     this.upsertClusters(msg.clusters);
     this.addEdges(msg.edges);
     this.emit({ kind: "graph", reason: "delta" });
+  }
+
+  /** A request failed: undo what the page assumed when it sent it, then report it. */
+  private applyError(msg: ErrorMsg): void {
+    if (msg.request === "expand" && msg.id !== null && msg.direction) {
+      this.fetches.delete(statusKey(msg.id, msg.direction));
+      this.emit({ kind: "status", id: msg.id });
+    } else if (msg.request === "details" && msg.id !== null) {
+      // That request will get no reply: later replies belong to the requests after it.
+      const queue = this.detailsAsked.get(msg.id);
+      queue?.shift();
+      if (queue?.length === 0) this.detailsAsked.delete(msg.id);
+    }
+    this.emit({ kind: "error", message: msg.error });
   }
 
   private applyStatus(msg: StatusMsg): void {
@@ -396,7 +412,10 @@ export class GraphStore {
         level: columns?.level[i] ?? 0,
         order: columns?.order[i] ?? i,
         count,
-        version: previous && previous.count === count ? previous.version : ++this.clusterVersions,
+        // The kernel's membership version; older kernels sent none: go by the count then.
+        version:
+          columns?.version?.[i] ??
+          (previous && previous.count === count ? previous.version : ++this.clusterVersions),
       });
     }
   }

@@ -367,3 +367,21 @@ def test_kernel_error_shows_as_text_under_the_toolbar_and_can_be_dismissed(harne
     bar.get_by_role("button", name="Dismiss the error").click()
     expect(bar).to_be_hidden()
     expect(harness.locator("#view-0 [data-node-id]")).to_have_count(drawn)  # graph untouched
+
+
+def test_a_failed_expand_clears_the_loading_mark(harness: Page) -> None:
+    show_pipeline(harness)
+    control = harness.locator(f"{node_sel('eval-sweep')} [data-expand='downstream']")
+    control.click()
+    expect(harness.locator(node_sel("eval-sweep"))).to_have_attribute("data-state", "loading")
+    error = {
+        "type": "error",
+        "request": "expand",
+        "id": "eval-sweep",
+        "direction": "downstream",
+        "error": "KeyError: \"unknown node 'eval-sweep'\"",
+    }
+    show(harness, error)
+    expect(harness.locator(node_sel("eval-sweep"))).not_to_have_attribute("data-state", "loading")
+    control.click()  # the control works again: a second request goes out
+    assert len(requests(harness, "expand")) == 2
