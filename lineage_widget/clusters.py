@@ -126,7 +126,7 @@ class Clustering:
         for group in touched:
             self._regroup(group, delta, new_edges)
         for src, dst in changes.edges:
-            self._count_edge(src, dst, +1, delta)
+            self._bump((self._rep[src], self._rep[dst]), +1, delta)
         for node_id in changes.nodes:  # their own fields changed (counts of what is left)
             rep = self._rep[node_id]
             if rep == node_id:
@@ -232,9 +232,6 @@ class Clustering:
                 far = self._rep[other.id]
                 self._bump((old, far), -1, delta)
                 self._bump((new, far), +1, delta)
-
-    def _count_edge(self, src: str, dst: str, step: int, delta: ViewDelta) -> None:
-        self._bump((self._rep[src], self._rep[dst]), step, delta)
 
     def _bump(self, edge: ViewEdge, step: int, delta: ViewDelta) -> None:
         self.edge_counts[edge] += step

@@ -23,6 +23,11 @@ def check_direction(direction: str) -> Direction:
     return direction  # type: ignore[return-value,unused-ignore]
 
 
+def optional_text(value: Any) -> str | None:
+    """A field as text, or None when it is missing or empty."""
+    return None if value is None or value == "" else str(value)
+
+
 class LineageSource(ABC):
     """A lineage to walk hop by hop, as the W&B public API does."""
 

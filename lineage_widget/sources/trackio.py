@@ -59,7 +59,7 @@ from pathlib import Path
 from typing import Any
 
 from ..graph import LineageNode
-from .base import Direction, LineageSource, check_direction
+from .base import Direction, LineageSource, check_direction, optional_text
 
 __all__ = ["TrackioArtifact", "TrackioRun", "TrackioSource"]
 
@@ -126,9 +126,7 @@ class TrackioArtifact:
         return self._source().used_by(self)
 
     def _source(self) -> TrackioSource:
-        if self.source is None:
-            raise RuntimeError(f"{self!r} was not read from a TrackioSource; it cannot walk")
-        return self.source
+        return _walker(self, self.source)
 
     def __repr__(self) -> str:
         aliases = f", aliases={list(self.aliases)!r}" if self.aliases else ""
@@ -176,9 +174,7 @@ class TrackioRun:
         return self._source().logged_artifacts(self)
 
     def _source(self) -> TrackioSource:
-        if self.source is None:
-            raise RuntimeError(f"{self!r} was not read from a TrackioSource; it cannot walk")
-        return self.source
+        return _walker(self, self.source)
 
     def __repr__(self) -> str:
         return (
@@ -626,9 +622,9 @@ class TrackioSource(LineageSource):
                     id=run_id or name,
                     name=name,
                     job_type=str(job_type) if job_type else None,
-                    group=_text(config.get("_Group")),
-                    username=_text(config.get("_Username")),
-                    created_at=_text(config.get("_Created"))
+                    group=optional_text(config.get("_Group")),
+                    username=optional_text(config.get("_Username")),
+                    created_at=optional_text(config.get("_Created"))
                     or (row["created_at"] if row is not None else None)
                     or (first_seen.get(run_id) if run_id is not None else None),
                     config=config,
@@ -656,8 +652,11 @@ class TrackioSource(LineageSource):
         return loaded
 
 
-def _text(value: Any) -> str | None:
-    return None if value in (None, "") else str(value)
+def _walker(record: object, source: TrackioSource | None) -> TrackioSource:
+    """The source a record was read from, which its W&B-style walks go through."""
+    if source is None:
+        raise RuntimeError(f"{record!r} was not read from a TrackioSource; it cannot walk")
+    return source
 
 
 def _shortest_path(neighbours: Mapping[str, set[str]], start: str, goals: set[str]) -> list[str]:

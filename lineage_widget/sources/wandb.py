@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..graph import LineageNode
-from .base import LineageSource
+from .base import LineageSource, optional_text
 
 _ARTIFACT_METHODS = ("logged_by", "used_by")
 _RUN_METHODS = ("used_artifacts", "logged_artifacts")
@@ -59,10 +59,6 @@ def _optional(obj: Any, attr: str) -> Any:
         return None
 
 
-def _text(value: Any) -> str | None:
-    return None if value is None else str(value)
-
-
 class WandbSource(LineageSource):
     """Walks W&B artifacts and runs through their own methods."""
 
@@ -93,9 +89,9 @@ class WandbSource(LineageSource):
             kind="artifact",
             type=str(_require(artifact, "type")),
             name=str(_require(artifact, "name")),
-            version=_text(_optional(artifact, "version")),
+            version=optional_text(_optional(artifact, "version")),
             aliases=tuple(str(a) for a in (_optional(artifact, "aliases") or ())),
-            created_at=_text(_optional(artifact, "created_at")),
+            created_at=optional_text(_optional(artifact, "created_at")),
             details=details,
             obj=artifact,
         )
@@ -119,7 +115,7 @@ class WandbSource(LineageSource):
             kind="run",
             type=str(_optional(run, "job_type") or "run"),
             name=str(_optional(run, "name") or run_id),
-            created_at=_text(_optional(run, "created_at")),
+            created_at=optional_text(_optional(run, "created_at")),
             details=details,
             obj=run,
         )
