@@ -11,18 +11,15 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import anywidget
-import networkx as nx
 import traitlets
 
 from . import _payload
+from ._start import explorer_for, trackio_object, wandb_object
 from .clusters import DEFAULT_THRESHOLD, Clustering, ViewDelta, check_threshold
-from .explorer import Explorer, describe
+from .explorer import describe
 from .graph import LineageGraph, LineageNode
 from .graph import node_id as to_id
 from .sources.base import DIRECTIONS, Direction, LineageSource, check_direction
-from .sources.memory import GraphSource
-from .sources.trackio import TrackioArtifact, TrackioRun, TrackioSource
-from .sources.wandb import WandbSource, is_wandb_artifact, is_wandb_run
 
 _STATIC = pathlib.Path(__file__).parent / "static"
 
@@ -76,7 +73,7 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
     ) -> None:
         # The graph first: traits given as keyword arguments (selected=...) are checked against it.
         self._select_callbacks: list[SelectCallback] = []
-        self._explorer = _start(obj, root, depth, source)
+        self._explorer = explorer_for(obj, root, depth, source)
         self._explorer.take_pending()  # each view starts from a snapshot it asks for
         self._lock = self._explorer.lock  # one lock for the graph, the clusters and the sends
         self._executor: ThreadPoolExecutor | None = None
@@ -105,14 +102,8 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         version); ``run`` is a run name or id. Give exactly one. ``trackio_dir`` defaults to
         the store trackio uses (``$TRACKIO_DIR``).
         """
-        if (artifact is None) == (run is None):
-            raise ValueError(
-                "from_trackio needs exactly one of artifact= or run=, got "
-                f"artifact={artifact!r}, run={run!r}"
-            )
-        source = TrackioSource(project, trackio_dir)
-        start = source.artifact(artifact) if artifact is not None else source.run(str(run))
-        return cls(start, depth=depth, source=source, **kwargs)
+        start = trackio_object(project, artifact, run, trackio_dir)
+        return cls(start, depth=depth, source=start.source, **kwargs)
 
     @classmethod
     def from_wandb(
@@ -123,18 +114,7 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
 
         Needs ``pip install wandb`` and a login, as ``wandb.Api()`` does.
         """
-        if api is None:
-            try:
-                import wandb  # noqa: PLC0415 - optional: only this shortcut needs it
-            except ImportError:
-                raise ImportError(
-                    "LineageWidget.from_wandb needs the wandb package: pip install wandb "
-                    "(or pass a wandb Artifact or Run to LineageWidget directly)"
-                ) from None
-            api = wandb.Api()
-        last = path.rstrip("/").rsplit("/", 1)[-1]
-        start = api.artifact(path) if ":" in last else api.run(path)
-        return cls(start, depth=depth, **kwargs)
+        return cls(wandb_object(path, api), depth=depth, **kwargs)
 
     # ---- Python API --------------------------------------------------------------------
 
@@ -390,28 +370,3 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
     def _send_view(self, change: ViewDelta) -> None:
         if change:
             self.send(_payload.delta(self._explorer, self._clustering, change))
-
-
-def _start(obj: Any, root: Any, depth: int, source: LineageSource | None) -> Explorer:
-    """An explorer for whatever the user passed in."""
-    if isinstance(obj, nx.DiGraph):
-        obj = LineageGraph.from_networkx(obj)
-    if isinstance(obj, LineageGraph):
-        explorer = Explorer(source or GraphSource(obj))
-        if root is None:
-            explorer.show_all(obj)
-        else:
-            explorer.start(obj.node(to_id(root)), depth)
-        return explorer
-    if isinstance(obj, TrackioArtifact | TrackioRun) and obj.source is not None:
-        explorer = Explorer(source or obj.source)
-        explorer.start(obj, depth)
-        return explorer
-    if is_wandb_artifact(obj) or is_wandb_run(obj):
-        explorer = Explorer(source or WandbSource())
-        explorer.start(obj, depth)
-        return explorer
-    raise TypeError(
-        "LineageWidget needs a W&B-style artifact or run, a LineageGraph or a "
-        f"networkx.DiGraph, got {type(obj).__name__}: {obj!r:.200}"
-    )
