@@ -265,6 +265,10 @@ class LineageGraph:
         """Ids of the direct inputs of ``node_id`` (cheaper than :meth:`producers`)."""
         return iter(self._g.predecessors(node_id))
 
+    def consumer_ids(self, node_id: str) -> Iterator[str]:
+        """Ids of the direct outputs of ``node_id`` (cheaper than :meth:`consumers`)."""
+        return iter(self._g.successors(node_id))
+
     def copy(self) -> LineageGraph:
         """A new graph with the same nodes and edges (the node records are shared: immutable)."""
         other = LineageGraph()

@@ -372,6 +372,14 @@ def test_fan_out_arrives_a_page_at_a_time() -> None:
     (snapshot,) = Recorder(w).browser_says(type="hello")
     cols = snapshot["nodes"]
     assert cols["more_down"][cols["id"].index("ana/demo/s1")] == 150
+    # The 100 models shown form a cluster whose list can ask for the rest, a page at a time.
+    clusters = snapshot["clusters"]
+    assert clusters["count"] == [100]
+    assert (clusters["more"], clusters["more_from"], clusters["more_direction"]) == (
+        [150],
+        ["ana/demo/s1"],
+        ["downstream"],
+    )
     Recorder(w).browser_says(type="expand", id="ana/demo/s1", direction="downstream")
     assert sum(1 for n in w.graph.nodes() if n.type == "model") == 200
     w.expand("ana/demo/s1", "downstream")

@@ -23,6 +23,9 @@ export interface MemberPanelActions {
   preview(id: string): void;
   pullOut(id: string): void;
   isPullingOut(id: string): boolean;
+  /** Fetch the next page of the walk that brings this cluster's members. */
+  loadMore(cluster: GraphCluster): void;
+  isLoadingMore(cluster: GraphCluster): boolean;
   close(): void;
 }
 
@@ -91,6 +94,10 @@ export class MemberPanel {
   private readonly list = html("div", "lw-members-list");
   private readonly spacer = html("div", "lw-members-spacer");
   private readonly empty = html("div", "lw-members-empty");
+  /** "150 more not loaded yet" with a button that fetches the next page. */
+  private readonly more = html("div", "lw-members-more");
+  private readonly moreText = html("span", "lw-members-more-text");
+  private readonly moreButton = html("button", "lw-members-more-button", "Load more");
   private readonly rows: MemberRow[] = [];
   private readonly cleanups: (() => void)[] = [];
   private cluster: GraphCluster | null = null;
@@ -134,13 +141,21 @@ export class MemberPanel {
     this.list.tabIndex = -1;
     this.empty.textContent = "No member matches.";
     this.list.append(this.spacer, this.empty);
-    element.append(heading, field, this.status, this.list);
+    this.moreButton.type = "button";
+    this.moreButton.dataset.action = "load-more";
+    this.more.append(this.moreText, this.moreButton);
+    this.more.hidden = true;
+    element.append(heading, field, this.status, this.list, this.more);
 
     this.cleanups.push(
       listen(close, "click", () => actions.close()),
       listen(this.search, "input", () => this.setQuery(this.search.value)),
       listen(this.list, "scroll", () => this.render()),
       listen(this.list, "click", (event) => this.onListClick(event)),
+      listen(this.moreButton, "click", () => {
+        if (this.cluster) actions.loadMore(this.cluster);
+        this.renderMore();
+      }),
     );
   }
 
@@ -177,6 +192,20 @@ export class MemberPanel {
     this.type.textContent = cluster.type;
     this.type.title = cluster.type;
     this.title.textContent = countOf(cluster.count, cluster.kind);
+    this.renderMore();
+  }
+
+  /** The footer offering the rest of an unfinished walk, if the cluster has one. */
+  renderMore(): void {
+    const cluster = this.cluster;
+    const more = cluster?.more ?? 0;
+    this.more.hidden = !cluster || more === 0 || cluster.moreFrom === null;
+    if (!cluster || this.more.hidden) return;
+    this.moreText.textContent =
+      more > 0 ? `${more.toLocaleString("en-US")} more not loaded yet` : "More not loaded yet";
+    const loading = this.actions.isLoadingMore(cluster);
+    this.moreButton.disabled = loading || !this.connected;
+    this.moreButton.textContent = loading ? "Loading…" : "Load more";
   }
 
   /** A (new) member list for the shown cluster: keeps the search and the scroll position. */
@@ -219,6 +248,7 @@ export class MemberPanel {
   setConnected(connected: boolean): void {
     this.connected = connected;
     if (this.visible) this.render();
+    this.renderMore();
   }
 
   focusSearch(): void {

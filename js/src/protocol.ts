@@ -42,6 +42,14 @@ export interface ClusterColumns {
   order: number[];
   count: number[];
   version: number[];
+  /**
+   * More members not fetched yet: an unfinished walk of a neighbour (say a dataset used by 5,000
+   * runs, fetched a page at a time). `more`: how many (-1 unknown, 0 none); expanding
+   * `more_from` in `more_direction` brings the next page.
+   */
+  more: number[];
+  more_from: (string | null)[];
+  more_direction: (Direction | null)[];
 }
 
 /**

@@ -46,6 +46,10 @@ export interface GraphCluster {
   /** Changes with the members (the kernel's count of membership changes): members fetched for
    * an older version are stale. */
   version: number;
+  /** Members not fetched yet (-1: unknown), and the walk that brings the next page. */
+  more: number;
+  moreFrom: string | null;
+  moreDirection: Direction | null;
 }
 
 /** A cluster's member list, as the kernel sent it for one version of the cluster. */
@@ -412,6 +416,9 @@ export class GraphStore {
         level: columns?.level[i] ?? 0,
         order: columns?.order[i] ?? i,
         count,
+        more: columns?.more?.[i] ?? 0,
+        moreFrom: columns?.more_from?.[i] ?? null,
+        moreDirection: columns?.more_direction?.[i] ?? null,
         // The kernel's membership version; older kernels sent none: go by the count then.
         version:
           columns?.version?.[i] ??

@@ -100,6 +100,15 @@ export class GraphView {
       preview: (id) => this.select(id, false),
       pullOut: (id) => store.pullOut(id),
       isPullingOut: (id) => store.isPullingOut(id),
+      loadMore: (cluster) => {
+        if (cluster.moreFrom && cluster.moreDirection) {
+          store.expand(cluster.moreFrom, cluster.moreDirection);
+        }
+      },
+      isLoadingMore: (cluster) =>
+        cluster.moreFrom !== null &&
+        cluster.moreDirection !== null &&
+        store.fetchState(cluster.moreFrom, cluster.moreDirection)?.state === "loading",
       close: () => this.closeMembers(),
     });
     root.append(
@@ -160,6 +169,7 @@ export class GraphView {
       case "status":
         this.updateNode(event.id);
         if (this.details.visible) this.details.refresh();
+        if (this.members.visible) this.members.renderMore();
         break;
       case "focus":
         this.pendingFocus = event.id;

@@ -25,13 +25,32 @@ ROWS = f"{PANEL} [data-member-id]"
 
 
 def cluster(
-    id: str, kind: str, type: str, level: int, count: int, *, order: float = 0
+    id: str,
+    kind: str,
+    type: str,
+    level: int,
+    count: int,
+    *,
+    order: float = 0,
+    more: int = 0,
+    more_from: str | None = None,
+    more_direction: str | None = None,
 ) -> dict[str, Any]:
-    return {"id": id, "kind": kind, "type": type, "level": level, "order": order, "count": count}
+    return {
+        "id": id,
+        "kind": kind,
+        "type": type,
+        "level": level,
+        "order": order,
+        "count": count,
+        "more": more,
+        "more_from": more_from,
+        "more_direction": more_direction,
+    }
 
 
 def cluster_columns(clusters: list[dict[str, Any]]) -> dict[str, list[Any]]:
-    keys = ["id", "kind", "type", "level", "order", "count"]
+    keys = ["id", "kind", "type", "level", "order", "count", "more", "more_from", "more_direction"]
     return {key: [c[key] for c in clusters] for key in keys}
 
 
@@ -496,3 +515,35 @@ def test_hostile_member_text_is_shown_literally(harness: Page) -> None:
     assert harness.locator(".lineage-widget img").count() == 0
     wait_frames(harness, 5)
     assert harness.evaluate("window.__pwned") is None
+
+
+def test_member_list_loads_the_rest_of_an_unfinished_walk(harness: Page) -> None:
+    nodes = [node("processed:v0", "artifact", "dataset", 2, more_down=150)]
+    train = cluster(
+        TRAIN, "run", "train", 3, 100, more=150, more_from="processed:v0",
+        more_direction="downstream",
+    )  # fmt: skip
+    show(harness, snapshot(nodes, [train], [("processed:v0", TRAIN, 100)]))
+    harness.wait_for_selector(READY)
+    harness.click(cluster_sel(TRAIN))
+    more = harness.locator(f"{PANEL} .lw-members-more")
+    assert more.locator(".lw-members-more-text").text_content() == "150 more not loaded yet"
+    button = more.locator("[data-action='load-more']")
+    button.click()
+    expands = [m for m in sent(harness) if m["type"] == "expand"]
+    assert expands == [{"type": "expand", "id": "processed:v0", "direction": "downstream"}]
+    assert button.is_disabled()  # while loading: no second request
+    assert button.text_content() == "Loading…"
+    done = dict(train, count=200, more=50)
+    show(harness, {"type": "status", "id": "processed:v0", "direction": "downstream",
+                   "state": "idle"})  # fmt: skip
+    show(harness, {
+        "type": "delta", "nodes": columns([]), "clusters": cluster_columns([done]),
+        "edges": edge_columns([("processed:v0", TRAIN, 200)]), "removed": [],
+        "removed_edges": {"source": [], "target": []},
+    })  # fmt: skip
+    harness.wait_for_function(
+        "() => document.querySelector('#view-0 .lw-members-more-text')?.textContent"
+        " === '50 more not loaded yet'"
+    )
+    assert not button.is_disabled()
