@@ -14,8 +14,8 @@ SECONDS=0
 step() { printf '\n== [%3ss] %s\n' "$SECONDS" "$*"; }
 
 step "ruff"
-ruff check lineage_widget tests
-ruff format --check lineage_widget tests
+ruff check lineage_widget tests benchmarks scripts
+ruff format --check lineage_widget tests benchmarks scripts
 
 step "mypy (strict)"
 mypy
