@@ -56,7 +56,7 @@ def cluster_columns(
     for cid in ids:
         key = clustering.group_key(cid)
         level, kind, type_ = key
-        members = clustering.members(cid)
+        members = clustering.member_ids(cid)
         columns["id"].append(cid)
         columns["kind"].append(kind)
         columns["type"].append(type_)
@@ -71,21 +71,19 @@ def cluster_columns(
     return columns
 
 
-def _feeder(explorer: Explorer, members: list[str]) -> tuple[str, Direction, int] | None:
-    """An unfinished walk that brings more of a cluster's kind: a neighbour of its members with
-    more to fetch towards them (a dataset used by 5,000 runs, shown a page at a time). Returns
-    (its id, the direction to expand, how many more: -1 if unknown)."""
-    graph = explorer.graph
+def _feeder(explorer: Explorer, members: Iterable[str]) -> tuple[str, Direction, int] | None:
+    """An unfinished walk that brought members of a cluster and has more of them to bring (a
+    dataset used by 5,000 runs, shown a page at a time). Returns (its node id, the direction to
+    expand, how many more: -1 if unknown)."""
     seen: set[tuple[str, Direction]] = set()
     for member in members:
-        for producer in graph.producer_ids(member):
-            seen.add((producer, "downstream"))
-        for consumer in graph.consumer_ids(member):
-            seen.add((consumer, "upstream"))
-    for node_id, direction in sorted(seen):
-        more = explorer.more(node_id, direction)
+        walk = explorer.found_by.get(member)
+        if walk is None or walk in seen:
+            continue
+        seen.add(walk)
+        more = explorer.more(*walk)
         if more:
-            return node_id, direction, more
+            return walk[0], walk[1], more
     return None
 
 

@@ -13,6 +13,7 @@ revisits only the groups the change touched, and reports what to add, update and
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from .explorer import Changes, Explorer
@@ -79,6 +80,10 @@ class Clustering:
         """Cluster id -> member ids (in the column's order)."""
         return {cluster_id(key): self.members_of_group(key) for key in self._clustered}
 
+    def member_ids(self, cluster: str) -> Collection[str]:
+        """The members of ``cluster``, in no particular order (cheap: no sorting)."""
+        return self._clustered[self.group_key(cluster)].keys()
+
     def members(self, cluster: str) -> list[str]:
         return self.members_of_group(self.group_key(cluster))
 
@@ -121,7 +126,7 @@ class Clustering:
                     touched[old] = None
                 self._groups.setdefault(key, {})[node_id] = None
                 self._group_of[node_id] = key
-            touched[key] = None
+                touched[key] = None  # (a node that stays in its group changes no membership)
         new_edges = set(changes.edges)
         for group in touched:
             self._regroup(group, delta, new_edges)

@@ -77,6 +77,8 @@ class Explorer:
         self._inflight: dict[tuple[str, Direction], threading.Event] = {}
         self._cursors: dict[tuple[str, Direction], _Cursor] = {}  # paged walks, resumed
         self._totals: dict[tuple[str, Direction], int] = {}  # neighbour counts (hints)
+        self.found_by: dict[str, tuple[str, Direction]] = {}
+        """Node id -> the walk (node id, direction) that first brought it."""
         self.lock = threading.RLock()
         """Guards the state above; held for bookkeeping, never while the source is asked."""
         self.on_status = on_status
@@ -280,6 +282,7 @@ class Explorer:
         count = len(found)
         for index, other in enumerate(found):
             if other.id not in self.graph:
+                self.found_by[other.id] = (node.id, direction)
                 step = -1 if direction == "upstream" else 1
                 spread = index - (count - 1) / 2
                 self._place(
