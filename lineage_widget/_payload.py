@@ -104,7 +104,7 @@ def snapshot(explorer: Explorer, clustering: Clustering) -> dict[str, Any]:
         "type": "snapshot",
         "root": explorer.root,
         "nodes": node_columns(explorer, clustering.drawn_nodes(), clustering.pulled_out),
-        "clusters": cluster_columns(explorer, clustering, clustering.clusters),
+        "clusters": cluster_columns(explorer, clustering, clustering.cluster_ids()),
         "edges": edge_columns(clustering, clustering.edge_counts),
         "status": [
             {"id": node_id, "direction": direction, "state": s.state, "error": s.error}

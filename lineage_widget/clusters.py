@@ -56,6 +56,7 @@ class Clustering:
         self._clustered: dict[GroupKey, dict[str, None]] = {}  # members drawn inside a cluster
         self._rep: dict[str, str] = {}  # node id -> the view id drawing it
         self._keys: dict[str, GroupKey] = {}  # cluster id -> its group
+        self._drawn: dict[str, None] = {}  # nodes drawn as themselves (an ordered set)
         self.edge_counts: Counter[ViewEdge] = Counter()
         self.versions: Counter[str] = Counter()  # cluster id -> changes of its membership
         self.sync(Changes(nodes=dict.fromkeys(explorer.graph), edges=list(explorer.graph.edges())))
@@ -99,7 +100,11 @@ class Clustering:
 
     def drawn_nodes(self) -> list[str]:
         """Ids of the nodes drawn as themselves."""
-        return [n for n in self.explorer.graph if self._rep[n] == n]
+        return list(self._drawn)
+
+    def cluster_ids(self) -> list[str]:
+        """Ids of the clusters drawn (cheaper than :attr:`clusters`: no member lists)."""
+        return list(self._keys)
 
     def level_of(self, view_id: str) -> int:
         """The column of a drawn node or cluster."""
@@ -220,8 +225,11 @@ class Clustering:
                     delta.nodes.pop(node_id, None)
             self._rep[node_id] = new_rep
             if new_rep == node_id:
+                self._drawn[node_id] = None
                 delta.nodes[node_id] = None
                 delta.removed.pop(node_id, None)
+            else:
+                self._drawn.pop(node_id, None)
 
     def _move_edges(
         self, node_id: str, old: str, new: str, delta: ViewDelta, uncounted: set[ViewEdge]
