@@ -33,19 +33,28 @@ interface EdgeShape {
 /** Edges meet a box halfway down its face (below a cluster's stacked cards). */
 const faceMiddle = (box: Box): number => box.y + (box.faceTop + box.height) / 2;
 
-/** The curve and arrowhead of an edge, and the curve's midpoint (where a count goes). */
-export function edgePath(
-  from: Box,
-  to: Box,
-): { curve: string; arrow: string; middle: { x: number; y: number } } {
+interface EdgeGeometry {
+  curve: string;
+  arrow: string;
+  middle: { x: number; y: number };
+}
+
+/** Where an edge leaves its source and reaches its target, and its arrowhead there. */
+function endsOf(from: Box, to: Box) {
   const sx = from.x + from.width + PORT_GAP;
   const sy = faceMiddle(from);
   const tx = to.x - PORT_GAP;
   const ty = faceMiddle(to);
   const end = tx - ARROW_LENGTH;
+  const arrow = `M${tx},${ty} L${end},${ty - ARROW_HALF_WIDTH} L${end},${ty + ARROW_HALF_WIDTH} Z`;
+  return { sx, sy, ty, end, arrow };
+}
+
+/** The curve and arrowhead of an edge, and the curve's midpoint (where a count goes). */
+export function edgePath(from: Box, to: Box): EdgeGeometry {
+  const { sx, sy, ty, end, arrow } = endsOf(from, to);
   const bend = Math.max(40, Math.abs(end - sx) / 2);
   const curve = `M${sx},${sy} C${sx + bend},${sy} ${end - bend},${ty} ${end},${ty}`;
-  const arrow = `M${tx},${ty} L${end},${ty - ARROW_HALF_WIDTH} L${end},${ty + ARROW_HALF_WIDTH} Z`;
   // Symmetric control points: the point at t = 1/2 is the middle of the two ends.
   return { curve, arrow, middle: { x: (sx + end) / 2, y: (sy + ty) / 2 } };
 }
@@ -54,23 +63,14 @@ export function edgePath(
  * A back edge: out of the source's right side, down and back left below `floor` (the lowest
  * bottom of the boxes between the two ends), then up into the target's left side.
  */
-export function backEdgePath(
-  from: Box,
-  to: Box,
-  floor: number,
-): { curve: string; arrow: string; middle: { x: number; y: number } } {
-  const sx = from.x + from.width + PORT_GAP;
-  const sy = faceMiddle(from);
-  const tx = to.x - PORT_GAP;
-  const ty = faceMiddle(to);
-  const end = tx - ARROW_LENGTH;
+export function backEdgePath(from: Box, to: Box, floor: number): EdgeGeometry {
+  const { sx, sy, ty, end, arrow } = endsOf(from, to);
   const low = floor + LOOP_GAP;
   const out = sx + LOOP_REACH;
   const back = end - LOOP_REACH;
   const curve =
     `M${sx},${sy} C${out},${sy} ${out},${low} ${sx},${low} ` +
     `L${end},${low} C${back},${low} ${back},${ty} ${end},${ty}`;
-  const arrow = `M${tx},${ty} L${end},${ty - ARROW_HALF_WIDTH} L${end},${ty + ARROW_HALF_WIDTH} Z`;
   return { curve, arrow, middle: { x: (sx + end) / 2, y: low } };
 }
 
