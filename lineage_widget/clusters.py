@@ -59,7 +59,30 @@ class Clustering:
         self._drawn: dict[str, None] = {}  # nodes drawn as themselves (an ordered set)
         self.edge_counts: Counter[ViewEdge] = Counter()
         self.versions: Counter[str] = Counter()  # cluster id -> changes of its membership
-        self.sync(Changes(nodes=dict.fromkeys(explorer.graph), edges=list(explorer.graph.edges())))
+        self._build()
+
+    def _build(self) -> None:
+        """The view of everything known, in one pass (what :meth:`sync` would reach node by node:
+        the property tests hold the two to the same result)."""
+        levels = self.explorer.levels
+        for node in self.explorer.graph.nodes():
+            group: GroupKey = (levels[node.id], node.kind, node.type)
+            self._groups.setdefault(group, {})[node.id] = None
+            self._group_of[node.id] = group
+        for key, members in self._groups.items():
+            eligible = [n for n in members if self._eligible(n)]
+            if self._is_crowded(eligible):
+                cid = cluster_id(key)
+                self._clustered[key] = dict.fromkeys(eligible)
+                self._keys[cid] = key
+                self.versions[cid] += 1
+                self._rep.update(dict.fromkeys(eligible, cid))
+            for node_id in members:
+                if node_id not in self._rep:
+                    self._rep[node_id] = node_id
+                    self._drawn[node_id] = None
+        rep = self._rep
+        self.edge_counts.update((rep[src], rep[dst]) for src, dst in self.explorer.graph.edges())
 
     # ---- reading -----------------------------------------------------------------------
 
@@ -182,6 +205,10 @@ class Clustering:
 
     # ---- internals ---------------------------------------------------------------------
 
+    def _is_crowded(self, eligible: list[str]) -> bool:
+        threshold = self._threshold
+        return threshold is not None and len(eligible) >= max(threshold, 2)
+
     def _eligible(self, node_id: str) -> bool:
         return node_id != self.explorer.root and node_id not in self.pulled_out
 
@@ -189,10 +216,7 @@ class Clustering:
         """Recompute one group: cluster or not, and move the edges of members that changed."""
         members = self._groups.get(key, {})
         eligible = [n for n in members if self._eligible(n)]
-        clustered = (
-            self._threshold is not None and len(eligible) >= self._threshold and len(eligible) > 1
-        )
-        now = dict.fromkeys(eligible) if clustered else {}
+        now = dict.fromkeys(eligible) if self._is_crowded(eligible) else {}
         before = self._clustered.get(key, {})
         cid = cluster_id(key)
         moved = [n for n in members if self._rep.get(n) != (cid if n in now else n)]

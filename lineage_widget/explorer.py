@@ -96,7 +96,10 @@ class Explorer:
         return node
 
     def show_all(self, graph: LineageGraph) -> None:
-        """Show all of ``graph`` at once, in longest-path columns (nothing left to fetch)."""
+        """Show all of ``graph`` at once, in longest-path columns (nothing left to fetch).
+
+        Nothing goes to :attr:`pending`: a view starts from a snapshot of all of it.
+        """
         self.graph = graph.copy()
         self._complete = True
         for level, generation in enumerate(graph.generations()):
@@ -109,8 +112,6 @@ class Explorer:
             for rank, (_, node_id) in enumerate(keyed):
                 self.levels[node_id] = level
                 self.orders[node_id] = float(rank)
-        self.pending.nodes.update(dict.fromkeys(graph))
-        self.pending.edges.extend(graph.edges())
 
     # ---- growing -----------------------------------------------------------------------
 
