@@ -240,6 +240,13 @@ class Session:
                 raise
         return result
 
+    def show_sweep(self, n: int, kwargs: str, timeout_s: float) -> tuple[dict[str, Any], int]:
+        """Builds the sweep of size ``n`` in one cell, then times ours displaying it
+        (``LineageWidget(g<kwargs>)``) in the next."""
+        self.run(GRAPH[OURS].format(n=n))
+        code = DISPLAY[OURS].format(kwargs=kwargs) + DISPLAY_END
+        return self.display(code, OURS, 0, timeout_s)
+
     def display(
         self, code: str, widget: str, expected: int, timeout_s: float
     ) -> tuple[dict[str, Any], int]:
@@ -301,9 +308,7 @@ class Bench:
     def ours(self, n: int) -> dict[str, Any]:
         """First draw, build, memory and bytes of the whole sweep; then 20 one-node expands."""
         with self.session(OURS) as s:
-            s.run(GRAPH[OURS].format(n=n))
-            code = DISPLAY[OURS].format(kwargs="") + DISPLAY_END
-            draw, wire_bytes = s.display(code, OURS, 0, self.timeout_s)
+            draw, wire_bytes = s.show_sweep(n, "", self.timeout_s)
             if "firstDrawMs" not in draw:
                 return {"error": describe_failure(draw, s.errors)}
             out: dict[str, Any] = {
@@ -387,9 +392,7 @@ class Bench:
     def search(self) -> dict[str, Any]:
         """Per-keystroke latency of the member search in a cluster of 10,000 runs."""
         with self.session(OURS) as s:
-            s.run(GRAPH[OURS].format(n=SEARCH_MEMBERS))
-            code = DISPLAY[OURS].format(kwargs=', root="processed:v0", depth=1') + DISPLAY_END
-            draw, _ = s.display(code, OURS, 0, self.timeout_s)
+            draw, _ = s.show_sweep(SEARCH_MEMBERS, ', root="processed:v0", depth=1', self.timeout_s)
             if "index" not in draw:
                 return {"error": describe_failure(draw, s.errors)}
             opened = s.call("openCluster", {"index": draw["index"], "timeoutMs": 20_000}, 40)
@@ -410,9 +413,9 @@ class Bench:
         """2,000 nodes drawn with clusters off: first draw, then frames per second while panning
         (drag) and zooming (wheel) for about two seconds."""
         with self.session(OURS) as s:
-            s.run(GRAPH[OURS].format(n=CLUSTERS_OFF_N))
-            code = DISPLAY[OURS].format(kwargs=", cluster_threshold=None") + DISPLAY_END
-            draw, wire_bytes = s.display(code, OURS, 0, self.timeout_s)
+            draw, wire_bytes = s.show_sweep(
+                CLUSTERS_OFF_N, ", cluster_threshold=None", self.timeout_s
+            )
             if "firstDrawMs" not in draw:
                 return {"error": describe_failure(draw, s.errors)}
             out: dict[str, Any] = {
