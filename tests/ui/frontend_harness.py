@@ -45,35 +45,88 @@ def columns(nodes: list[dict[str, Any]]) -> dict[str, list[Any]]:
     return {key: [n[key] for n in nodes] for key in keys}
 
 
+def cluster(
+    id: str,
+    kind: str,
+    type: str,
+    level: int,
+    count: int,
+    *,
+    order: float = 0,
+    more: int = 0,
+    more_from: str | None = None,
+    more_direction: str | None = None,
+) -> dict[str, Any]:
+    return {
+        "id": id,
+        "kind": kind,
+        "type": type,
+        "level": level,
+        "order": order,
+        "count": count,
+        "more": more,
+        "more_from": more_from,
+        "more_direction": more_direction,
+    }
+
+
+def cluster_columns(clusters: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    keys = ["id", "kind", "type", "level", "order", "count", "more", "more_from", "more_direction"]
+    return {key: [c[key] for c in clusters] for key in keys}
+
+
+# An edge: (source, target), or (source, target, how many lineage edges it stands for).
+Edge = tuple[str, str] | tuple[str, str, int]
+
+
 def edge_columns(
-    edges: list[tuple[str, str]], back: set[tuple[str, str]] | None = None
+    edges: list[Edge], back: set[tuple[str, str]] | None = None
 ) -> dict[str, list[Any]]:
     """Edge columns; ``back`` lists the edges that close a cycle."""
     return {
-        "source": [s for s, _ in edges],
-        "target": [t for _, t in edges],
-        "back": [edge in (back or set()) for edge in edges],
+        "source": [e[0] for e in edges],
+        "target": [e[1] for e in edges],
+        "count": [e[2] if len(e) == 3 else 1 for e in edges],
+        "back": [(e[0], e[1]) in (back or set()) for e in edges],
     }
 
 
 def snapshot(
     nodes: list[dict[str, Any]],
-    edges: list[tuple[str, str]],
+    edges: list[Edge],
     root: str | None = None,
+    *,
     status: list[dict[str, Any]] | None = None,
     back: set[tuple[str, str]] | None = None,
+    clusters: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     return {
         "type": "snapshot",
         "root": root,
         "nodes": columns(nodes),
+        "clusters": cluster_columns(clusters or []),
         "edges": edge_columns(edges, back),
         "status": status or [],
     }
 
 
-def delta(nodes: list[dict[str, Any]], edges: list[tuple[str, str]]) -> dict[str, Any]:
-    return {"type": "delta", "nodes": columns(nodes), "edges": edge_columns(edges)}
+def delta(
+    nodes: list[dict[str, Any]] | None = None,
+    edges: list[Edge] | None = None,
+    *,
+    clusters: list[dict[str, Any]] | None = None,
+    removed: list[str] | None = None,
+    removed_edges: list[tuple[str, str]] | None = None,
+) -> dict[str, Any]:
+    gone = removed_edges or []
+    return {
+        "type": "delta",
+        "nodes": columns(nodes or []),
+        "clusters": cluster_columns(clusters or []),
+        "edges": edge_columns(edges or []),
+        "removed": removed or [],
+        "removed_edges": {"source": [s for s, _ in gone], "target": [t for _, t in gone]},
+    }
 
 
 def pipeline() -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:

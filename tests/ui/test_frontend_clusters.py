@@ -9,12 +9,22 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from frontend_harness import HOSTILE, READY, boxes, columns, node, node_sel, sent, show, wait_frames
+from frontend_harness import (
+    HOSTILE,
+    READY,
+    boxes,
+    cluster,
+    delta,
+    node,
+    node_sel,
+    sent,
+    show,
+    snapshot,
+    wait_frames,
+)
 from playwright.sync_api import Page
 
 # ---- builders -------------------------------------------------------------------------------
-
-Edge = tuple[str, str, int]
 
 TRAIN = "cluster:run:train@3"
 MODEL = "cluster:artifact:model@4"
@@ -22,78 +32,6 @@ EVAL = "cluster:run:eval@5"
 PANEL = "#view-0 .lw-members"
 SEARCH = f"{PANEL} input[type='search']"
 ROWS = f"{PANEL} [data-member-id]"
-
-
-def cluster(
-    id: str,
-    kind: str,
-    type: str,
-    level: int,
-    count: int,
-    *,
-    order: float = 0,
-    more: int = 0,
-    more_from: str | None = None,
-    more_direction: str | None = None,
-) -> dict[str, Any]:
-    return {
-        "id": id,
-        "kind": kind,
-        "type": type,
-        "level": level,
-        "order": order,
-        "count": count,
-        "more": more,
-        "more_from": more_from,
-        "more_direction": more_direction,
-    }
-
-
-def cluster_columns(clusters: list[dict[str, Any]]) -> dict[str, list[Any]]:
-    keys = ["id", "kind", "type", "level", "order", "count", "more", "more_from", "more_direction"]
-    return {key: [c[key] for c in clusters] for key in keys}
-
-
-def edge_columns(edges: list[Edge]) -> dict[str, list[Any]]:
-    return {
-        "source": [s for s, _, _ in edges],
-        "target": [t for _, t, _ in edges],
-        "count": [n for _, _, n in edges],
-    }
-
-
-def snapshot(
-    nodes: list[dict[str, Any]],
-    clusters: list[dict[str, Any]],
-    edges: list[Edge],
-    root: str | None = None,
-) -> dict[str, Any]:
-    return {
-        "type": "snapshot",
-        "root": root,
-        "nodes": columns(nodes),
-        "clusters": cluster_columns(clusters),
-        "edges": edge_columns(edges),
-        "status": [],
-    }
-
-
-def delta(
-    nodes: list[dict[str, Any]] | None = None,
-    clusters: list[dict[str, Any]] | None = None,
-    edges: list[Edge] | None = None,
-    removed: list[str] | None = None,
-    removed_edges: list[tuple[str, str]] | None = None,
-) -> dict[str, Any]:
-    gone = removed_edges or []
-    return {
-        "type": "delta",
-        "nodes": columns(nodes or []),
-        "clusters": cluster_columns(clusters or []),
-        "edges": edge_columns(edges or []),
-        "removed": removed or [],
-        "removed_edges": {"source": [s for s, _ in gone], "target": [t for _, t in gone]},
-    }
 
 
 def members(
@@ -140,7 +78,7 @@ def sweep() -> dict[str, Any]:
         (TRAIN, MODEL, 6),
         (MODEL, EVAL, 6),
     ]
-    return snapshot(nodes, clusters, edges, root="processed:v0")
+    return snapshot(nodes, edges, root="processed:v0", clusters=clusters)
 
 
 # ---- page helpers ---------------------------------------------------------------------------
@@ -232,7 +170,6 @@ def test_delta_removes_nodes_and_adds_a_cluster(harness: Page) -> None:
     runs = [node(f"train-{i}", "run", "train", 1, order=i) for i in range(4)]
     first = snapshot(
         [node("data:v0", "artifact", "dataset", 0), *runs],
-        [],
         [("data:v0", f"train-{i}", 1) for i in range(4)],
     )
     show(harness, first)
@@ -339,7 +276,7 @@ def test_search_narrows_the_rows(harness: Page) -> None:
 
 
 def test_ten_thousand_members_render_only_the_rows_in_view(harness: Page) -> None:
-    show(harness, snapshot([], [cluster(MODEL, "artifact", "model", 4, 10_000)], []))
+    show(harness, snapshot([], [], clusters=[cluster(MODEL, "artifact", "model", 4, 10_000)]))
     harness.wait_for_selector(READY)
     harness.click(cluster_sel(MODEL))
     show(harness, model_members(10_000))
@@ -447,7 +384,7 @@ def test_row_click_previews_the_member(harness: Page) -> None:
 
 def test_open_cluster_from_python_opens_and_marks_the_member(harness: Page) -> None:
     count = 500
-    show(harness, snapshot([], [cluster(MODEL, "artifact", "model", 4, count)], []))
+    show(harness, snapshot([], [], clusters=[cluster(MODEL, "artifact", "model", 4, count)]))
     harness.wait_for_selector(READY)
     # Python selected a clustered node: the trait changes, then open_cluster follows.
     harness.evaluate("lw.setTrait('selected', ['model:v321'])")
@@ -496,7 +433,7 @@ def test_escape_closes_the_member_panel_and_cleanup_detaches(harness: Page) -> N
 
 
 def test_hostile_member_text_is_shown_literally(harness: Page) -> None:
-    show(harness, snapshot([], [cluster(HOSTILE, "artifact", HOSTILE, 0, 5)], []))
+    show(harness, snapshot([], [], clusters=[cluster(HOSTILE, "artifact", HOSTILE, 0, 5)]))
     harness.wait_for_selector(READY)
     element = harness.locator("#view-0 [data-kind='cluster']")
     assert element.get_attribute("data-cluster-id") == HOSTILE
@@ -523,7 +460,7 @@ def test_member_list_loads_the_rest_of_an_unfinished_walk(harness: Page) -> None
         TRAIN, "run", "train", 3, 100, more=150, more_from="processed:v0",
         more_direction="downstream",
     )  # fmt: skip
-    show(harness, snapshot(nodes, [train], [("processed:v0", TRAIN, 100)]))
+    show(harness, snapshot(nodes, [("processed:v0", TRAIN, 100)], clusters=[train]))
     harness.wait_for_selector(READY)
     harness.click(cluster_sel(TRAIN))
     more = harness.locator(f"{PANEL} .lw-members-more")
@@ -537,11 +474,7 @@ def test_member_list_loads_the_rest_of_an_unfinished_walk(harness: Page) -> None
     done = dict(train, count=200, more=50)
     show(harness, {"type": "status", "id": "processed:v0", "direction": "downstream",
                    "state": "idle"})  # fmt: skip
-    show(harness, {
-        "type": "delta", "nodes": columns([]), "clusters": cluster_columns([done]),
-        "edges": edge_columns([("processed:v0", TRAIN, 200)]), "removed": [],
-        "removed_edges": {"source": [], "target": []},
-    })  # fmt: skip
+    show(harness, delta(edges=[("processed:v0", TRAIN, 200)], clusters=[done]))
     harness.wait_for_function(
         "() => document.querySelector('#view-0 .lw-members-more-text')?.textContent"
         " === '50 more not loaded yet'"
