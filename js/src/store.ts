@@ -114,8 +114,9 @@ export class GraphStore {
   root: string | null = null;
   /** False until the first snapshot arrives (the view shows "loading" rather than "empty"). */
   loaded = false;
-  /** The node most recently expanded from the front end: the anchor that must not jump. */
-  lastExpanded: string | null = null;
+  /** What the user last acted on (an expanded node, the cluster of a pulled-out member): after
+   * the next delta it keeps its place on screen. */
+  anchorId: string | null = null;
   /** False once the comm is gone (kernel restarted, widget closed): nothing can be asked. */
   connected = true;
 
@@ -160,7 +161,7 @@ export class GraphStore {
   /** Asks the kernel for one more hop; ignored while that hop is already loading. */
   expand(id: string, direction: Direction): void {
     if (!this.connected || this.fetchState(id, direction)?.state === "loading") return;
-    this.lastExpanded = id;
+    this.anchorId = id;
     // Marked loading at once: a double click must not send twice before the kernel answers.
     this.fetches.set(statusKey(id, direction), { state: "loading" });
     this.send({ type: "expand", id, direction });
@@ -227,7 +228,7 @@ export class GraphStore {
     if (!this.connected || this.pullingOut.has(id) || this.nodes.has(id)) return;
     this.pullingOut.add(id);
     // The cluster keeps its place on screen while the pulled-out node joins the column.
-    this.lastExpanded = this.clusterOf(id) ?? this.lastExpanded;
+    this.anchorId = this.clusterOf(id) ?? this.anchorId;
     this.send({ type: "pull_out", id });
   }
 

@@ -476,7 +476,7 @@ export class GraphView {
 
   /** After a delta, the expanded node (else any node still shown) keeps its screen position. */
   private keepAnchorInPlace(previous: Layout, next: Layout): void {
-    const candidates = [this.store.lastExpanded, ...previous.boxes.keys()];
+    const candidates = [this.store.anchorId, ...previous.boxes.keys()];
     for (const id of candidates) {
       if (id === null) continue;
       const before = previous.boxes.get(id);
