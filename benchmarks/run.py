@@ -658,14 +658,14 @@ def table(results: Results) -> str:
 
 DRAW_PHASES = [
     ("draw_kernelToCommOpen_ms", "run cell -> widget's comm_open in the page (kernel build)"),
-    ("draw_loadWidgetCode_ms", "comm_open -> view's hello (load widget code, 1.5 MB)"),
+    ("draw_loadWidgetCode_ms", "comm_open -> view's hello (load widget code)"),
     ("draw_helloToSnapshot_ms", "hello -> snapshot in the page (kernel answers)"),
-    ("draw_layoutAndDom_ms", "snapshot -> drawn and painted (ELK layout + DOM)"),
+    ("draw_layoutAndDom_ms", "snapshot -> drawn and painted (layout + DOM)"),
 ]
 EXPAND_PHASES = [
     ("expand_clickToRequest_ms", "click -> request sent"),
     ("expand_requestToDelta_ms", "request -> delta in the page (kernel walk + send)"),
-    ("expand_deltaToNode_ms", "delta -> new node in the DOM (ELK layout + DOM)"),
+    ("expand_deltaToNode_ms", "delta -> new node in the DOM (layout + DOM)"),
 ]
 
 

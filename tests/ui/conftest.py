@@ -138,7 +138,7 @@ def server(bundle: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def harness_page(browser: Browser, server: str) -> Iterator[tuple[Page, list[str]]]:
-    """One harness page for the module: loading the bundle (ELK) once keeps each test fast."""
+    """One harness page for the module: loading the bundle once keeps each test fast."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(5000)

@@ -204,7 +204,7 @@ def assert_inside(page: Page, view: int = 0) -> None:
 
 
 def wait_frames(page: Page, frames: int = 2) -> None:
-    """Lets pending layouts and paints finish (ELK runs on the main thread, asynchronously)."""
+    """Lets pending layouts and paints finish (the layout runs asynchronously)."""
     page.evaluate(
         """(n) => new Promise((done) => {
             const step = (n) => (n === 0 ? done() : requestAnimationFrame(() => step(n - 1)));
