@@ -65,23 +65,29 @@ class Clustering:
         """The view of everything known, in one pass (what :meth:`sync` would reach node by node:
         the property tests hold the two to the same result)."""
         levels = self.explorer.levels
+        groups, group_of = self._groups, self._group_of
         for node in self.explorer.graph.nodes():
             group: GroupKey = (levels[node.id], node.kind, node.type)
-            self._groups.setdefault(group, {})[node.id] = None
-            self._group_of[node.id] = group
-        for key, members in self._groups.items():
-            eligible = [n for n in members if self._eligible(n)]
+            members = groups.get(group)
+            if members is None:
+                members = groups[group] = {}
+            members[node.id] = None
+            group_of[node.id] = group
+        rep, drawn = self._rep, self._drawn
+        root, pulled_out = self.explorer.root, self.pulled_out
+        for key, members in groups.items():
+            eligible = [n for n in members if n != root and n not in pulled_out]
             if self._is_crowded(eligible):
                 cid = cluster_id(key)
                 self._clustered[key] = dict.fromkeys(eligible)
                 self._keys[cid] = key
                 self.versions[cid] += 1
-                self._rep.update(dict.fromkeys(eligible, cid))
-            for node_id in members:
-                if node_id not in self._rep:
-                    self._rep[node_id] = node_id
-                    self._drawn[node_id] = None
-        rep = self._rep
+                rep.update(dict.fromkeys(eligible, cid))
+                loners = [n for n in members if n not in rep]
+            else:
+                loners = list(members)
+            rep.update(zip(loners, loners, strict=True))
+            drawn.update(dict.fromkeys(loners))
         self.edge_counts.update((rep[src], rep[dst]) for src, dst in self.explorer.graph.edges())
 
     # ---- reading -----------------------------------------------------------------------

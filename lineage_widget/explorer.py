@@ -102,16 +102,17 @@ class Explorer:
         """
         self.graph = graph.copy()
         self._complete = True
+        levels, orders = self.levels, self.orders
         for level, generation in enumerate(graph.generations()):
             # Order a column by the mean order of its inputs (one barycentre sweep).
             keyed = []
             for index, node_id in enumerate(generation):
-                before = [self.orders[p] for p in graph.producer_ids(node_id) if p in self.orders]
+                before = [orders[p] for p in graph.producer_ids(node_id) if p in orders]
                 keyed.append((sum(before) / len(before) if before else float(index), node_id))
             keyed.sort()
             for rank, (_, node_id) in enumerate(keyed):
-                self.levels[node_id] = level
-                self.orders[node_id] = float(rank)
+                levels[node_id] = level
+                orders[node_id] = float(rank)
 
     # ---- growing -----------------------------------------------------------------------
 

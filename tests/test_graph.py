@@ -181,3 +181,21 @@ def test_copy_is_independent(pipeline: LineageGraph) -> None:
     assert not pipeline.has_edge("raw:v0", "extra")
     assert [n.id for n in pipeline.consumers("raw:v0")] == ["prep"]
     assert [n.id for n in copied.consumers("raw:v0")] == ["prep", "extra"]
+
+
+def test_copy_is_independent_whichever_side_changes(pipeline: LineageGraph) -> None:
+    """Copies share their structure until one changes: the original changing first, a record
+    replaced in place, and a copy of a copy must not leak into the others either."""
+    copied = pipeline.copy()
+    again = copied.copy()
+    pipeline.add_artifact("late:v0", type="dataset")
+    pipeline.add_edge("eval", "late:v0")
+    pipeline.add_artifact("raw:v0", type="dataset", details={"rows": 99})  # update in place
+    for other in (copied, again):
+        assert "late:v0" not in other
+        assert not other.has_edge("eval", "late:v0")
+        assert other.node("raw:v0").details.get("rows") != 99
+    again.add_run("extra", type="train")
+    assert "extra" not in copied
+    assert "extra" not in pipeline
+    assert list(copied) == [n for n in pipeline if n != "late:v0"]
