@@ -15,6 +15,12 @@ const MAX_SCALE = 2.5;
 /** The most a fit may enlarge: a tiny graph stays at a readable size, not a giant one. */
 const MAX_FIT_SCALE = 1.1;
 const FIT_PADDING = 24;
+/**
+ * Below this scale a card's text is a few pixels high: cards are drawn as plain coloured boxes
+ * (`data-detail="far"` on the content layer, see widget.css), which is what keeps panning a
+ * zoomed-out view of thousands of nodes smooth.
+ */
+export const FAR_SCALE = 0.3;
 /** Pointer travel (px) under which a press on the background counts as a click, not a drag. */
 const CLICK_SLOP = 4;
 
@@ -95,6 +101,8 @@ export class PanZoom {
     this.current = { ...transform, k: clampScale(transform.k) };
     const { x, y, k } = this.current;
     this.content.style.transform = `translate(${x}px, ${y}px) scale(${k})`;
+    const detail = k < FAR_SCALE ? "far" : "near";
+    if (this.content.dataset.detail !== detail) this.content.dataset.detail = detail;
   }
 
   /** Zooms by `factor` keeping the viewport point (px, py) still (default: the centre). */

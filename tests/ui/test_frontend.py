@@ -427,3 +427,24 @@ def test_first_nodes_after_an_empty_snapshot_are_fitted(harness: Page) -> None:
     harness.wait_for_selector(READY)
     assert not harness.locator("#view-0 .lw-message").is_visible()
     assert_inside(harness)
+
+
+def test_zoomed_far_out_cards_become_plain_boxes(harness: Page) -> None:
+    """Below the far scale a card's insides are neither laid out nor painted; zooming back in
+    brings its text back."""
+    show_pipeline(harness)
+    label = f"{node_sel('train-1')} .lw-node-label"
+    content = "#view-0 .lw-content"
+    assert harness.get_attribute(content, "data-detail") == "near"
+    assert harness.is_visible(label)
+    for _ in range(12):  # each button press zooms by a fixed factor; 0.1 is the floor
+        harness.click("#view-0 [data-action='zoom-out']")
+    assert harness.get_attribute(content, "data-detail") == "far"
+    assert not harness.is_visible(label)
+    card = boxes(harness)["train-1"]
+    assert card["w"] > 0
+    assert card["h"] > 0  # the box itself is still drawn
+    for _ in range(12):
+        harness.click("#view-0 [data-action='zoom-in']")
+    assert harness.get_attribute(content, "data-detail") == "near"
+    assert harness.is_visible(label)
