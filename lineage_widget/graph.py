@@ -193,12 +193,14 @@ class LineageGraph:
 
     def nodes(self) -> Iterator[LineageNode]:
         """Every node record, in insertion order."""
-        for _, data in self._g.nodes(data="node"):
-            yield data
+        for attrs in self._g._node.values():  # networkx's node dict: no view objects per call
+            yield attrs["node"]
 
     def edges(self) -> Iterator[tuple[str, str]]:
         """Every edge as ``(src, dst)``, in insertion order."""
-        yield from self._g.edges()
+        for src, targets in self._g._succ.items():
+            for dst in targets:
+                yield src, dst
 
     def has_edge(self, src: str, dst: str) -> bool:
         return bool(self._g.has_edge(src, dst))
@@ -271,11 +273,11 @@ class LineageGraph:
 
     def producer_ids(self, node_id: str) -> Iterator[str]:
         """Ids of the direct inputs of ``node_id`` (cheaper than :meth:`producers`)."""
-        return iter(self._g.predecessors(node_id))
+        return iter(self._g._pred[node_id])
 
     def consumer_ids(self, node_id: str) -> Iterator[str]:
         """Ids of the direct outputs of ``node_id`` (cheaper than :meth:`consumers`)."""
-        return iter(self._g.successors(node_id))
+        return iter(self._g._succ[node_id])
 
     def copy(self) -> LineageGraph:
         """A new graph with the same nodes and edges; changing either leaves the other as it was.
