@@ -2,7 +2,20 @@
 import { svg } from "./dom";
 import type { NodeKind } from "./protocol";
 
+/** Icons drawn once, then cloned: a graph of thousands of cards asks for thousands of them. */
+const drawn = new Map<string, SVGSVGElement>();
+
 function icon(size: number, viewBox: string, paths: string[]): SVGSVGElement {
+  const key = `${size} ${viewBox} ${paths.join(" ")}`;
+  let template = drawn.get(key);
+  if (!template) {
+    template = draw(size, viewBox, paths);
+    drawn.set(key, template);
+  }
+  return template.cloneNode(true) as SVGSVGElement;
+}
+
+function draw(size: number, viewBox: string, paths: string[]): SVGSVGElement {
   const root = svg("svg", {
     width: size,
     height: size,

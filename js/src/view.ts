@@ -399,7 +399,15 @@ export class GraphView {
   private draw(layout: Layout): void {
     const previous = this.layout;
     this.layout = layout;
-    if (!this.fitOnNextDraw && previous) this.keepAnchorInPlace(previous, layout);
+    // An empty first snapshot does not use up the fit: the first nodes to arrive get it. It goes
+    // before the cards do: reading the viewport's size is cheap while they are not in yet, and
+    // thousands of cards then start in the zoom level (detail) they are drawn at.
+    if (this.fitOnNextDraw && layout.boxes.size > 0) {
+      this.fitOnNextDraw = false;
+      this.fit();
+    } else if (!this.fitOnNextDraw && previous) {
+      this.keepAnchorInPlace(previous, layout);
+    }
 
     for (const [id, element] of this.elements) {
       if (!this.store.nodes.has(id)) {
@@ -426,11 +434,6 @@ export class GraphView {
     this.content.style.height = `${layout.height}px`;
     this.showMessage();
 
-    // An empty first snapshot does not use up the fit: the first nodes to arrive get it.
-    if (this.fitOnNextDraw && layout.boxes.size > 0) {
-      this.fitOnNextDraw = false;
-      this.fit();
-    }
     if (this.elements.size + this.clusterElements.size > 0) this.root.dataset.ready = "true";
     this.applyFocus();
     this.syncMembers();
