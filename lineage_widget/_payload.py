@@ -181,6 +181,12 @@ def details(explorer: Explorer, node_id: str, *, full: bool = False) -> dict[str
     }
 
 
+def export_request(request: str, fmt: str) -> dict[str, Any]:
+    """Asks the views to draw the graph as an ``"svg"`` or ``"png"`` file (``save()``); they
+    answer with an ``export_result`` carrying the same ``request``."""
+    return {"type": "export", "request": request, "format": fmt}
+
+
 def as_text(value: Any, limit: int = MAX_VALUE_CHARS) -> tuple[str, bool]:
     """A detail value as display text (strings as they are, containers as JSON), cut at
     ``limit`` characters; and whether it was cut."""

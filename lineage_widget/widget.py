@@ -14,6 +14,7 @@ import anywidget
 import traitlets
 
 from . import _payload
+from ._export import Exports, SaveFuture, export_format
 from ._start import explorer_for, trackio_object, wandb_object
 from .clusters import DEFAULT_THRESHOLD, Clustering, ViewDelta, check_threshold
 from .explorer import describe
@@ -81,6 +82,10 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         self._timers: set[threading.Timer] = set()
         threshold = kwargs.get("cluster_threshold", DEFAULT_THRESHOLD)
         self._clustering = Clustering(self._explorer, threshold)
+        # How many pages said hello (each page showing the model does, once): before the first,
+        # no view exists to draw what save() asks for.
+        self._pages = 0
+        self._exports = Exports()
         super().__init__(**kwargs)
         self._explorer.on_status = self._send_status
         self.on_msg(self._handle_message)
@@ -198,6 +203,35 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         with self._lock:
             self._send_view(self._clustering.put_back(to_id(node_id)))
 
+    def save(self, path: str | os.PathLike[str], *, timeout: float | None = 30.0) -> SaveFuture:
+        """Save the graph as the page draws it, to an SVG or PNG file (by ``path``'s suffix).
+
+        The browser draws the picture, so the file holds what the view shows: every node and
+        cluster drawn, the edges, the selection, the theme's colours (PNG at twice the size).
+
+        **The file appears once the cell that called ``save()`` has finished**: a Jupyter
+        kernel handles the page's messages between cells. ``save()`` returns a
+        ``concurrent.futures.Future`` that then resolves to the written path: check
+        ``.done()`` or call ``.result()`` in a later cell, or ``.add_done_callback(...)``.
+        Waiting for it in the same cell would wait for ever, so ``.result()`` raises
+        RuntimeError there instead. (Run All queues the later cells before the page answers:
+        they run before the file is written.)
+
+        Raises ValueError for a suffix other than ``.svg`` / ``.png`` and RuntimeError if the
+        widget is not displayed. The future fails with TimeoutError if no view answers within
+        ``timeout`` seconds of the end of the cell (None: wait for ever), or with RuntimeError
+        if the page could not draw the picture or the widget is closed first.
+        """
+        export_format(path)  # a bad suffix is the first thing to fix
+        with self._lock:
+            if self._pages == 0:
+                raise RuntimeError(
+                    "cannot save: the widget is not displayed anywhere. The browser draws the "
+                    "picture: display the widget (and let that cell finish) first."
+                )
+            self._flush()  # what landed a moment ago is in the picture
+            return self._exports.request(path, timeout, self.send)
+
     # ---- traits and messages -----------------------------------------------------------
 
     @traitlets.validate("selected")
@@ -251,10 +285,10 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         if failures:
             raise failures[0]
 
-    def _handle_message(self, _widget: Any, msg: dict[str, Any], _buffers: Any) -> None:
+    def _handle_message(self, _widget: Any, msg: dict[str, Any], buffers: list[Any]) -> None:
         with self._lock:
             try:
-                self._dispatch(msg)
+                self._dispatch(msg, buffers)
             except Exception as exc:  # a bad request must not be lost in the comm handler
                 self._send_error(str(msg.get("type")), msg.get("id"), exc, msg.get("direction"))
 
@@ -271,9 +305,10 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
             message["direction"] = direction
         self.send(message)
 
-    def _dispatch(self, msg: dict[str, Any]) -> None:
+    def _dispatch(self, msg: dict[str, Any], buffers: list[Any]) -> None:
         kind = msg.get("type")
         if kind == "hello":
+            self._pages += 1
             self.send(_payload.snapshot(self._explorer, self._clustering))
         elif kind == "expand":
             self._expand_from_view(str(msg["id"]), check_direction(msg["direction"]))
@@ -286,6 +321,8 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
             self.pull_out(str(msg["id"]))
         elif kind == "put_back":
             self.put_back(str(msg["id"]))
+        elif kind == "export_result":
+            self._exports.answer(msg, buffers)
 
     def _expand_from_view(self, node_id: str, direction: Direction) -> None:
         """A click on an expand control: the walk runs in the background, never in the kernel's
@@ -351,6 +388,7 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
                     timer.cancel()
                 self._timers.clear()
             self._explorer.release_all()
+            self._exports.close()
         super().close()
 
     def _send_status(

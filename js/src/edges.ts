@@ -75,7 +75,7 @@ export function backEdgePath(from: Box, to: Box, floor: number): EdgeGeometry {
 }
 
 /** The lowest bottom of the boxes that overlap the span between `left` and `right`. */
-function floorBetween(layout: Layout, left: number, right: number): number {
+export function floorBetween(layout: Layout, left: number, right: number): number {
   let floor = 0;
   for (const box of layout.boxes.values()) {
     if (box.x < right && box.x + box.width > left) floor = Math.max(floor, box.y + box.height);

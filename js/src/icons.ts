@@ -62,6 +62,11 @@ export function minusIcon(): SVGSVGElement {
   return icon(16, "0 0 16 16", ["M3.5 8h9"]);
 }
 
+/** Download: an arrow down onto a tray. */
+export function downloadIcon(): SVGSVGElement {
+  return icon(16, "0 0 16 16", ["M8 2.5v8", "M4.5 7L8 10.5L11.5 7", "M2.5 13.5h11"]);
+}
+
 export function closeIcon(): SVGSVGElement {
   return icon(14, "0 0 16 16", ["M4 4l8 8", "M12 4l-8 8"]);
 }

@@ -21,6 +21,17 @@ export interface NodeState {
   connected: boolean;
 }
 
+/** "inputs: <error>", "outputs: <error>" for the fetches of a node that failed. */
+export function fetchErrors(upstream?: NodeFetch, downstream?: NodeFetch): string[] {
+  return [upstream, downstream]
+    .map((fetch, i) =>
+      fetch?.state === "error"
+        ? `${i === 0 ? "inputs" : "outputs"}: ${fetch.error ?? "failed"}`
+        : "",
+    )
+    .filter(Boolean);
+}
+
 class Port {
   readonly element = html("div", "lw-port");
   private readonly button = html("button", "lw-expand");
@@ -98,13 +109,7 @@ export class NodeElement {
     this.putBack.title = action;
     this.putBack.setAttribute("aria-label", action);
 
-    const errors = [upstream, downstream]
-      .map((fetch, i) =>
-        fetch?.state === "error"
-          ? `${i === 0 ? "inputs" : "outputs"}: ${fetch.error ?? "failed"}`
-          : "",
-      )
-      .filter(Boolean);
+    const errors = fetchErrors(upstream, downstream);
     const loading = upstream?.state === "loading" || downstream?.state === "loading";
     if (errors.length > 0) element.dataset.state = "error";
     else if (loading) element.dataset.state = "loading";

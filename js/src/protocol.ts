@@ -161,6 +161,20 @@ export interface ErrorMsg {
   error: string;
 }
 
+/** An image format `save()` writes. */
+export type ExportFormat = "svg" | "png";
+
+/**
+ * Python's `save()`: draw the graph as a standalone SVG or PNG file and send it back in an
+ * ExportReply with the same `request`. Every page that shows the model may answer; the kernel
+ * keeps the first answer.
+ */
+export interface ExportMsg {
+  type: "export";
+  request: string;
+  format: ExportFormat;
+}
+
 export type KernelMsg =
   | ErrorMsg
   | SnapshotMsg
@@ -169,7 +183,8 @@ export type KernelMsg =
   | DetailsMsg
   | MembersMsg
   | OpenClusterMsg
-  | FocusMsg;
+  | FocusMsg
+  | ExportMsg;
 
 // ---- front end -> kernel ----------------------------------------------------------------
 
@@ -208,13 +223,26 @@ export interface PutBackRequest {
   id: string;
 }
 
+/**
+ * The answer to an ExportMsg: the SVG document as text (`svg`), or the PNG file as the message's
+ * one binary buffer; or `error` if the page could not draw it.
+ */
+export interface ExportReply {
+  type: "export_result";
+  request: string;
+  format: ExportFormat;
+  svg?: string;
+  error?: string;
+}
+
 export type FrontendMsg =
   | HelloRequest
   | ExpandRequest
   | DetailsRequest
   | MembersRequest
   | PullOutRequest
-  | PutBackRequest;
+  | PutBackRequest
+  | ExportReply;
 
 /** The synced traits (lineage_widget/widget.py). */
 export interface ModelTraits {

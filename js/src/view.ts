@@ -7,7 +7,9 @@ import type { AnyModel } from "@anywidget/types";
 import { ClusterElement } from "./cluster-element";
 import { DetailsPanel } from "./details";
 import { html, listen } from "./dom";
+import { DownloadMenu } from "./download-menu";
 import { EdgeLayer } from "./edges";
+import { drawSvg, type Picture, picture, resolveTheme } from "./export";
 import { fitIcon, kindIcon, minusIcon, plusIcon } from "./icons";
 import { computeLayout, type Layout } from "./layout";
 import { MemberPanel } from "./members";
@@ -53,11 +55,15 @@ export class GraphView {
   private readonly panzoom: PanZoom;
   private readonly details: DetailsPanel;
   private readonly members: MemberPanel;
+  private readonly downloads: DownloadMenu;
   private readonly elements = new Map<string, NodeElement>();
   private readonly clusterElements = new Map<string, ClusterElement>();
   private readonly cleanups: (() => void)[] = [];
   private layout: Layout | null = null;
   private layoutRun = 0;
+  /** Settles when the layout asked for last has been drawn (or has failed). */
+  private drawing: Promise<void> = Promise.resolve();
+  private layoutError: string | null = null;
   private fitOnNextDraw = true;
   private pendingFocus: string | null = null;
   /** The node whose panel the user closed: stays closed until the selection changes. */
@@ -85,9 +91,21 @@ export class GraphView {
     const fit = toolButton("fit", "Zoom to fit", fitIcon());
     const zoomIn = toolButton("zoom-in", "Zoom in", plusIcon());
     const zoomOut = toolButton("zoom-out", "Zoom out", minusIcon());
+    this.downloads = new DownloadMenu(
+      () => this.picture(),
+      (message) => this.showError(message),
+    );
     const legend = html("div", "lw-legend");
     legend.append(legendItem("run", "run"), legendItem("artifact", "artifact"));
-    toolbar.append(fit, zoomIn, zoomOut, html("span", "lw-toolbar-gap"), this.summary, legend);
+    toolbar.append(
+      fit,
+      zoomIn,
+      zoomOut,
+      this.downloads.element,
+      html("span", "lw-toolbar-gap"),
+      this.summary,
+      legend,
+    );
 
     this.content.append(this.edges.element, this.nodeLayer);
     this.viewport.append(this.content, this.message);
@@ -135,6 +153,7 @@ export class GraphView {
       () => this.panzoom.destroy(),
       () => this.details.destroy(),
       () => this.members.destroy(),
+      () => this.downloads.destroy(),
       listen(fit, "click", () => this.fit()),
       listen(dismiss, "click", () => {
         this.errorBar.hidden = true;
@@ -186,10 +205,29 @@ export class GraphView {
         this.showDisconnected();
         break;
       case "error":
-        this.errorText.textContent = event.message;
-        this.errorBar.hidden = false;
+        this.showError(event.message);
         break;
     }
+  }
+
+  /** Shows an error under the toolbar, as text, until dismissed or replaced. */
+  private showError(message: string): void {
+    this.errorText.textContent = message;
+    this.errorBar.hidden = false;
+  }
+
+  /** The graph as this view draws it (once the pending layout is drawn), as an SVG document. */
+  async picture(): Promise<Picture> {
+    let drawing: Promise<void>;
+    do {
+      drawing = this.drawing;
+      await drawing;
+    } while (drawing !== this.drawing); // a later delta asked for another layout meanwhile
+    if (this.destroyed) throw new Error("the view was closed");
+    if (this.layoutError !== null) throw new Error(this.layoutError);
+    if (!this.layout) throw new Error("nothing is drawn yet");
+    const selected = new Set(this.selection());
+    return picture(drawSvg(this.store, this.layout, selected, resolveTheme(this.root)));
   }
 
   /** The kernel is gone: the graph stays readable, but nothing offers to ask it anything. */
@@ -383,15 +421,22 @@ export class GraphView {
     if (fit) this.fitOnNextDraw = true;
     const run = ++this.layoutRun;
     const edges = [...this.store.edges.values()];
-    computeLayout(this.store.nodes.values(), this.store.clusters.values(), edges).then(
+    this.drawing = computeLayout(
+      this.store.nodes.values(),
+      this.store.clusters.values(),
+      edges,
+    ).then(
       (layout) => {
         // A newer layout (a later delta) supersedes this one.
-        if (run === this.layoutRun && !this.destroyed) this.draw(layout);
+        if (run !== this.layoutRun || this.destroyed) return;
+        this.layoutError = null;
+        this.draw(layout);
       },
       (error: unknown) => {
         if (run !== this.layoutRun || this.destroyed) return;
+        this.layoutError = `Could not lay out the graph: ${String(error)}`;
         this.message.hidden = false;
-        this.message.textContent = `Could not lay out the graph: ${String(error)}`;
+        this.message.textContent = this.layoutError;
       },
     );
   }

@@ -1,10 +1,12 @@
 /**
  * The anywidget entry. One GraphStore per model (created in `initialize`, fed by `msg:custom`)
- * is shared by every view of that model, so all views draw the same graph.
+ * is shared by every view of that model, so all views draw the same graph. Python's `save()`
+ * (ExportMsg) is answered by one view of the model on this page.
  */
 import "./widget.css";
 import type { Initialize, Render } from "@anywidget/types";
-import type { KernelMsg, ModelTraits } from "./protocol";
+import { exportReply } from "./export";
+import type { ExportMsg, KernelMsg, ModelTraits } from "./protocol";
 import { GraphStore } from "./store";
 import { GraphView, type Model } from "./view";
 
@@ -20,6 +22,7 @@ const KERNEL_MESSAGES = new Set([
   "members",
   "open_cluster",
   "focus",
+  "export",
 ]);
 
 function isKernelMsg(msg: unknown): msg is KernelMsg {
@@ -27,6 +30,20 @@ function isKernelMsg(msg: unknown): msg is KernelMsg {
 }
 
 const stores = new WeakMap<Model, GraphStore>();
+/** The views of each model on this page, in the order they were rendered. */
+const views = new WeakMap<Model, Set<GraphView>>();
+
+/**
+ * Draws the picture `save()` asked for with this page's first view on screen and sends it back.
+ * A page with no such view, or no graph yet, stays silent: another page may show the model (the
+ * kernel keeps the first answer, and times out if none comes).
+ */
+async function answerExport(model: Model, store: GraphStore, msg: ExportMsg): Promise<void> {
+  const view = [...(views.get(model) ?? [])].find((each) => each.root.isConnected);
+  if (!view || !store.loaded) return;
+  const { reply, buffers } = await exportReply(msg, () => view.picture());
+  if (store.connected) model.send(reply, undefined, buffers);
+}
 
 /**
  * Events of the ipywidgets model (anywidget passes `on` through to it) that mean the comm is
@@ -41,7 +58,9 @@ function attach(model: Model): () => void {
   const store = new GraphStore((msg) => model.send(msg));
   stores.set(model, store);
   const onMessage = (msg: unknown) => {
-    if (isKernelMsg(msg)) store.handle(msg);
+    if (!isKernelMsg(msg)) return;
+    if (msg.type === "export") void answerExport(model, store, msg);
+    else store.handle(msg);
   };
   const onDisconnect = () => store.disconnect();
   model.on("msg:custom", onMessage);
@@ -62,7 +81,12 @@ const render: Render<Traits> = ({ model, el, signal }) => {
   const store = stores.get(model) as GraphStore;
   const view = new GraphView(model, store);
   el.append(view.root);
-  const cleanup = () => view.destroy();
+  const modelViews = views.get(model) ?? new Set<GraphView>();
+  views.set(model, modelViews.add(view));
+  const cleanup = () => {
+    modelViews.delete(view);
+    view.destroy();
+  };
   signal?.addEventListener("abort", cleanup, { once: true });
   return cleanup;
 };

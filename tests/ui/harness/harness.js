@@ -10,6 +10,7 @@ class FakeModel {
     this.traits = { selected: [], ...traits };
     this.listeners = new Map();
     this.sent = [];
+    this.sentBuffers = [];
     this.saves = [];
     this.offCalls = [];
   }
@@ -35,8 +36,9 @@ class FakeModel {
   save_changes() {
     this.saves.push(clone(this.traits));
   }
-  send(content) {
+  send(content, _callbacks, buffers) {
     this.sent.push(clone(content));
+    this.sentBuffers.push([...(buffers ?? [])]);
   }
   emit(event, ...args) {
     for (const callback of [...(this.listeners.get(event) ?? [])]) callback(...args);
@@ -92,6 +94,19 @@ window.lw = {
   },
   sent(m = 0) {
     return clone(models[m].sent);
+  },
+  /** The binary buffers sent with message `index` of model `m`, base64-encoded. */
+  sentBuffers(index, m = 0) {
+    return models[m].sentBuffers[index].map((buffer) => {
+      const bytes = ArrayBuffer.isView(buffer)
+        ? new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)
+        : new Uint8Array(buffer);
+      let text = "";
+      for (let i = 0; i < bytes.length; i += 0x8000) {
+        text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      }
+      return btoa(text);
+    });
   },
   saves(m = 0) {
     return clone(models[m].saves);
