@@ -12,16 +12,20 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import shutil
 import subprocess
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from jupyterlab_harness import JupyterServer, LabNotebook
-from playwright.sync_api import Browser, Page, sync_playwright
+from jupyterlab_harness import NOTEBOOK7, JupyterServer, LabNotebook
+from marimo_harness import MarimoServer
+from playwright.sync_api import Browser, Error, Page, sync_playwright
+from server_process import ServerProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 JS = ROOT / "js"
@@ -62,15 +66,56 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
+@dataclass(frozen=True)
+class KnownHostError:
+    """An uncaught error a host page raises by itself, which ``page`` tolerates: the message and
+    the host's own script that raises it must both match."""
+
+    message: str
+    script: re.Pattern[str]
+
+    def matches(self, error: Error) -> bool:
+        frames = [
+            line for line in (error.stack or "").splitlines() if line.strip().startswith("at ")
+        ]
+        return (
+            error.message == self.message and bool(frames) and bool(self.script.search(frames[0]))
+        )
+
+
+# jupyter/notebook#7862: while a notebook page loads, Notebook 7's keyboard-shortcuts plugin reads
+# the schema of a settings plugin the registry has not kept. Raised before any cell runs.
+NOTEBOOK7_SHORTCUTS_RACE = KnownHostError(
+    message="Cannot read properties of undefined (reading 'schema')",
+    script=re.compile(r"/static/notebook/notebook_core\.[0-9a-f]+\.js"),
+)
+
+
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
+def known_host_errors() -> list[KnownHostError]:
+    """Errors of the host page (not ours) that ``page`` tolerates in this test; empty unless a
+    host fixture adds its own."""
+    return []
+
+
+@pytest.fixture
+def page(browser: Browser, known_host_errors: list[KnownHostError]) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    errors: list[Error] = []
+
+    def record(error: Error) -> None:  # (Playwright wants a Python function, not list.append)
+        errors.append(error)
+
+    page.on("pageerror", record)
     yield page
     context.close()
-    assert not errors, f"uncaught errors in the page: {errors}"
+    unexpected = [
+        f"{error.message}\n{error.stack}"
+        for error in errors
+        if not any(known.matches(error) for known in known_host_errors)
+    ]
+    assert not unexpected, "uncaught errors in the page:\n" + "\n".join(unexpected)
 
 
 @pytest.fixture(scope="session")
@@ -84,6 +129,26 @@ def jupyter_server(
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def notebook7_server(
+    tmp_path_factory: pytest.TempPathFactory, bundle: Path
+) -> Iterator[JupyterServer]:
+    """One Notebook 7 server for the session, set up like ``jupyter_server``."""
+    server = JupyterServer.start(tmp_path_factory.mktemp("notebook7"), NOTEBOOK7)
+    yield server
+    server.stop()
+
+
+def _open_notebook(
+    request: pytest.FixtureRequest, page: Page, server: JupyterServer
+) -> Iterator[LabNotebook]:
+    page.set_default_timeout(20_000)
+    name = request.node.name.replace("[", "-").replace("]", "") + ".ipynb"
+    notebook = LabNotebook.open(page, server, name, ["# end-to-end test"])
+    yield notebook
+    server.shutdown_session(notebook.path)
+
+
 @pytest.fixture
 def notebook(
     request: pytest.FixtureRequest, page: Page, jupyter_server: JupyterServer
@@ -91,11 +156,40 @@ def notebook(
     """A fresh notebook, named after the test, open in JupyterLab in a fresh workspace, its kernel
     idle; the kernel is shut down after the test. It uses ``page``: JupyterLab raises no uncaught
     errors, so neither may the widget in it."""
-    page.set_default_timeout(20_000)
-    name = request.node.name.replace("[", "-").replace("]", "") + ".ipynb"
-    lab_notebook = LabNotebook.open(page, jupyter_server, name, ["# end-to-end test"])
-    yield lab_notebook
-    jupyter_server.shutdown_session(lab_notebook.path)
+    yield from _open_notebook(request, page, jupyter_server)
+
+
+@pytest.fixture
+def notebook7(
+    request: pytest.FixtureRequest,
+    page: Page,
+    notebook7_server: JupyterServer,
+    known_host_errors: list[KnownHostError],
+) -> Iterator[LabNotebook]:
+    """Like ``notebook``, in Notebook 7 (its page ``/notebooks/<name>.ipynb``). Apart from its own
+    known error while the page loads, no uncaught error may happen in the page."""
+    known_host_errors.append(NOTEBOOK7_SHORTCUTS_RACE)
+    yield from _open_notebook(request, page, notebook7_server)
+
+
+@pytest.fixture(scope="session")
+def marimo_server(tmp_path_factory: pytest.TempPathFactory, bundle: Path) -> Iterator[MarimoServer]:
+    """``marimo run tests/ui/marimo_app.py`` for the session; each page load is a new session."""
+    server = MarimoServer.start(tmp_path_factory.mktemp("marimo"))
+    yield server
+    server.stop()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """A failing test that used a server gets the server's log tail in its report."""
+    report = yield
+    if report.failed:
+        funcargs = getattr(item, "funcargs", {})
+        for value in funcargs.values():
+            if isinstance(value, ServerProcess):
+                report.sections.append((f"{value.name} server log (tail)", value.log_tail()))
+    return report
 
 
 # ---- front-end harness ------------------------------------------------------------------------

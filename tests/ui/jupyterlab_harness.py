@@ -1,29 +1,28 @@
-"""A throwaway JupyterLab server and a driver for notebooks opened in it.
+"""A throwaway JupyterLab or Notebook 7 server and a driver for notebooks opened in it.
 
 The server runs the interpreter of the test run (``sys.executable``) with every Jupyter
 directory inside a temp dir, so a developer's own settings, workspaces and kernels never leak in.
-The lab app is exposed as ``window.jupyterapp`` (``expose_app_in_browser``): cells are inserted
-and run through Lab's own commands, the same ones the keyboard shortcuts call.
+Notebook 7 is built from JupyterLab's plugins, so one driver serves both: the app is exposed as
+``window.jupyterapp`` (``expose_app_in_browser``), its shell's current widget is the notebook
+panel, and cells are inserted and run through the same commands the keyboard shortcuts call.
+Only the command that starts the server and the URL of a notebook differ (``JupyterApp``).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
-import socket
-import subprocess
 import sys
 import time
-import urllib.error
 import urllib.request
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Locator, Page
+from server_process import ServerProcess, free_port, spawn
 
 KERNEL_NAME = "lineage-widget-test"
 ACTIVE_PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
@@ -39,25 +38,42 @@ LAB_SETTINGS = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+@dataclass(frozen=True)
+class JupyterApp:
+    """What differs between the Jupyter front ends the tests drive."""
+
+    name: str
+    subcommand: str  # `jupyter <subcommand>`
+    expose_app_option: str  # the traitlet that sets window.jupyterapp
+    notebook_page: str  # the page of one notebook, from {path} and a fresh {workspace}
+
+    def notebook_url(self, base_url: str, path: str, token: str) -> str:
+        page = self.notebook_page.format(path=path, workspace=uuid.uuid4().hex)
+        return f"{base_url}{page}?token={token}"
+
+
+# Lab restores the tabs of its last workspace: each page opens a fresh one.
+JUPYTERLAB = JupyterApp(
+    "JupyterLab", "lab", "LabApp.expose_app_in_browser", "/lab/workspaces/{workspace}/tree/{path}"
+)
+NOTEBOOK7 = JupyterApp(
+    "Notebook 7", "notebook", "JupyterNotebookApp.expose_app_in_browser", "/notebooks/{path}"
+)
 
 
 @dataclass
-class JupyterServer:
-    """A running ``jupyter lab`` process and the REST calls the tests need."""
+class JupyterServer(ServerProcess):
+    """A running ``jupyter lab`` (or ``jupyter notebook``) process and the REST calls the tests
+    need."""
 
-    base_url: str
     token: str
     root_dir: Path
-    log_path: Path
-    process: subprocess.Popen[bytes] = field(repr=False)
+    app: JupyterApp
 
     @classmethod
-    def start(cls, workdir: Path, timeout: float = 60.0) -> JupyterServer:
+    def start(
+        cls, workdir: Path, app: JupyterApp = JUPYTERLAB, timeout: float = 60.0
+    ) -> JupyterServer:
         root_dir = workdir / "root"
         dirs = {
             "JUPYTER_CONFIG_DIR": workdir / "config",
@@ -83,16 +99,15 @@ class JupyterServer:
         }
         (kernel_dir / "kernel.json").write_text(json.dumps(kernel_spec))
 
-        env = {**os.environ, **{name: str(path) for name, path in dirs.items()}}
+        env = {name: str(path) for name, path in dirs.items()}
         env["JUPYTER_PLATFORM_DIRS"] = "1"
         port = free_port()
         token = secrets.token_hex(16)
-        log_path = workdir / "jupyter.log"
         command = [
             sys.executable,
             "-m",
             "jupyter",
-            "lab",
+            app.subcommand,
             "--no-browser",
             "--allow-root",
             "--ServerApp.ip=127.0.0.1",
@@ -100,41 +115,20 @@ class JupyterServer:
             "--ServerApp.port_retries=0",
             f"--IdentityProvider.token={token}",
             f"--ServerApp.root_dir={root_dir}",
-            "--LabApp.expose_app_in_browser=True",
+            f"--{app.expose_app_option}=True",
         ]
-        with log_path.open("wb") as log:
-            process = subprocess.Popen(
-                command, cwd=root_dir, env=env, stdout=log, stderr=subprocess.STDOUT
-            )
-        server = cls(f"http://127.0.0.1:{port}", token, root_dir, log_path, process)
-        server._wait_until_ready(timeout)
+        log_path = workdir / "jupyter.log"
+        server = cls(
+            name=app.name,
+            base_url=f"http://127.0.0.1:{port}",
+            log_path=log_path,
+            process=spawn(command, cwd=root_dir, env=env, log_path=log_path),
+            token=token,
+            root_dir=root_dir,
+            app=app,
+        )
+        server.wait_until_ready(lambda: server.api("GET", "/api/status"), timeout)
         return server
-
-    def _wait_until_ready(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"jupyter lab exited early:\n{self.log_tail()}")
-            try:
-                self.api("GET", "/api/status")
-            except (OSError, urllib.error.URLError):
-                time.sleep(0.1)
-            else:
-                return
-        self.stop()
-        raise TimeoutError(f"jupyter lab not ready after {timeout:.0f} s:\n{self.log_tail()}")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-    def log_tail(self, lines: int = 40) -> str:
-        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
     def api(self, method: str, path: str) -> Any:
         request = urllib.request.Request(
@@ -254,7 +248,8 @@ def output_text(outputs: list[dict[str, Any]]) -> str:
 
 @dataclass
 class LabNotebook:
-    """A notebook open in a JupyterLab page, with helpers to run code in its kernel."""
+    """A notebook open in a JupyterLab (or Notebook 7) page, with helpers to run code in its
+    kernel."""
 
     page: Page
     server: JupyterServer
@@ -264,9 +259,7 @@ class LabNotebook:
     @classmethod
     def open(cls, page: Page, server: JupyterServer, name: str, cells: list[str]) -> LabNotebook:
         path = server.write_notebook(name, cells)
-        url = (
-            f"{server.base_url}/lab/workspaces/{uuid.uuid4().hex}/tree/{path}?token={server.token}"
-        )
+        url = server.app.notebook_url(server.base_url, path, server.token)
         notebook = cls(page, server, path, url)
         notebook.load()
         return notebook
