@@ -52,8 +52,8 @@ class Port {
     this.button.disabled = !connected;
     this.spinner.hidden = !loading;
     this.button.textContent = more > 0 ? String(more) : "+";
-    const what = more > 0 ? `${more} more` : "more";
-    const label = `Show ${what} ${this.direction === "upstream" ? "inputs" : "outputs"}`;
+    // "12 more upstream" where the source knows how many are not shown yet.
+    const label = `Show ${more > 0 ? `${more} more` : "more"} ${this.direction}`;
     this.button.title = label;
     this.button.setAttribute("aria-label", label);
   }

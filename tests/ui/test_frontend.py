@@ -448,3 +448,23 @@ def test_zoomed_far_out_cards_become_plain_boxes(harness: Page) -> None:
         harness.click("#view-0 [data-action='zoom-in']")
     assert harness.get_attribute(content, "data-detail") == "near"
     assert harness.is_visible(label)
+
+
+def test_ports_say_how_many_neighbours_are_not_shown(harness: Page) -> None:
+    """A count the source knows is on the control ("12") and in its name ("12 more upstream");
+    an unknown count is a plain "+"; nothing more to fetch, no control."""
+    nodes = [
+        node("model:v3", "artifact", "model", 0, more_up=12, more_down=-1),
+        node("done", "run", "train", 1, more_up=0, more_down=0),
+    ]
+    show(harness, snapshot(nodes, [("model:v3", "done")]))
+    harness.wait_for_selector(READY)
+    up = harness.locator(f"{node_sel('model:v3')} [data-expand='upstream']")
+    down = harness.locator(f"{node_sel('model:v3')} [data-expand='downstream']")
+    assert up.inner_text() == "12"
+    assert up.get_attribute("aria-label") == "Show 12 more upstream"
+    assert up.get_attribute("title") == "Show 12 more upstream"
+    assert down.inner_text() == "+"
+    assert down.get_attribute("aria-label") == "Show more downstream"
+    assert not harness.locator(f"{node_sel('done')} [data-expand='upstream']").is_visible()
+    assert not harness.locator(f"{node_sel('done')} [data-expand='downstream']").is_visible()
