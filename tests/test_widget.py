@@ -648,7 +648,7 @@ def test_highlighting_an_unknown_node_is_refused_by_name(pipeline: LineageGraph)
     with pytest.raises(KeyError, match="'raw:v0'"):
         w.highlight(["model:v0", "raw:v0"])  # raw:v0: in the source, not shown yet
     assert w.highlighted == ["train-0"]
-    with pytest.raises(traitlets.TraitError, match="cannot highlight unknown node.*'nope'"):
+    with pytest.raises(traitlets.TraitError, match=r"cannot highlight unknown node.*'nope'"):
         w.highlighted = ["nope"]
     with pytest.raises(TypeError, match=r"not a node id.*\{'id': 'train-0'\}"):
         w.highlight([{"id": "train-0"}])

@@ -27,7 +27,7 @@ const ZOOM_STEP = 1.25;
 /** A node the focus moves to is panned at least this far (px) inside the viewport's edge. */
 const REVEAL_MARGIN = 24;
 export const DISCONNECTED_TEXT = "Disconnected from the kernel: re-run the cell to explore again";
-export const KEYBOARD_HELP =
+const KEYBOARD_HELP =
   "Arrow keys: Left and Right follow the edges to inputs and outputs, Up and Down move within " +
   "a column. Enter expands a node or opens a cluster, Space selects, Escape closes the panel.";
 /** Element ids (the keyboard help) must be unique in the page: one number per view. */
@@ -362,18 +362,20 @@ export class GraphView {
     event.stopPropagation();
   }
 
-  /** A node or cluster got the focus (keys, Tab or a click): it takes the tab stop and is
-   * panned into view. */
+  /** A node or cluster got the focus (keys, Tab or a click): it takes the tab stop, and if the
+   * keyboard moved it there, it is panned into view. */
   private onGraphFocus(event: FocusEvent): void {
     const target = event.target instanceof Element ? event.target : null;
     const item = target?.closest<HTMLElement>(".lw-node, .lw-cluster");
     const id = this.itemId(item ?? null);
-    if (id === undefined) return;
+    if (!item || id === undefined) return;
     // Focusing by Tab scrolls the clipped viewport natively; the pan-zoom transform does it.
     this.viewport.scrollLeft = 0;
     this.viewport.scrollTop = 0;
     this.setActive(id);
-    this.revealItem(id);
+    // Not on a click: panning between press and release would move the node from under the
+    // pointer, and the click would be lost.
+    if (target?.matches(":focus-visible")) this.revealItem(id);
   }
 
   private isDrawn(id: string): boolean {

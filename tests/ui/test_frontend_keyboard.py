@@ -108,6 +108,22 @@ def test_the_graph_is_one_tab_stop_with_a_role_and_label(harness: Page) -> None:
     press(harness, "Tab")
     assert focused(harness) == "train-0"  # the tab stop stayed where the user left it
 
+    # Tab from the focused node reaches its own controls, then leaves the graph: other nodes'
+    # controls are no tab stops either.
+    focus_node(harness, "eval-sweep")
+    reachable = harness.eval_on_selector_all(
+        "#view-0 .lw-nodes button",
+        "els => els.filter((b) => b.tabIndex >= 0 && b.checkVisibility())"
+        "  .map((b) => [b.closest('.lw-node').dataset.nodeId, b.dataset.expand])",
+    )
+    assert reachable == [["eval-sweep", "downstream"]]
+    press(harness, "Tab")
+    assert harness.evaluate("document.activeElement.dataset.expand") == "downstream"
+    press(harness, "Tab")
+    assert not harness.evaluate(
+        "document.querySelector('#view-0 .lw-nodes').contains(document.activeElement)"
+    )
+
     # A second view has its own help element: ids stay unique in the page.
     harness.evaluate("lw.render(0)")
     harness.wait_for_selector(f"#view-1 {READY}")
@@ -318,6 +334,27 @@ def test_moving_the_focus_pans_an_off_screen_node_into_view(harness: Page) -> No
     assert scrolled == [0, 0]
 
 
+def test_a_click_on_a_node_at_the_edge_selects_it_without_panning(harness: Page) -> None:
+    show_pipeline(harness)
+    viewport = harness.locator(GRAPH).bounding_box()
+    start = harness.locator(node_sel("raw-data:v0")).bounding_box()
+    assert viewport is not None
+    assert start is not None
+    # Drag the background until raw-data:v0 sticks out of the viewport's right edge.
+    x, y = viewport["x"] + 5, viewport["y"] + viewport["height"] - 5
+    dx = viewport["x"] + viewport["width"] - 30 - start["x"]
+    harness.mouse.move(x, y)
+    harness.mouse.down()
+    harness.mouse.move(x + dx, y, steps=5)
+    harness.mouse.up()
+    assert not inside_viewport(harness, node_sel("raw-data:v0"))
+    # Pressed within REVEAL_MARGIN of the edge: a pan to reveal it would move it from under the
+    # pointer before the release, and the click would be lost.
+    harness.mouse.click(viewport["x"] + viewport["width"] - 10, start["y"] + start["height"] / 2)
+    assert harness.evaluate("lw.traits().selected") == ["raw-data:v0"]
+    assert focused(harness) == "raw-data:v0"  # it took the tab stop
+
+
 def test_focus_stays_in_the_graph_when_its_node_leaves(harness: Page) -> None:
     show_pipeline(harness)
     focus_node(harness, "train-1")
@@ -378,9 +415,8 @@ def test_highlight_marks_nodes_and_edges_and_dims_the_rest(harness: Page) -> Non
 
 def test_a_cluster_holding_a_highlighted_node_is_marked(harness: Page) -> None:
     # Highlighted before the graph arrives: the cluster is marked once it is drawn.
-    harness.evaluate(
-        f"lw.setTrait('highlighted', ['model:v3']); lw.setTrait('_highlighted_clusters', ['{MODELS}'])"
-    )
+    harness.evaluate("lw.setTrait('highlighted', ['model:v3'])")
+    harness.evaluate(f"lw.setTrait('_highlighted_clusters', ['{MODELS}'])")
     show(harness, cluster_graph())
     harness.wait_for_selector(READY)
     models = harness.locator(f"#view-0 [data-cluster-id='{MODELS}']")
