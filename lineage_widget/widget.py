@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import pathlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from concurrent import futures
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -61,6 +61,18 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
     selected = traitlets.List(
         traitlets.Unicode(),
         help="Ids of the selected nodes; set it (or call select()) to select in the view.",
+    ).tag(sync=True)
+
+    highlighted = traitlets.List(
+        traitlets.Unicode(),
+        help="Ids of the highlighted nodes (a query result shown in the view): they are marked "
+        "and the rest dimmed; empty: no highlight. Set it or call highlight().",
+    ).tag(sync=True)
+
+    _highlighted_clusters = traitlets.List(
+        traitlets.Unicode(),
+        help="Ids of the clusters drawn holding a highlighted node, kept current by the kernel "
+        "(the page does not know every cluster's members).",
     ).tag(sync=True)
 
     def __init__(
@@ -140,8 +152,60 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         return [n.obj if n.obj is not None else n for n in nodes]
 
     def select(self, *ids: Any) -> None:
-        """Select these nodes (and only these), in Python and in every view."""
-        self.selected = [to_id(i) for i in ids]
+        """Select these nodes (and only these), in Python and in every view.
+
+        Each is an id, a :class:`LineageNode` record or the source's object.
+        """
+        self.selected = [self._id_of(i) for i in ids]
+
+    def highlight(self, nodes: Any = ()) -> None:
+        """Mark ``nodes`` in every view and dim the rest; ``highlight()`` or ``highlight([])``
+        clears it.
+
+        ``nodes`` is a list (any iterable) of ids, :class:`LineageNode` records or the source's
+        objects (W&B artifacts and runs, Trackio records), or one of them; so a query's result
+        shows as it is: ``w.highlight(w.graph.upstream("model:v3"))``. A highlighted node drawn
+        inside a cluster marks its cluster. Raises ``KeyError`` naming any node the widget does
+        not know (``w.graph``), and then changes nothing.
+        """
+        ids = list(dict.fromkeys(self._id_of(n) for n in self._as_nodes(nodes)))
+        unknown = [i for i in ids if i not in self.graph]
+        if unknown:
+            raise KeyError(f"cannot highlight unknown node(s): {unknown!r}")
+        with self.hold_sync():  # the ids and their clusters reach the page in one update
+            self.highlighted = ids
+
+    def _as_nodes(self, nodes: Any) -> list[Any]:
+        """``nodes`` as a list: one node (an id, a record, an object) or an iterable of them."""
+        if isinstance(nodes, str | LineageNode):
+            return [nodes]
+        if isinstance(nodes, Hashable) and to_id(nodes) in self.graph:
+            return [nodes]  # a tuple id, say
+        try:
+            return list(nodes)
+        except TypeError:
+            return [nodes]  # a source object
+
+    def _id_of(self, node: Any) -> str:
+        """The id of a node given as an id, a :class:`LineageNode` or the source's object."""
+        if isinstance(node, LineageNode):
+            return node.id
+        if isinstance(node, str):
+            return node
+        if isinstance(node, Hashable) and to_id(node) in self.graph:
+            return to_id(node)  # ints, tuples: their string ids
+        try:
+            record = self._explorer.source.to_node(node)
+        except Exception:  # not an object of this source: refused by id below
+            record = None
+        if isinstance(record, LineageNode):
+            return record.id
+        if isinstance(node, Hashable):
+            return to_id(node)
+        raise TypeError(
+            f"not a node id, node record or {type(self._explorer.source).__name__} object: "
+            f"{type(node).__name__} {node!r:.200}"
+        )
 
     def on_select(self, callback: SelectCallback, *, remove: bool = False) -> None:
         """Call ``callback(selected_ids)`` whenever the selection changes, from either side."""
@@ -234,14 +298,15 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
 
     # ---- traits and messages -----------------------------------------------------------
 
-    @traitlets.validate("selected")
-    def _valid_selection(self, proposal: dict[str, Any]) -> list[str]:
+    @traitlets.validate("selected", "highlighted")
+    def _valid_node_ids(self, proposal: dict[str, Any]) -> list[str]:
         ids = list(dict.fromkeys(proposal["value"]))  # drop repeats, keep order
         explorer = getattr(self, "_explorer", None)
         if explorer is not None:
             unknown = [i for i in ids if i not in explorer.graph]
             if unknown:
-                raise traitlets.TraitError(f"cannot select unknown node(s): {unknown!r}")
+                verb = "select" if proposal["trait"].name == "selected" else "highlight"
+                raise traitlets.TraitError(f"cannot {verb} unknown node(s): {unknown!r}")
         return ids
 
     @traitlets.validate("request_timeout", "max_requests")
@@ -265,6 +330,28 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         if clustering is not None:
             with self._lock:
                 self._send_view(clustering.set_threshold(change["new"]))
+
+    @traitlets.observe("highlighted")
+    def _highlight_changed(self, _change: dict[str, Any]) -> None:
+        self._sync_highlighted_clusters()
+
+    def _sync_highlighted_clusters(self) -> None:
+        """Points ``_highlighted_clusters`` at the clusters now holding a highlighted node."""
+        clustering = getattr(self, "_clustering", None)
+        if clustering is None:
+            return
+        with self._lock:
+            held = set()
+            for node_id in self.highlighted:
+                try:
+                    cluster = clustering.cluster_of(node_id)
+                except KeyError:  # landed a moment ago: counted at the next view change
+                    continue
+                if cluster is not None:
+                    held.add(cluster)
+            clusters = sorted(held)
+            if clusters != self._highlighted_clusters:
+                self._highlighted_clusters = clusters
 
     @traitlets.observe("selected")
     def _selection_changed(self, change: dict[str, Any]) -> None:
@@ -408,3 +495,5 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
     def _send_view(self, change: ViewDelta) -> None:
         if change:
             self.send(_payload.delta(self._explorer, self._clustering, change))
+            if self.highlighted:  # clusters formed or dissolved around highlighted nodes
+                self._sync_highlighted_clusters()

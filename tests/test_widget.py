@@ -605,3 +605,89 @@ def test_locating_a_node_does_not_hold_the_lock(pipeline: LineageGraph) -> None:
     source.release.set()
     worker.join(10)
     assert "raw:v0" in w.graph
+
+
+# ---- highlight --------------------------------------------------------------------------------
+
+
+def test_highlight_takes_ids_records_and_source_objects() -> None:
+    objs = wandb_pipeline()
+    w = LineageWidget(objs["train"])  # clean:v0 -> train -> model:v0
+    w.highlight([objs["model"], "ana/demo/t1", w.graph.node("ana/demo/clean:v0")])
+    assert w.highlighted == ["ana/demo/model:v0", "ana/demo/t1", "ana/demo/clean:v0"]
+    w.highlight(w.graph.upstream("ana/demo/model:v0"))  # a query's result, as it comes
+    assert w.highlighted == ["ana/demo/t1", "ana/demo/clean:v0"]
+    w.highlight(objs["model"])  # one node
+    assert w.highlighted == ["ana/demo/model:v0"]
+    w.highlight()
+    assert w.highlighted == []
+    w.highlight(["ana/demo/t1", "ana/demo/t1"])
+    assert w.highlighted == ["ana/demo/t1"]
+    w.highlight([])
+    assert w.highlighted == []
+    # select() takes the same forms.
+    w.select(objs["model"], w.graph.node("ana/demo/t1"))
+    assert w.selected == ["ana/demo/model:v0", "ana/demo/t1"]
+
+
+def test_highlight_takes_non_string_ids() -> None:
+    g = nx.DiGraph()
+    g.add_node(("raw", 0), kind="artifact", type="dataset")
+    g.add_node(7, kind="run", type="train")
+    g.add_edge(("raw", 0), 7)
+    w = LineageWidget(g)
+    w.highlight(("raw", 0))  # one tuple id, not two ids
+    assert w.highlighted == ['["raw", "0"]']
+    w.highlight([7, ("raw", 0)])
+    assert w.highlighted == ["7", '["raw", "0"]']
+
+
+def test_highlighting_an_unknown_node_is_refused_by_name(pipeline: LineageGraph) -> None:
+    w = LineageWidget(pipeline, root="train-0")
+    w.highlight(["train-0"])
+    with pytest.raises(KeyError, match="'raw:v0'"):
+        w.highlight(["model:v0", "raw:v0"])  # raw:v0: in the source, not shown yet
+    assert w.highlighted == ["train-0"]
+    with pytest.raises(traitlets.TraitError, match=r"cannot highlight unknown node.*'nope'"):
+        w.highlighted = ["nope"]
+    with pytest.raises(TypeError, match=r"not a node id.*\{'id': 'train-0'\}"):
+        w.highlight([{"id": "train-0"}])
+    assert w.highlighted == ["train-0"]
+
+
+def test_highlight_marks_the_clusters_holding_its_nodes() -> None:
+    cluster = "cluster:run:train@1"
+    w = LineageWidget(wide_sweep(6), root="processed:v0")
+    Recorder(w)
+    w.highlight(["train-2", "processed:v0"])
+    assert w._highlighted_clusters == [cluster]
+    state = w.get_state()
+    assert (state["highlighted"], state["_highlighted_clusters"]) == (
+        ["train-2", "processed:v0"],
+        [cluster],
+    )
+    w.pull_out("train-2")  # drawn as itself: its cluster no longer holds it
+    assert w._highlighted_clusters == []
+    w.put_back("train-2")
+    assert w._highlighted_clusters == [cluster]
+    w.cluster_threshold = None  # the cluster dissolves
+    assert w._highlighted_clusters == []
+    w.cluster_threshold = 5
+    assert w._highlighted_clusters == [cluster]
+    w.set_state({"highlighted": []})  # the page's "clear" button
+    assert (w.highlighted, w._highlighted_clusters) == ([], [])
+
+
+def test_a_highlighted_node_that_joins_a_cluster_later_marks_it() -> None:
+    dataset = FakeArtifact("ana", "demo", "data", "v0", "dataset")
+    sweep = FakeRun("ana", "demo", "s1", "sweep", "sweep")
+    sweep.use(dataset)
+    for i in range(8):
+        sweep.log(FakeArtifact("ana", "demo", f"model-{i}", "v0", "model"))
+    w = LineageWidget(dataset, depth=2, source=WandbSource(per_page=4))
+    assert w.clusters == {}  # 4 models: under the threshold
+    w.highlight(["ana/demo/model-1:v0"])
+    assert w._highlighted_clusters == []
+    w.expand("ana/demo/s1", "downstream")  # 4 more: the 8 form a cluster
+    (cluster,) = w.clusters
+    assert w._highlighted_clusters == [cluster]

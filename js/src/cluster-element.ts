@@ -2,7 +2,7 @@
  * The DOM of one cluster node: a stack of cards in the members' kind colour, with the type and
  * "N runs" / "N artifacts". Clicking it opens its member list. Created once per id, updated in
  * place. Test hooks: data-kind="cluster", data-cluster-id, data-count, data-member-kind,
- * data-open, data-holds-selected.
+ * data-open, data-holds-selected, data-holds-highlighted.
  */
 import { html } from "./dom";
 import { kindIcon } from "./icons";
@@ -21,12 +21,16 @@ export class ClusterElement {
   private readonly type = html("div", "lw-node-type");
   private readonly label = html("div", "lw-node-label");
   private kind: NodeKind | null = null;
+  /** "Cluster of train: 6 runs", before the state is added to it. */
+  private what = "";
+  private holdsSelected = false;
+  private holdsHighlighted = false;
 
   constructor(id: string) {
     const element = this.element;
     element.dataset.kind = "cluster";
     element.dataset.clusterId = id;
-    element.tabIndex = 0;
+    element.tabIndex = -1;
     element.setAttribute("role", "button");
     element.setAttribute("aria-haspopup", "dialog");
     this.type.dir = "auto";
@@ -38,7 +42,12 @@ export class ClusterElement {
     element.append(html("div", "lw-cluster-card"), html("div", "lw-cluster-card"), face);
   }
 
-  update(cluster: GraphCluster, open: boolean, holdsSelected: boolean): void {
+  update(
+    cluster: GraphCluster,
+    open: boolean,
+    holdsSelected: boolean,
+    holdsHighlighted: boolean,
+  ): void {
     const element = this.element;
     if (this.kind !== cluster.kind) {
       this.kind = cluster.kind;
@@ -51,10 +60,10 @@ export class ClusterElement {
     this.label.textContent = count;
     const what = cluster.type ? `${cluster.type}: ${count}` : count;
     element.title = `${what} (click to list them)`;
-    element.setAttribute("aria-label", `Cluster of ${what}`);
-    element.setAttribute("aria-expanded", String(open));
+    this.what = `Cluster of ${what}`;
     this.setOpen(open);
     this.setHoldsSelected(holdsSelected);
+    this.setHoldsHighlighted(holdsHighlighted);
   }
 
   setOpen(open: boolean): void {
@@ -67,6 +76,29 @@ export class ClusterElement {
   setHoldsSelected(holds: boolean): void {
     if (holds) this.element.dataset.holdsSelected = "true";
     else delete this.element.dataset.holdsSelected;
+    this.holdsSelected = holds;
+    this.name();
+  }
+
+  /** Marks a cluster that holds a highlighted node. */
+  setHoldsHighlighted(holds: boolean): void {
+    if (holds) this.element.dataset.holdsHighlighted = "true";
+    else delete this.element.dataset.holdsHighlighted;
+    this.holdsHighlighted = holds;
+    this.name();
+  }
+
+  /** The one tab stop of the graph (roving tabindex). */
+  setTabStop(active: boolean): void {
+    this.element.tabIndex = active ? 0 : -1;
+  }
+
+  private name(): void {
+    const state = [
+      this.holdsSelected ? "holds the selected node" : "",
+      this.holdsHighlighted ? "holds highlighted nodes" : "",
+    ];
+    this.element.setAttribute("aria-label", [this.what, ...state].filter(Boolean).join(", "));
   }
 
   place(box: Box): void {

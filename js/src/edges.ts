@@ -5,7 +5,8 @@
  * A back edge (it closes a cycle, so its target lies left of its source) loops out of the
  * source, runs below every node between the two and enters the target from the left: dashed,
  * in the warning colour, titled "closes a cycle". Test hooks: data-source, data-target,
- * data-count, data-back.
+ * data-count, data-back; classes lw-edge-active (touches the selection) and lw-edge-highlighted
+ * (joins two highlighted items).
  */
 import { svg } from "./dom";
 import type { Box, Layout } from "./layout";
@@ -125,6 +126,14 @@ export class EdgeLayer {
     for (const [key, shape] of this.shapes) {
       const [source, target] = key.split("\u0000");
       shape.group.classList.toggle("lw-edge-active", selected.has(source) || selected.has(target));
+    }
+  }
+
+  /** Marks the edges between two highlighted nodes or clusters (the rest dim, in CSS). */
+  markHighlighted(items: ReadonlySet<string>): void {
+    for (const [key, shape] of this.shapes) {
+      const [source, target] = key.split("\u0000");
+      shape.group.classList.toggle("lw-edge-highlighted", items.has(source) && items.has(target));
     }
   }
 

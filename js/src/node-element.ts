@@ -1,7 +1,8 @@
 /**
  * The DOM of one graph node: icon, type, label, expand controls on both sides, fetch state, and
  * for a node pulled out of its cluster a control to put it back. Elements are created once per
- * id and updated in place. Test hooks: data-node-id, data-kind, data-selected, data-state,
+ * id and updated in place. Its accessible name (aria-label) says what it is and its state, as
+ * text. Test hooks: data-node-id, data-kind, data-selected, data-highlighted, data-state,
  * data-expand, data-pulled-out, data-action="put-back".
  */
 import { html } from "./dom";
@@ -15,6 +16,8 @@ export interface NodeState {
   upstream?: NodeFetch;
   downstream?: NodeFetch;
   selected: boolean;
+  /** In the highlight Python set (`highlight()`). */
+  highlighted: boolean;
   /** A put-back request is on its way. */
   puttingBack: boolean;
   /** False once the kernel is gone: no control may ask it anything. */
@@ -32,9 +35,34 @@ export function fetchErrors(upstream?: NodeFetch, downstream?: NodeFetch): strin
     .filter(Boolean);
 }
 
+/** "3 more inputs", "more outputs" (count unknown), or "" when there is nothing more. */
+function moreText(more: number, what: string): string {
+  if (more === 0) return "";
+  return more > 0 ? `${more} more ${what}` : `more ${what}`;
+}
+
+/** The accessible name: label, type and kind, then what is hidden and the node's state. */
+export function nodeName(state: NodeState, errors: readonly string[]): string {
+  const { node } = state;
+  const loading = state.upstream?.state === "loading" || state.downstream?.state === "loading";
+  return [
+    node.label,
+    [node.type, node.kind].filter(Boolean).join(" "),
+    moreText(node.moreUp, "inputs"),
+    moreText(node.moreDown, "outputs"),
+    node.pulledOut ? "pulled out of its cluster" : "",
+    loading ? "loading" : "",
+    ...errors.map((error) => `error loading ${error}`),
+    state.selected ? "selected" : "",
+    state.highlighted ? "highlighted" : "",
+  ]
+    .filter(Boolean)
+    .join(", ");
+}
+
 class Port {
   readonly element = html("div", "lw-port");
-  private readonly button = html("button", "lw-expand");
+  readonly button = html("button", "lw-expand");
   private readonly spinner = html("span", "lw-spinner");
 
   constructor(readonly direction: Direction) {
@@ -69,10 +97,13 @@ export class NodeElement {
   private readonly downstream = new Port("downstream");
   private readonly putBack = html("button", "lw-put-back");
   private kind: string | null = null;
+  private state: NodeState | null = null;
+  private errors: string[] = [];
 
   constructor(id: string) {
     this.element.dataset.nodeId = id;
-    this.element.tabIndex = 0;
+    this.element.setAttribute("role", "button");
+    this.setTabStop(false);
     for (const data of [this.type, this.label, this.error]) data.dir = "auto";
     const text = html("div", "lw-node-text");
     text.append(this.type, this.label);
@@ -90,7 +121,9 @@ export class NodeElement {
     );
   }
 
-  update({ node, upstream, downstream, selected, puttingBack, connected }: NodeState): void {
+  update(state: NodeState): void {
+    const { node, upstream, downstream, puttingBack, connected } = state;
+    this.state = { ...state };
     const element = this.element;
     if (this.kind !== node.kind) {
       this.kind = node.kind;
@@ -121,12 +154,36 @@ export class NodeElement {
       node.type ? `${node.type}: ${node.label}` : node.label,
       ...errors.map((e) => `Error loading ${e}`),
     ].join("\n");
-    this.setSelected(selected);
+    this.errors = errors;
+    this.setSelected(state.selected);
+    this.setHighlighted(state.highlighted);
   }
 
   setSelected(selected: boolean): void {
     if (selected) this.element.dataset.selected = "true";
     else delete this.element.dataset.selected;
+    if (this.state) this.state.selected = selected;
+    this.name();
+  }
+
+  setHighlighted(highlighted: boolean): void {
+    if (highlighted) this.element.dataset.highlighted = "true";
+    else delete this.element.dataset.highlighted;
+    if (this.state) this.state.highlighted = highlighted;
+    this.name();
+  }
+
+  /** The one tab stop of the graph (roving tabindex); its controls are reachable by Tab too. */
+  setTabStop(active: boolean): void {
+    const index = active ? 0 : -1;
+    this.element.tabIndex = index;
+    for (const button of [this.upstream.button, this.downstream.button, this.putBack]) {
+      button.tabIndex = index;
+    }
+  }
+
+  private name(): void {
+    if (this.state) this.element.setAttribute("aria-label", nodeName(this.state, this.errors));
   }
 
   place(box: Box): void {

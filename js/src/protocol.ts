@@ -1,9 +1,10 @@
 /**
  * The messages between the kernel (lineage_widget/widget.py) and the front end.
  *
- * The graph lives in Python. Synced traits hold small view state only (`selected`); the graph
- * travels as messages: a full snapshot when a model starts (first display, page reload), then
- * deltas holding only what changed. Python mirrors these shapes in lineage_widget/_payload.py.
+ * The graph lives in Python. Synced traits hold small view state only (`selected`, `highlighted`);
+ * the graph travels as messages: a full snapshot when a model starts (first display, page
+ * reload), then deltas holding only what changed. Python mirrors these shapes in
+ * lineage_widget/_payload.py.
  */
 
 export type NodeKind = "run" | "artifact";
@@ -247,4 +248,9 @@ export type FrontendMsg =
 /** The synced traits (lineage_widget/widget.py). */
 export interface ModelTraits {
   selected: string[];
+  /** Python's `highlight()`: these nodes are marked and the rest dimmed (none: no highlight). */
+  highlighted: string[];
+  /** Set by the kernel: the clusters holding a highlighted node (the page does not know every
+   * cluster's members). */
+  _highlighted_clusters: string[];
 }

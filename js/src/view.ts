@@ -1,7 +1,11 @@
 /**
  * One view of a model: toolbar, pannable viewport with edges, nodes and clusters, member panel,
- * details panel. Draws what the shared store holds and turns clicks into trait changes and
- * kernel requests.
+ * details panel. Draws what the shared store holds and turns clicks and keys into trait changes
+ * and kernel requests.
+ *
+ * Keyboard: the graph is one tab stop (a roving tabindex on its nodes and clusters); the arrow
+ * keys move the focus (keyboard.ts), Enter expands a node or opens a cluster, Space selects,
+ * Escape closes the open panel. A node that receives the focus is panned into view.
  */
 import type { AnyModel } from "@anywidget/types";
 import { ClusterElement } from "./cluster-element";
@@ -10,7 +14,8 @@ import { html, listen } from "./dom";
 import { DownloadMenu } from "./download-menu";
 import { EdgeLayer } from "./edges";
 import { drawSvg, type Picture, picture, resolveTheme } from "./export";
-import { fitIcon, kindIcon, minusIcon, plusIcon } from "./icons";
+import { closeIcon, fitIcon, kindIcon, minusIcon, plusIcon } from "./icons";
+import { drawnInOrder, MOVE_KEYS, moveFrom } from "./keyboard";
 import { computeLayout, type Layout } from "./layout";
 import { MemberPanel } from "./members";
 import { NodeElement } from "./node-element";
@@ -21,7 +26,14 @@ import type { GraphStore, StoreEvent } from "./store";
 export type Model = AnyModel<ModelTraits & Record<string, unknown>>;
 
 const ZOOM_STEP = 1.25;
+/** A node the focus moves to is panned at least this far (px) inside the viewport's edge. */
+const REVEAL_MARGIN = 24;
 export const DISCONNECTED_TEXT = "Disconnected from the kernel: re-run the cell to explore again";
+const KEYBOARD_HELP =
+  "Arrow keys: Left and Right follow the edges to inputs and outputs, Up and Down move within " +
+  "a column. Enter expands a node or opens a cluster, Space selects, Escape closes the panel.";
+/** Element ids (the keyboard help) must be unique in the page: one number per view. */
+let viewCount = 0;
 
 function toolButton(action: string, label: string, icon: SVGSVGElement): HTMLButtonElement {
   const button = html("button", "lw-icon-button");
@@ -51,6 +63,9 @@ export class GraphView {
   /** The last error the kernel reported for a request (text only; dismissable). */
   private readonly errorBar = html("div", "lw-error");
   private readonly errorText = html("span", "lw-error-text");
+  /** "3 highlighted ×" in the toolbar while Python's highlight() is active. */
+  private readonly highlightChip = html("span", "lw-highlight");
+  private readonly highlightCount = html("span", "lw-highlight-count");
   private readonly edges = new EdgeLayer();
   private readonly panzoom: PanZoom;
   private readonly details: DetailsPanel;
@@ -68,6 +83,13 @@ export class GraphView {
   private pendingFocus: string | null = null;
   /** The node whose panel the user closed: stays closed until the selection changes. */
   private dismissedId: string | null = null;
+  /** The node or cluster that holds the graph's one tab stop. */
+  private activeId: string | null = null;
+  /** The last arrow-key move, so that the opposite key goes back where it came from. */
+  private lastMove: { from: string; to: string } | null = null;
+  /** Python's highlight: node ids, and the clusters holding one of them. */
+  private highlighted = new Set<string>();
+  private highlightedClusters = new Set<string>();
   private destroyed = false;
 
   constructor(
@@ -75,7 +97,8 @@ export class GraphView {
     private readonly store: GraphStore,
   ) {
     const root = this.root;
-    root.tabIndex = 0;
+    // Focusable for Escape after a panel closes, but not a tab stop: the graph's node is.
+    root.tabIndex = -1;
     root.dataset.connection = "connected";
     this.banner.hidden = true;
     this.banner.setAttribute("role", "alert");
@@ -97,18 +120,28 @@ export class GraphView {
     );
     const legend = html("div", "lw-legend");
     legend.append(legendItem("run", "run"), legendItem("artifact", "artifact"));
+    const clearHighlight = toolButton("clear-highlight", "Clear the highlight", closeIcon());
+    this.highlightChip.append(this.highlightCount, clearHighlight);
+    this.highlightChip.hidden = true;
     toolbar.append(
       fit,
       zoomIn,
       zoomOut,
       this.downloads.element,
       html("span", "lw-toolbar-gap"),
+      this.highlightChip,
       this.summary,
       legend,
     );
 
+    const help = html("div", "lw-visually-hidden", KEYBOARD_HELP);
+    help.id = `lw-keyboard-help-${++viewCount}`;
+    this.viewport.setAttribute("role", "application");
+    this.viewport.setAttribute("aria-roledescription", "lineage graph");
+    this.viewport.setAttribute("aria-label", "Lineage graph");
+    this.viewport.setAttribute("aria-describedby", help.id);
     this.content.append(this.edges.element, this.nodeLayer);
-    this.viewport.append(this.content, this.message);
+    this.viewport.append(this.content, this.message, help);
     this.details = new DetailsPanel(
       store,
       (id, direction) => this.expand(id, direction),
@@ -146,9 +179,14 @@ export class GraphView {
     );
 
     const onSelected = () => this.syncSelection();
+    const onHighlighted = () => this.syncHighlight();
     model.on("change:selected", onSelected);
+    model.on("change:highlighted", onHighlighted);
+    model.on("change:_highlighted_clusters", onHighlighted);
     this.cleanups.push(
       () => model.off("change:selected", onSelected),
+      () => model.off("change:highlighted", onHighlighted),
+      () => model.off("change:_highlighted_clusters", onHighlighted),
       store.subscribe((event) => this.onStoreEvent(event)),
       () => this.panzoom.destroy(),
       () => this.details.destroy(),
@@ -161,13 +199,20 @@ export class GraphView {
       listen(zoomIn, "click", () => this.panzoom.zoomBy(ZOOM_STEP)),
       listen(zoomOut, "click", () => this.panzoom.zoomBy(1 / ZOOM_STEP)),
       listen(this.nodeLayer, "click", (event) => this.onNodeClick(event)),
-      listen(this.nodeLayer, "keydown", (event) => this.onNodeKey(event)),
+      listen(clearHighlight, "click", () => {
+        this.model.set("highlighted", []);
+        this.model.save_changes();
+        this.syncHighlight();
+      }),
+      listen(this.nodeLayer, "keydown", (event) => this.onGraphKey(event)),
+      listen(this.nodeLayer, "focusin", (event) => this.onGraphFocus(event)),
       listen(root, "keydown", (event) => this.onEscape(event)),
     );
 
     this.showMessage();
     if (store.loaded) this.relayout(true);
     this.syncSelection();
+    this.syncHighlight();
     if (!store.connected) this.showDisconnected();
   }
 
@@ -256,6 +301,24 @@ export class GraphView {
     else this.details.hide();
   }
 
+  /** Marks the highlighted nodes and the clusters holding one; the rest dims (CSS). */
+  private syncHighlight(): void {
+    this.highlighted = new Set(this.model.get("highlighted") ?? []);
+    this.highlightedClusters = new Set(
+      this.highlighted.size > 0 ? (this.model.get("_highlighted_clusters") ?? []) : [],
+    );
+    const active = this.highlighted.size > 0;
+    if (active) this.root.dataset.highlighting = "true";
+    else delete this.root.dataset.highlighting;
+    this.highlightChip.hidden = !active;
+    this.highlightCount.textContent = `${this.highlighted.size.toLocaleString("en-US")} highlighted`;
+    for (const [id, element] of this.elements) element.setHighlighted(this.highlighted.has(id));
+    for (const [id, element] of this.clusterElements) {
+      element.setHoldsHighlighted(this.highlightedClusters.has(id));
+    }
+    this.edges.markHighlighted(new Set([...this.highlighted, ...this.highlightedClusters]));
+  }
+
   // ---- user actions ----------------------------------------------------------------------
 
   private clustersHolding(selected: ReadonlySet<string>): Set<string> {
@@ -292,17 +355,131 @@ export class GraphView {
     this.select(id, event.shiftKey || event.ctrlKey || event.metaKey);
   }
 
-  private onNodeKey(event: KeyboardEvent): void {
-    if (event.key !== "Enter" && event.key !== " ") return;
-    const target = event.target instanceof HTMLElement ? event.target : null;
-    if (target?.classList.contains("lw-cluster") && target.dataset.clusterId !== undefined) {
-      event.preventDefault();
-      this.toggleCluster(target.dataset.clusterId);
+  /** The node or cluster id of an element that is one (not a control inside one). */
+  private itemId(target: EventTarget | null): string | undefined {
+    if (!(target instanceof HTMLElement)) return undefined;
+    return target.dataset.clusterId ?? target.dataset.nodeId;
+  }
+
+  private itemElement(id: string): HTMLElement | undefined {
+    return (this.elements.get(id) ?? this.clusterElements.get(id))?.element;
+  }
+
+  /** Keys on the focused node or cluster; controls inside a node keep their own keys. */
+  private onGraphKey(event: KeyboardEvent): void {
+    const id = this.itemId(event.target);
+    if (id === undefined) return;
+    const isCluster = this.clusterElements.has(id);
+    const move = MOVE_KEYS[event.key];
+    if (move !== undefined) {
+      if (event.altKey || event.ctrlKey || event.metaKey) return;
+      const back = this.lastMove?.to === id ? this.lastMove.from : null;
+      const next = moveFrom(this.store, id, move, (other) => this.isDrawn(other), back);
+      if (next !== null) {
+        this.lastMove = { from: id, to: next };
+        this.itemElement(next)?.focus({ preventScroll: true });
+      }
+    } else if (event.key === "Enter") {
+      if (isCluster) this.openCluster(id);
+      else this.expandAll(id);
+    } else if (event.key === " ") {
+      if (isCluster) this.toggleCluster(id);
+      else this.select(id, event.shiftKey || event.ctrlKey || event.metaKey);
+    } else {
       return;
     }
-    if (!target?.classList.contains("lw-node") || target.dataset.nodeId === undefined) return;
+    // Handled here: neither the page (scrolling) nor the notebook (its shortcuts) acts on it.
     event.preventDefault();
-    this.select(target.dataset.nodeId, event.shiftKey || event.ctrlKey || event.metaKey);
+    event.stopPropagation();
+  }
+
+  /** A node or cluster got the focus (keys, Tab or a click): it takes the tab stop, and if the
+   * keyboard moved it there, it is panned into view. */
+  private onGraphFocus(event: FocusEvent): void {
+    const target = event.target instanceof Element ? event.target : null;
+    const item = target?.closest<HTMLElement>(".lw-node, .lw-cluster");
+    const id = this.itemId(item ?? null);
+    if (!item || id === undefined) return;
+    // Focusing by Tab scrolls the clipped viewport natively; the pan-zoom transform does it.
+    this.viewport.scrollLeft = 0;
+    this.viewport.scrollTop = 0;
+    this.setActive(id);
+    // Not on a click: panning between press and release would move the node from under the
+    // pointer, and the click would be lost.
+    if (target?.matches(":focus-visible")) this.revealItem(id);
+  }
+
+  private isDrawn(id: string): boolean {
+    return this.elements.has(id) || this.clusterElements.has(id);
+  }
+
+  /** Moves the graph's one tab stop to `id`. */
+  private setActive(id: string): void {
+    if (this.activeId === id) return;
+    const previous = this.activeId;
+    this.activeId = id;
+    if (previous !== null) this.setTabStop(previous, false);
+    this.setTabStop(id, true);
+  }
+
+  private setTabStop(id: string, active: boolean): void {
+    (this.elements.get(id) ?? this.clusterElements.get(id))?.setTabStop(active);
+  }
+
+  /** After a draw: the tab stop stays where it was if that is still drawn, else it goes to the
+   * cluster that took the node in, the root, or the first node. */
+  private syncTabStop(): void {
+    let id = this.activeId;
+    if (id === null || !this.isDrawn(id)) {
+      const cluster = id === null ? undefined : this.store.clusterOf(id);
+      const root = this.store.root;
+      if (cluster !== undefined && this.isDrawn(cluster)) id = cluster;
+      else if (root !== null && this.isDrawn(root)) id = root;
+      else id = drawnInOrder(this.store, (other) => this.isDrawn(other))[0]?.id ?? null;
+    }
+    if (id === null) {
+      this.activeId = null;
+      return;
+    }
+    this.activeId = id;
+    this.setTabStop(id, true);
+  }
+
+  /** The focused element of this view's document or shadow root. */
+  private focusedElement(): Element | null {
+    const scope = this.root.getRootNode() as Document | ShadowRoot;
+    return scope.activeElement ?? null;
+  }
+
+  private focusActive(): void {
+    const element = this.activeId === null ? undefined : this.itemElement(this.activeId);
+    (element ?? this.root).focus({ preventScroll: true });
+  }
+
+  /** Pans just enough that the node or cluster `id` lies inside the viewport. */
+  private revealItem(id: string): void {
+    const element = this.itemElement(id);
+    if (!element) return;
+    const view = this.viewport.getBoundingClientRect();
+    const box = element.getBoundingClientRect();
+    const shift = (start: number, end: number, min: number, max: number): number => {
+      if (start < min) return min - start;
+      if (end > max) return Math.max(max - end, min - start); // too big: its start shows
+      return 0;
+    };
+    const dx = shift(box.left, box.right, view.left + REVEAL_MARGIN, view.right - REVEAL_MARGIN);
+    const dy = shift(box.top, box.bottom, view.top + REVEAL_MARGIN, view.bottom - REVEAL_MARGIN);
+    if (dx === 0 && dy === 0) return;
+    const { x, y, k } = this.panzoom.transform;
+    this.panzoom.set({ x: x + dx, y: y + dy, k });
+  }
+
+  /** Enter on a node: one more hop both ways, as its two expand controls do. */
+  private expandAll(id: string): void {
+    const node = this.store.nodes.get(id);
+    if (!node) return;
+    if (node.moreUp !== 0) this.expand(id, "upstream");
+    if (node.moreDown !== 0) this.expand(id, "downstream");
   }
 
   private select(id: string, toggle: boolean): void {
@@ -342,7 +519,7 @@ export class GraphView {
     const [only, ...rest] = this.selection();
     this.dismissedId = rest.length === 0 && only !== undefined ? only : null;
     this.details.hide();
-    this.root.focus({ preventScroll: true });
+    this.focusActive();
   }
 
   /** Escape closes the panel that holds the focus, else the details, else the member list. */
@@ -453,6 +630,8 @@ export class GraphView {
     } else if (!this.fitOnNextDraw && previous) {
       this.keepAnchorInPlace(previous, layout);
     }
+    const focused = this.focusedElement();
+    const hadFocus = focused !== null && this.nodeLayer.contains(focused);
 
     for (const [id, element] of this.elements) {
       if (!this.store.nodes.has(id)) {
@@ -475,11 +654,18 @@ export class GraphView {
     this.drawClusters(layout);
     this.edges.draw(this.store.edges.values(), layout);
     this.edges.highlight(new Set(this.selection()));
+    this.edges.markHighlighted(new Set([...this.highlighted, ...this.highlightedClusters]));
     this.content.style.width = `${layout.width}px`;
     this.content.style.height = `${layout.height}px`;
     this.showMessage();
 
     if (this.elements.size + this.clusterElements.size > 0) this.root.dataset.ready = "true";
+    this.syncTabStop();
+    // The focused node left (say into a cluster): the focus goes to the new tab stop.
+    const stillFocused = this.focusedElement();
+    if (hadFocus && !(stillFocused !== null && this.nodeLayer.contains(stillFocused))) {
+      this.focusActive();
+    }
     this.applyFocus();
     this.syncMembers();
     if (this.details.visible) this.details.refresh();
@@ -504,7 +690,12 @@ export class GraphView {
         this.nodeLayer.append(element.element);
       }
       element.place(box);
-      element.update(cluster, cluster.id === open, holding.has(cluster.id));
+      element.update(
+        cluster,
+        cluster.id === open,
+        holding.has(cluster.id),
+        this.highlightedClusters.has(cluster.id),
+      );
     }
   }
 
@@ -545,6 +736,7 @@ export class GraphView {
       upstream: this.store.fetchState(id, "upstream"),
       downstream: this.store.fetchState(id, "downstream"),
       selected: this.selection().includes(id),
+      highlighted: this.highlighted.has(id),
       puttingBack: this.store.isPuttingBack(id),
       connected: this.store.connected,
     });
