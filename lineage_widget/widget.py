@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import pathlib
 import threading
@@ -73,6 +74,12 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         traitlets.Unicode(),
         help="Ids of the clusters drawn holding a highlighted node, kept current by the kernel "
         "(the page does not know every cluster's members).",
+    ).tag(sync=True)
+
+    viewport = traitlets.Dict(
+        help="Where the user left the view: {'cx', 'cy'} the graph point at the centre, 'k' the "
+        "scale; set by the page as the user pans and zooms. A view drawing for the first time "
+        "starts there; empty: fit the graph.",
     ).tag(sync=True)
 
     def __init__(
@@ -308,6 +315,25 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
                 verb = "select" if proposal["trait"].name == "selected" else "highlight"
                 raise traitlets.TraitError(f"cannot {verb} unknown node(s): {unknown!r}")
         return ids
+
+    @traitlets.validate("viewport")
+    def _valid_viewport(self, proposal: dict[str, Any]) -> dict[str, float]:
+        value = proposal["value"]
+        if not value:
+            return {}
+        if set(value) != {"cx", "cy", "k"}:
+            raise traitlets.TraitError(
+                f"viewport must be empty or have the keys cx, cy and k, got {value!r}"
+            )
+        numbers = {}
+        for key in ("cx", "cy", "k"):
+            number = value[key]
+            if isinstance(number, bool) or not isinstance(number, (int, float)):
+                raise traitlets.TraitError(f"viewport[{key!r}] must be a number, got {number!r}")
+            if not math.isfinite(number) or (key == "k" and number <= 0):
+                raise traitlets.TraitError(f"viewport[{key!r}] is out of range: {number!r}")
+            numbers[key] = float(number)
+        return numbers
 
     @traitlets.validate("request_timeout", "max_requests")
     def _positive(self, proposal: dict[str, Any]) -> Any:

@@ -691,3 +691,23 @@ def test_a_highlighted_node_that_joins_a_cluster_later_marks_it() -> None:
     w.expand("ana/demo/s1", "downstream")  # 4 more: the 8 form a cluster
     (cluster,) = w.clusters
     assert w._highlighted_clusters == [cluster]
+
+
+def test_viewport_is_checked_by_name(pipeline: LineageGraph) -> None:
+    w = LineageWidget(pipeline)
+    assert w.viewport == {}
+    w.viewport = {"cx": 10, "cy": -5.5, "k": 0.5}
+    assert w.viewport == {"cx": 10.0, "cy": -5.5, "k": 0.5}
+    w.viewport = {}
+    assert w.viewport == {}
+    for bad, named in [
+        ({"cx": 1, "cy": 2}, "cx, cy and k"),
+        ({"cx": 1, "cy": 2, "k": 1, "zoom": 3}, "'zoom'"),
+        ({"cx": "1", "cy": 2, "k": 1}, "viewport['cx']"),
+        ({"cx": 1, "cy": 2, "k": 0}, "viewport['k']"),
+        ({"cx": float("nan"), "cy": 2, "k": 1}, "viewport['cx']"),
+        ({"cx": True, "cy": 2, "k": 1}, "viewport['cx']"),
+    ]:
+        with pytest.raises(traitlets.TraitError, match=named.replace("[", r"\[")):
+            w.viewport = bad
+    assert w.viewport == {}

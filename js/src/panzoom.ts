@@ -37,6 +37,8 @@ export class PanZoom {
     private readonly content: HTMLElement,
     isBackground: (target: EventTarget | null) => boolean,
     onBackgroundClick: () => void,
+    /** The user panned or zoomed (not called for moves made in code). */
+    private readonly onUserMove: () => void = () => {},
   ) {
     let drag: { id: number; startX: number; startY: number; x: number; y: number } | null = null;
     let moved = false;
@@ -58,7 +60,10 @@ export class PanZoom {
         const dx = event.clientX - drag.startX;
         const dy = event.clientY - drag.startY;
         if (Math.hypot(dx, dy) > CLICK_SLOP) moved = true;
-        if (moved) this.set({ x: drag.x + dx, y: drag.y + dy, k: this.current.k });
+        if (moved) {
+          this.set({ x: drag.x + dx, y: drag.y + dy, k: this.current.k });
+          this.onUserMove();
+        }
       }),
       listen(viewport, "pointerup", (event) => {
         if (!drag || event.pointerId !== drag.id) return;
@@ -82,6 +87,7 @@ export class PanZoom {
             event.clientX - rect.left,
             event.clientY - rect.top,
           );
+          this.onUserMove();
         },
         { passive: false },
       ),
@@ -130,6 +136,16 @@ export class PanZoom {
       ),
     );
     this.set({ x: (viewWidth - width * k) / 2, y: (viewHeight - height * k) / 2, k });
+  }
+
+  /** The graph point at the middle of the viewport, and the scale. */
+  get centre(): { cx: number; cy: number; k: number } {
+    const { x, y, k } = this.current;
+    return {
+      cx: (this.viewport.clientWidth / 2 - x) / k,
+      cy: (this.viewport.clientHeight / 2 - y) / k,
+      k,
+    };
   }
 
   /** Moves the view so that the graph point (gx, gy) sits in the middle of the viewport. */

@@ -253,4 +253,16 @@ export interface ModelTraits {
   /** Set by the kernel: the clusters holding a highlighted node (the page does not know every
    * cluster's members). */
   _highlighted_clusters: string[];
+  /**
+   * Where the user left the view: the graph point at the viewport's centre and the scale. Set by
+   * the page when the user pans or zooms; a view drawing for the first time starts there (empty:
+   * fit the graph). Python may set it too (`w.view_state`).
+   */
+  viewport: Viewport | Record<string, never>;
+}
+
+export interface Viewport {
+  cx: number;
+  cy: number;
+  k: number;
 }

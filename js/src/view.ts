@@ -20,12 +20,14 @@ import { computeLayout, type Layout } from "./layout";
 import { MemberPanel } from "./members";
 import { NodeElement } from "./node-element";
 import { PanZoom } from "./panzoom";
-import type { Direction, ModelTraits } from "./protocol";
+import type { Direction, ModelTraits, Viewport } from "./protocol";
 import type { GraphStore, StoreEvent } from "./store";
 
 export type Model = AnyModel<ModelTraits & Record<string, unknown>>;
 
 const ZOOM_STEP = 1.25;
+/** How long pan and zoom must pause before the model's `viewport` is updated (ms). */
+const VIEWPORT_SAVE_DELAY = 300;
 /** A node the focus moves to is panned at least this far (px) inside the viewport's edge. */
 const REVEAL_MARGIN = 24;
 export const DISCONNECTED_TEXT = "Disconnected from the kernel: re-run the cell to explore again";
@@ -80,6 +82,11 @@ export class GraphView {
   private drawing: Promise<void> = Promise.resolve();
   private layoutError: string | null = null;
   private fitOnNextDraw = true;
+  /** The model's `viewport` was looked at for this view's first drawing. */
+  private viewportChecked = false;
+  private viewportTimer: ReturnType<typeof setTimeout> | undefined;
+  /** This view is setting `viewport` itself: its change event needs no move. */
+  private savingViewport = false;
   private pendingFocus: string | null = null;
   /** The node whose panel the user closed: stays closed until the selection changes. */
   private dismissedId: string | null = null;
@@ -176,8 +183,17 @@ export class GraphView {
       this.content,
       (target) => !(target instanceof Element && target.closest(".lw-node, .lw-cluster")),
       () => this.clearSelection(),
+      () => this.saveViewportSoon(),
     );
 
+    const onViewport = () => {
+      if (this.layout && !this.savingViewport) this.restoreViewport();
+    };
+    model.on("change:viewport", onViewport);
+    this.cleanups.push(
+      () => model.off("change:viewport", onViewport),
+      () => clearTimeout(this.viewportTimer),
+    );
     const onSelected = () => this.syncSelection();
     const onHighlighted = () => this.syncHighlight();
     model.on("change:selected", onSelected);
@@ -192,12 +208,21 @@ export class GraphView {
       () => this.details.destroy(),
       () => this.members.destroy(),
       () => this.downloads.destroy(),
-      listen(fit, "click", () => this.fit()),
+      listen(fit, "click", () => {
+        this.fit();
+        this.saveViewportSoon();
+      }),
       listen(dismiss, "click", () => {
         this.errorBar.hidden = true;
       }),
-      listen(zoomIn, "click", () => this.panzoom.zoomBy(ZOOM_STEP)),
-      listen(zoomOut, "click", () => this.panzoom.zoomBy(1 / ZOOM_STEP)),
+      listen(zoomIn, "click", () => {
+        this.panzoom.zoomBy(ZOOM_STEP);
+        this.saveViewportSoon();
+      }),
+      listen(zoomOut, "click", () => {
+        this.panzoom.zoomBy(1 / ZOOM_STEP);
+        this.saveViewportSoon();
+      }),
       listen(this.nodeLayer, "click", (event) => this.onNodeClick(event)),
       listen(clearHighlight, "click", () => {
         this.model.set("highlighted", []);
@@ -592,6 +617,31 @@ export class GraphView {
     if (this.layout) this.panzoom.fit(this.layout.width, this.layout.height);
   }
 
+  /** Moves to the model's `viewport` (where the user left a view); false if it holds none. */
+  private restoreViewport(): boolean {
+    const saved = this.model.get("viewport") as Partial<Viewport> | undefined;
+    const { cx, cy, k } = saved ?? {};
+    const valid = [cx, cy, k].every((v) => typeof v === "number" && Number.isFinite(v));
+    if (!valid || (k as number) <= 0) return false;
+    this.panzoom.set({ ...this.panzoom.transform, k: k as number });
+    this.panzoom.centerOn(cx as number, cy as number);
+    return true;
+  }
+
+  /** The user panned or zoomed: once they pause, the model's `viewport` remembers where. */
+  private saveViewportSoon(): void {
+    clearTimeout(this.viewportTimer);
+    this.viewportTimer = setTimeout(() => {
+      if (this.destroyed) return;
+      const { cx, cy, k } = this.panzoom.centre;
+      const round = (v: number) => Math.round(v * 1000) / 1000;
+      this.savingViewport = true;
+      this.model.set("viewport", { cx: round(cx), cy: round(cy), k: round(k) });
+      this.savingViewport = false;
+      this.model.save_changes();
+    }, VIEWPORT_SAVE_DELAY);
+  }
+
   // ---- drawing ---------------------------------------------------------------------------
 
   private relayout(fit: boolean): void {
@@ -626,7 +676,11 @@ export class GraphView {
     // thousands of cards then start in the zoom level (detail) they are drawn at.
     if (this.fitOnNextDraw && layout.boxes.size > 0) {
       this.fitOnNextDraw = false;
-      this.fit();
+      // A view's first drawing starts where the user left the model's views (a reload, a
+      // second view, a restored view_state); later fits (a new snapshot) fit.
+      const restored = !this.viewportChecked && this.restoreViewport();
+      this.viewportChecked = true;
+      if (!restored) this.fit();
     } else if (!this.fitOnNextDraw && previous) {
       this.keepAnchorInPlace(previous, layout);
     }

@@ -7,7 +7,13 @@ const clone = (value) => (value === undefined ? undefined : JSON.parse(JSON.stri
 /** The part of the anywidget model API the widget uses, recording what it does. */
 class FakeModel {
   constructor(traits) {
-    this.traits = { selected: [], highlighted: [], _highlighted_clusters: [], ...traits };
+    this.traits = {
+      selected: [],
+      highlighted: [],
+      _highlighted_clusters: [],
+      viewport: {},
+      ...traits,
+    };
     this.listeners = new Map();
     this.sent = [];
     this.sentBuffers = [];
