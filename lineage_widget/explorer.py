@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sized
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,6 +77,10 @@ class Explorer:
         self._inflight: dict[tuple[str, Direction], threading.Event] = {}
         self._cursors: dict[tuple[str, Direction], _Cursor] = {}  # paged walks, resumed
         self._totals: dict[tuple[str, Direction], int] = {}  # neighbour counts (hints)
+        self.steps: list[dict[str, str]] = []
+        """What was added after the start, in order: ``{"expand": id, "direction": d}`` for
+        each page of a walk that landed, ``{"focus": id}`` for each node revealed (see
+        :meth:`replay`)."""
         self.found_by: dict[str, tuple[str, Direction]] = {}
         """Node id -> the walk (node id, direction) that first brought it."""
         self.lock = threading.RLock()
@@ -93,6 +97,7 @@ class Explorer:
         self.root = node.id
         for direction in DIRECTIONS:
             self.expand(node.id, direction, depth)
+        self.steps.clear()  # the start is not a step: the same start makes it again
         return node
 
     def show_all(self, graph: LineageGraph) -> None:
@@ -214,6 +219,7 @@ class Explorer:
                 for other in page.found:
                     self._check_neighbour(node, other)
                 new = self._land(node, direction, page.found)
+                self.steps.append({"expand": node_id, "direction": direction})
                 if page.cursor is None:
                     self._fetched.add(key)
                 else:
@@ -314,7 +320,30 @@ class Explorer:
                 "expand towards it first"
             )
         with self.lock:
-            return self._reveal(found)
+            revealed = self._reveal(found)
+            if revealed:
+                self.steps.append({"focus": target})
+            return revealed
+
+    def replay(self, steps: Iterable[Mapping[str, str]]) -> list[str]:
+        """Take ``steps`` (from another explorer's :attr:`steps`) again, in order, asking the
+        source as they did. Returns what could not be done (a node the source no longer has, a
+        walk that failed), one line each; the rest is done."""
+        problems = []
+        for step in steps:
+            target = step.get("expand", step.get("focus", ""))
+            try:
+                if "expand" in step:
+                    direction = check_direction(step["direction"])
+                    if target not in self.graph:
+                        problems.append(f"cannot expand {target!r}: it is not in the graph")
+                        continue
+                    self.fetch(target, direction)
+                else:
+                    self.reveal(target)
+            except Exception as exc:  # one step failing leaves the others to do
+                problems.append(f"{target!r}: {describe(exc)}")
+        return problems
 
     def _reveal(self, found: tuple[LineageNode, list[tuple[LineageNode, LineageNode]]]) -> bool:
         target_node, path = found

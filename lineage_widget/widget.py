@@ -6,7 +6,8 @@ import math
 import os
 import pathlib
 import threading
-from collections.abc import Callable, Hashable
+import warnings
+from collections.abc import Callable, Hashable, Mapping
 from concurrent import futures
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -17,6 +18,8 @@ import traitlets
 from . import _payload
 from ._export import Exports, SaveFuture, export_format
 from ._start import explorer_for, trackio_object, wandb_object
+from ._view_state import TRAIT_KEYS, check_view_state
+from ._view_state import VERSION as VIEW_STATE_VERSION
 from .clusters import DEFAULT_THRESHOLD, Clustering, ViewDelta, check_threshold
 from .explorer import describe
 from .graph import LineageGraph, LineageNode
@@ -89,18 +92,28 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         depth: int = 1,
         *,
         source: LineageSource | None = None,
+        view_state: Mapping[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
         # The graph first: traits given as keyword arguments (selected=...) are checked against it.
+        state = None if view_state is None else check_view_state(view_state)
         self._select_callbacks: list[SelectCallback] = []
         self._explorer = explorer_for(obj, root, depth, source)
+        problems = self._explorer.replay(state["steps"]) if state else []
         self._explorer.take_pending()  # each view starts from a snapshot it asks for
         self._lock = self._explorer.lock  # one lock for the graph, the clusters and the sends
         self._executor: ThreadPoolExecutor | None = None
         self._running: set[futures.Future[None]] = set()
         self._timers: set[threading.Timer] = set()
+        if state:  # what the state holds, unless given here
+            problems += self._known_ids_only(state)
+            for key in TRAIT_KEYS:
+                if key in state:
+                    kwargs.setdefault(key, state[key])
         threshold = kwargs.get("cluster_threshold", DEFAULT_THRESHOLD)
         self._clustering = Clustering(self._explorer, threshold)
+        for node_id in state["pulled_out"] if state else []:
+            self._clustering.pull_out(node_id)
         # How many pages said hello (each page showing the model does, once): before the first,
         # no view exists to draw what save() asks for.
         self._pages = 0
@@ -108,6 +121,20 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         super().__init__(**kwargs)
         self._explorer.on_status = self._send_status
         self.on_msg(self._handle_message)
+        if problems:
+            warnings.warn(
+                "view_state restored except: " + "; ".join(problems), RuntimeWarning, stacklevel=2
+            )
+
+    def _known_ids_only(self, state: dict[str, Any]) -> list[str]:
+        """Drops ids of ``state`` the graph does not hold (the source has lost them); says which."""
+        problems = []
+        for key in ("pulled_out", "selected", "highlighted"):
+            missing = [i for i in state[key] if i not in self._explorer.graph]
+            if missing:
+                problems.append(f"{key} {missing!r}: not in the graph")
+                state[key] = [i for i in state[key] if i in self._explorer.graph]
+        return problems
 
     @classmethod
     def from_trackio(
@@ -141,6 +168,27 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         return cls(wandb_object(path, api), depth=depth, **kwargs)
 
     # ---- Python API --------------------------------------------------------------------
+
+    @property
+    def view_state(self) -> dict[str, Any]:
+        """The view as a plain dict of JSON types: the walks and reveals made since the start,
+        the pulled-out members, selection, highlight, cluster threshold and viewport.
+
+        Keep it anywhere (``json.dump``) and pass it to a new widget started the same way to get
+        this view back: ``LineageWidget(g, root="model:v3", view_state=state)``. The new widget
+        asks its source for the same walks; what the source no longer has is left out with a
+        warning. Keyword arguments given with it win over what it holds.
+        """
+        with self._lock:
+            return {
+                "version": VIEW_STATE_VERSION,
+                "steps": [dict(step) for step in self._explorer.steps],
+                "pulled_out": sorted(self._clustering.pulled_out),
+                "selected": list(self.selected),
+                "highlighted": list(self.highlighted),
+                "cluster_threshold": self.cluster_threshold,
+                "viewport": dict(self.viewport),
+            }
 
     @property
     def graph(self) -> LineageGraph:
