@@ -55,6 +55,7 @@ def _load_ui_conftest() -> Any:
     if spec is None or spec.loader is None:
         raise ImportError("tests/ui/conftest.py not found")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # (its dataclasses look their module up there)
     spec.loader.exec_module(module)
     return module
 
