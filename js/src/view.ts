@@ -8,6 +8,7 @@ import { ClusterElement } from "./cluster-element";
 import { DetailsPanel } from "./details";
 import { html, listen } from "./dom";
 import { EdgeLayer } from "./edges";
+import { FilterControl } from "./filters";
 import { fitIcon, kindIcon, minusIcon, plusIcon } from "./icons";
 import { computeLayout, type Layout } from "./layout";
 import { MemberPanel } from "./members";
@@ -53,6 +54,7 @@ export class GraphView {
   private readonly panzoom: PanZoom;
   private readonly details: DetailsPanel;
   private readonly members: MemberPanel;
+  private readonly filters: FilterControl;
   private readonly elements = new Map<string, NodeElement>();
   private readonly clusterElements = new Map<string, ClusterElement>();
   private readonly cleanups: (() => void)[] = [];
@@ -87,7 +89,16 @@ export class GraphView {
     const zoomOut = toolButton("zoom-out", "Zoom out", minusIcon());
     const legend = html("div", "lw-legend");
     legend.append(legendItem("run", "run"), legendItem("artifact", "artifact"));
-    toolbar.append(fit, zoomIn, zoomOut, html("span", "lw-toolbar-gap"), this.summary, legend);
+    this.filters = new FilterControl(model, root);
+    toolbar.append(
+      fit,
+      zoomIn,
+      zoomOut,
+      this.filters.element,
+      html("span", "lw-toolbar-gap"),
+      this.summary,
+      legend,
+    );
 
     this.content.append(this.edges.element, this.nodeLayer);
     this.viewport.append(this.content, this.message);
@@ -135,6 +146,7 @@ export class GraphView {
       () => this.panzoom.destroy(),
       () => this.details.destroy(),
       () => this.members.destroy(),
+      () => this.filters.destroy(),
       listen(fit, "click", () => this.fit()),
       listen(dismiss, "click", () => {
         this.errorBar.hidden = true;
@@ -147,7 +159,10 @@ export class GraphView {
     );
 
     this.showMessage();
-    if (store.loaded) this.relayout(true);
+    if (store.loaded) {
+      this.filters.setHasRoot(store.root !== null);
+      this.relayout(true);
+    }
     this.syncSelection();
     if (!store.connected) this.showDisconnected();
   }
@@ -164,6 +179,7 @@ export class GraphView {
   private onStoreEvent(event: StoreEvent): void {
     switch (event.kind) {
       case "graph":
+        this.filters.setHasRoot(this.store.root !== null);
         this.relayout(event.reason === "snapshot");
         break;
       case "status":
