@@ -150,6 +150,10 @@ class Clustering:
         except KeyError:
             raise KeyError(f"unknown cluster {cluster!r}") from None
 
+    def is_drawn(self, node_id: str) -> bool:
+        """Whether ``node_id`` is drawn as itself (not in a cluster, not hidden)."""
+        return node_id in self._drawn
+
     def drawn_nodes(self) -> list[str]:
         """Ids of the nodes drawn as themselves."""
         return list(self._drawn)

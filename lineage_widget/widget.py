@@ -343,8 +343,9 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
                 self._lineage.reset()
             changes = self._take_changes()
             self._clustering.rebuild(self._shown(), changes.nodes)
-            # Every view starts again from what the filters show (filters change rarely).
-            self.send(_payload.snapshot(self._explorer, self._clustering))
+            if self.comm is not None:  # (None while the constructor sets the traits)
+                # Every view starts again from what the filters show (filters change rarely).
+                self.send(_payload.snapshot(self._explorer, self._clustering))
 
     @traitlets.observe("selected")
     def _selection_changed(self, change: dict[str, Any]) -> None:
@@ -463,10 +464,11 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
             if failures or not claims:
                 break
         self._flush()
-        if failures and not timed_out.is_set():
-            self._send_error("expand", node_id, failures[0], direction)
-        elif walked or not claimed:
-            self._send_status(node_id, direction, "idle", None)
+        with self._lock:
+            if failures and not timed_out.is_set():
+                self._send_error("expand", node_id, failures[0], direction)
+            elif (walked or not claimed) and not self._explorer.is_loading(node_id, direction):
+                self._send_status(node_id, direction, "idle", None)
 
     def _run_claims(
         self,
@@ -545,7 +547,9 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
     def _report_status(
         self, node_id: str, direction: Direction, state: str, error: str | None
     ) -> None:
-        if (node_id, direction) not in self._quiet:
+        # A walk through hidden nodes is shown on the node it started from (unless a filter
+        # change drew the hidden node meanwhile).
+        if (node_id, direction) not in self._quiet or self._clustering.is_drawn(node_id):
             self._send_status(node_id, direction, state, error)
 
     def _send_status(
