@@ -155,8 +155,9 @@ class DirectLineage:
 class FilteredGraph:
     """The shown part of the known graph: the nodes that pass the filters, and the edges drawn
     between them (direct ones, and ones through hidden nodes) with the number of lineage chains
-    each stands for. Built from scratch: filters change rarely, and a filtered view is small
-    next to the 100,000-node graphs the unfiltered view keeps incrementally."""
+    each stands for. Built from scratch after each change (about 0.2 s at 10,000 known nodes):
+    filters change rarely, and graphs grown by expanding stay far smaller than the whole graphs
+    of 100,000 nodes (which grow no more) that the unfiltered view keeps incrementally."""
 
     def __init__(self, explorer: Explorer, filters: Filters, lineage: DirectLineage) -> None:
         self._explorer = explorer
