@@ -7,7 +7,7 @@ preview details stay in the kernel until a node is clicked.
 from __future__ import annotations
 
 import json
-from collections.abc import Container, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .clusters import Clustering, ViewDelta, ViewEdge
@@ -19,7 +19,7 @@ MAX_FULL_CHARS = 2_000_000  # the same value when the user asks to see all of it
 
 
 def node_columns(
-    explorer: Explorer, ids: Iterable[str], pulled_out: Container[str] = ()
+    explorer: Explorer, clustering: Clustering, ids: Iterable[str]
 ) -> dict[str, list[Any]]:
     columns: dict[str, list[Any]] = {
         "id": [],
@@ -32,6 +32,7 @@ def node_columns(
         "more_down": [],
         "pulled_out": [],
     }
+    pulled_out = clustering.pulled_out
     for node_id in ids:
         node = explorer.graph.node(node_id)
         columns["id"].append(node.id)
@@ -40,8 +41,8 @@ def node_columns(
         columns["label"].append(node.label)
         columns["level"].append(explorer.levels[node_id])
         columns["order"].append(explorer.orders[node_id])
-        columns["more_up"].append(explorer.more(node_id, "upstream"))
-        columns["more_down"].append(explorer.more(node_id, "downstream"))
+        columns["more_up"].append(clustering.more(node_id, "upstream"))
+        columns["more_down"].append(clustering.more(node_id, "downstream"))
         columns["pulled_out"].append(node_id in pulled_out)
     return columns
 
@@ -103,7 +104,7 @@ def snapshot(explorer: Explorer, clustering: Clustering) -> dict[str, Any]:
     return {
         "type": "snapshot",
         "root": explorer.root,
-        "nodes": node_columns(explorer, clustering.drawn_nodes(), clustering.pulled_out),
+        "nodes": node_columns(explorer, clustering, clustering.drawn_nodes()),
         "clusters": cluster_columns(explorer, clustering, clustering.cluster_ids()),
         "edges": edge_columns(clustering, clustering.edge_counts),
         "status": [
@@ -120,7 +121,7 @@ def delta(explorer: Explorer, clustering: Clustering, change: ViewDelta) -> dict
         removed_dst.append(dst)
     return {
         "type": "delta",
-        "nodes": node_columns(explorer, change.nodes, clustering.pulled_out),
+        "nodes": node_columns(explorer, clustering, change.nodes),
         "clusters": cluster_columns(explorer, clustering, change.clusters),
         "edges": edge_columns(clustering, change.edges),
         "removed": list(change.removed),

@@ -10,6 +10,10 @@ A dict of JSON types only, so it can be kept anywhere (a file, a cell's output, 
         "highlighted": [],
         "cluster_threshold": 5,
         "viewport": {"cx": 420.0, "cy": 180.0, "k": 0.8},
+        "artifact_types": None,
+        "job_types": ["train", "eval"],
+        "hide_runs": False,
+        "lineage": "direct",
     }
 
 ``steps`` are the walks (one per page that landed) and reveals made after the widget started,
@@ -30,9 +34,22 @@ KEYS = (
     "highlighted",
     "cluster_threshold",
     "viewport",
+    "artifact_types",
+    "job_types",
+    "hide_runs",
+    "lineage",
 )
 # What a trait holds (checked by the trait itself when the new widget sets it).
-TRAIT_KEYS = ("selected", "highlighted", "cluster_threshold", "viewport")
+TRAIT_KEYS = (
+    "selected",
+    "highlighted",
+    "cluster_threshold",
+    "viewport",
+    "artifact_types",
+    "job_types",
+    "hide_runs",
+    "lineage",
+)
 
 
 def check_view_state(value: Any) -> dict[str, Any]:
@@ -64,7 +81,7 @@ def check_view_state(value: Any) -> dict[str, Any]:
         "pulled_out": list(value.get("pulled_out", [])),
         "selected": list(value.get("selected", [])),
         "highlighted": list(value.get("highlighted", [])),
-        **{key: value[key] for key in ("cluster_threshold", "viewport") if key in value},
+        **{key: value[key] for key in TRAIT_KEYS[2:] if key in value},
     }
 
 

@@ -7,16 +7,21 @@ dissolves. Edges from and to members are drawn once, to the cluster, with the nu
 they stand for.
 
 :class:`Clustering` keeps that view current incrementally: after each change of the explorer it
-revisits only the groups the change touched, and reports what to add, update and remove.
+revisits only the groups the change touched, and reports what to add, update and remove. When the
+view filters hide part of the graph it clusters the :class:`FilteredGraph` instead, rebuilt from
+scratch after each change (:meth:`Clustering.rebuild`), and reports the difference.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from .explorer import Changes, Explorer
+from .filters import FilteredGraph
+from .graph import LineageGraph
+from .sources.base import Direction
 
 GroupKey = tuple[int, str, str]  # (level, kind, type)
 ViewEdge = tuple[str, str]
@@ -44,10 +49,18 @@ class ViewDelta:
 
 
 class Clustering:
-    """The clustered view of an :class:`Explorer`'s graph."""
+    """The clustered view of an :class:`Explorer`'s graph, or of the part ``shown`` of it."""
 
-    def __init__(self, explorer: Explorer, threshold: int | None = DEFAULT_THRESHOLD) -> None:
+    def __init__(
+        self,
+        explorer: Explorer,
+        threshold: int | None = DEFAULT_THRESHOLD,
+        shown: FilteredGraph | None = None,
+    ) -> None:
         self.explorer = explorer
+        self.shown = shown
+        """What the filters let through; None: every known node, kept incrementally by
+        :meth:`sync`."""
         self._threshold = check_threshold(threshold)
         self.pulled_out: set[str] = set()
         self._orders_before: dict[str, float] = {}  # where pulled-out nodes sat
@@ -59,14 +72,22 @@ class Clustering:
         self._drawn: dict[str, None] = {}  # nodes drawn as themselves (an ordered set)
         self.edge_counts: Counter[ViewEdge] = Counter()
         self.versions: Counter[str] = Counter()  # cluster id -> changes of its membership
+        self._mores: dict[str, tuple[int, int]] = {}  # a filtered view's expand counts, as sent
         self._build()
+        for cid in self._keys:
+            self.versions[cid] += 1
+
+    @property
+    def _graph(self) -> LineageGraph | FilteredGraph:
+        return self.explorer.graph if self.shown is None else self.shown
 
     def _build(self) -> None:
-        """The view of everything known, in one pass (what :meth:`sync` would reach node by node:
+        """The view of everything shown, in one pass (what :meth:`sync` would reach node by node:
         the property tests hold the two to the same result)."""
         levels = self.explorer.levels
         groups, group_of = self._groups, self._group_of
-        for node in self.explorer.graph.nodes():
+        graph = self._graph
+        for node in graph.nodes():
             group: GroupKey = (levels[node.id], node.kind, node.type)
             members = groups.get(group)
             if members is None:
@@ -81,14 +102,17 @@ class Clustering:
                 cid = cluster_id(key)
                 self._clustered[key] = dict.fromkeys(eligible)
                 self._keys[cid] = key
-                self.versions[cid] += 1
                 rep.update(dict.fromkeys(eligible, cid))
                 loners = [n for n in members if n not in rep]
             else:
                 loners = list(members)
             rep.update(zip(loners, loners, strict=True))
             drawn.update(dict.fromkeys(loners))
-        self.edge_counts.update((rep[src], rep[dst]) for src, dst in self.explorer.graph.edges())
+        if self.shown is None:
+            self.edge_counts.update((rep[src], rep[dst]) for src, dst in graph.edges())
+        else:
+            for (src, dst), chains in self.shown.counts.items():
+                self.edge_counts[(rep[src], rep[dst])] += chains
 
     # ---- reading -----------------------------------------------------------------------
 
@@ -101,9 +125,14 @@ class Clustering:
         return self._rep[node_id]
 
     def cluster_of(self, node_id: str) -> str | None:
+        """The cluster drawing ``node_id``; None if it is drawn as itself or hidden."""
         self.explorer.graph.node(node_id)
-        rep = self._rep[node_id]
+        rep = self._rep.get(node_id, node_id)
         return None if rep == node_id else rep
+
+    def more(self, node_id: str, direction: Direction) -> int:
+        """What a drawn node's expand control says (see :meth:`Explorer.more`)."""
+        return (self.explorer if self.shown is None else self.shown).more(node_id, direction)
 
     @property
     def clusters(self) -> dict[str, list[str]]:
@@ -127,6 +156,10 @@ class Clustering:
         except KeyError:
             raise KeyError(f"unknown cluster {cluster!r}") from None
 
+    def is_drawn(self, node_id: str) -> bool:
+        """Whether ``node_id`` is drawn as itself (not in a cluster, not hidden)."""
+        return node_id in self._drawn
+
     def drawn_nodes(self) -> list[str]:
         """Ids of the nodes drawn as themselves."""
         return list(self._drawn)
@@ -147,7 +180,9 @@ class Clustering:
     # ---- changing ----------------------------------------------------------------------
 
     def sync(self, changes: Changes) -> ViewDelta:
-        """Bring the view up to date with ``changes`` of the explorer; returns what changed."""
+        """Bring the view up to date with ``changes`` of the explorer; returns what changed.
+
+        For the view of everything known only: a filtered view is rebuilt (:meth:`rebuild`)."""
         delta = ViewDelta()
         touched: dict[GroupKey, None] = {}
         for node_id in changes.nodes:
@@ -197,9 +232,48 @@ class Clustering:
         if node_id in self._orders_before:
             self.explorer.orders[node_id] = self._orders_before.pop(node_id)
         delta = ViewDelta()
+        if node_id not in self._group_of:  # hidden by the filters: nothing drawn changes
+            return delta
         self._regroup(self._group_of[node_id], delta, set())
         if self._rep[node_id] == node_id:
             delta.nodes[node_id] = None  # still drawn (group too small): its order changed
+        return delta
+
+    def rebuild(self, shown: FilteredGraph | None, changed: Iterable[str] = ()) -> ViewDelta:
+        """Cluster ``shown`` (None: everything known) from scratch; returns how the drawn view
+        differs from before. ``changed``: nodes whose own fields changed (to send again).
+        Pulled-out nodes stay pulled out; a cluster keeps its version unless its members
+        changed."""
+        drawn_before = self._drawn
+        members_before = {cluster_id(key): members for key, members in self._clustered.items()}
+        edges_before = self.edge_counts
+        mores_before = self._mores
+        self.shown = shown
+        self._groups, self._group_of, self._clustered = {}, {}, {}
+        self._rep, self._keys, self._drawn = {}, {}, {}
+        self.edge_counts = Counter()
+        self._build()
+
+        delta = ViewDelta()
+        delta.nodes = {n: None for n in self._drawn if n not in drawn_before}
+        delta.nodes.update((n, None) for n in changed if n in self._drawn)
+        self._mores = {}
+        if shown is not None:  # hidden nodes fetched change what shown ones offer to expand
+            for node_id in self._drawn:
+                mores = (shown.more(node_id, "upstream"), shown.more(node_id, "downstream"))
+                self._mores[node_id] = mores
+                if mores_before.get(node_id) != mores:
+                    delta.nodes[node_id] = None
+        for cid, key in self._keys.items():
+            if members_before.get(cid, {}).keys() != self._clustered[key].keys():
+                self.versions[cid] += 1
+            delta.clusters[cid] = None  # (few: their orders and "more" may have moved too)
+        delta.removed = {n: None for n in drawn_before if n not in self._drawn}
+        delta.removed.update((c, None) for c in members_before if c not in self._keys)
+        for edge, count in self.edge_counts.items():
+            if edges_before.get(edge) != count:
+                delta.edges[edge] = None
+        delta.removed_edges = {e: None for e in edges_before if e not in self.edge_counts}
         return delta
 
     def set_threshold(self, threshold: int | None) -> ViewDelta:
@@ -264,17 +338,20 @@ class Clustering:
     def _move_edges(
         self, node_id: str, old: str, new: str, delta: ViewDelta, uncounted: set[ViewEdge]
     ) -> None:
-        graph = self.explorer.graph
-        for other in graph.producers(node_id):
-            if (other.id, node_id) not in uncounted:
-                far = self._rep[other.id]
-                self._bump((far, old), -1, delta)
-                self._bump((far, new), +1, delta)
-        for other in graph.consumers(node_id):
-            if (node_id, other.id) not in uncounted:
-                far = self._rep[other.id]
-                self._bump((old, far), -1, delta)
-                self._bump((new, far), +1, delta)
+        graph = self._graph
+        counts = self.shown.counts if self.shown is not None else {}
+        for other in graph.producer_ids(node_id):
+            if (other, node_id) not in uncounted:
+                far = self._rep[other]
+                chains = counts.get((other, node_id), 1)
+                self._bump((far, old), -chains, delta)
+                self._bump((far, new), +chains, delta)
+        for other in graph.consumer_ids(node_id):
+            if (node_id, other) not in uncounted:
+                far = self._rep[other]
+                chains = counts.get((node_id, other), 1)
+                self._bump((old, far), -chains, delta)
+                self._bump((new, far), +chains, delta)
 
     def _bump(self, edge: ViewEdge, step: int, delta: ViewDelta) -> None:
         self.edge_counts[edge] += step

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import pathlib
@@ -21,8 +22,16 @@ from ._start import explorer_for, trackio_object, wandb_object
 from ._view_state import TRAIT_KEYS, check_view_state
 from ._view_state import VERSION as VIEW_STATE_VERSION
 from .clusters import DEFAULT_THRESHOLD, Clustering, ViewDelta, check_threshold
-from .explorer import describe
-from .graph import LineageGraph, LineageNode
+from .explorer import Changes, describe
+from .filters import (
+    LINEAGES,
+    MAX_HIDDEN_HOPS,
+    DirectLineage,
+    FilteredGraph,
+    Filters,
+    check_type_names,
+)
+from .graph import KINDS, LineageGraph, LineageNode
 from .graph import node_id as to_id
 from .sources.base import DIRECTIONS, Direction, LineageSource, check_direction
 
@@ -31,12 +40,50 @@ _STATIC = pathlib.Path(__file__).parent / "static"
 SelectCallback = Callable[[list[str]], Any]
 
 
+class _TypeNames(traitlets.List):  # type: ignore[type-arg]
+    """A filter's type names: a list (tuple, set) of strings, or None (every type)."""
+
+    def set(self, obj: Any, value: Any) -> None:
+        # traitlets' List wraps a lone string in a list; "dataset,model" would become one type.
+        traitlets.TraitType.set(self, obj, value)
+
+    def validate(self, obj: Any, value: Any) -> list[str] | None:
+        try:
+            return check_type_names(self.name or "type names", value)
+        except ValueError as exc:
+            raise traitlets.TraitError(str(exc)) from None
+
+
 class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
     """An interactive lineage graph of runs and artifacts.
 
     ``obj`` is a W&B-style artifact or run, a :class:`LineageGraph` or a ``networkx.DiGraph``.
     For a graph, ``root`` names the node to start from; without it the graph is shown whole.
     The view shows the root and its lineage ``depth`` hops upstream and downstream.
+
+    W&B's "custom view" filters (traits, also set from the toolbar's filter control) choose what
+    is drawn of the graph known so far; :attr:`graph` always holds all of it:
+
+    - ``artifact_types`` / ``job_types``: the artifact types and run job types shown (None or
+      empty: all). Types not in the graph yet are allowed: they apply when such nodes arrive.
+    - ``hide_runs``: no runs are drawn; an artifact used by a run that logged another draws an
+      edge between the two artifacts. Hidden nodes keep the lineage connected this way: an edge
+      is drawn from each shown node to each shown node it reaches through hidden ones only,
+      labelled with how many chains it stands for.
+    - ``lineage``: ``"direct"`` (the default, as in W&B's Registry) shows the root, its ancestors
+      and its descendants; ``"extended"`` shows everything known, side branches included (the
+      other outputs of an upstream run, the other inputs of a downstream run). Expanding a node
+      asks to see its lineage that way, so in ``"direct"`` the nodes an expand brings are shown
+      (you see what you expanded, as before these filters existed). Choosing ``"direct"`` again
+      goes back to the root's own lineage, plus what you expand from then on. A node's expand
+      control counts the known neighbours outside the direct lineage as "more". A graph shown
+      whole has no root: there ``"direct"`` shows everything too.
+
+    Expanding while filtered still works: the page's expand control walks on through hidden
+    nodes (up to 8 deep) until it reaches shown ones, so with runs hidden, expanding a dataset
+    downstream draws the artifacts made from it. New nodes that do not pass stay hidden. A
+    hidden node's own neighbours are reached that way, with :meth:`expand` (any known node, by
+    id, hops counting hidden nodes), or by changing the filters.
     """
 
     _esm = _STATIC / "widget.js"
@@ -85,6 +132,40 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         "starts there; empty: fit the graph.",
     ).tag(sync=True)
 
+    artifact_types = _TypeNames(
+        traitlets.Unicode(),
+        default_value=None,
+        allow_none=True,
+        help="Artifact types to show, e.g. ['model'] (None or empty: all). Types not in the graph "
+        "are allowed: they apply to artifacts found later.",
+    ).tag(sync=True)
+
+    job_types = _TypeNames(
+        traitlets.Unicode(),
+        default_value=None,
+        allow_none=True,
+        help="Run job types to show, e.g. ['train'] (None or empty: all).",
+    ).tag(sync=True)
+
+    hide_runs = traitlets.Bool(
+        False,
+        help="Draw no runs: an artifact used by a run that logged another is drawn with an edge "
+        "to that artifact.",
+    ).tag(sync=True)
+
+    lineage = traitlets.Enum(
+        LINEAGES,
+        "direct",
+        help="'direct': the root, its ancestors and descendants, and the lineage of the nodes "
+        "expanded since (setting it again goes back to the root's own); 'extended': everything "
+        "known, side branches too. No effect on a graph shown whole.",
+    ).tag(sync=True)
+
+    _node_types = traitlets.Dict(
+        help="The types in the known graph, {'artifact': [...], 'run': [...]}, shown hidden or "
+        "not: the filter control's choices."
+    ).tag(sync=True)
+
     def __init__(
         self,
         obj: Any,
@@ -105,7 +186,13 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         self._executor: ThreadPoolExecutor | None = None
         self._running: set[futures.Future[None]] = set()
         self._timers: set[threading.Timer] = set()
+        self._quiet: set[tuple[str, Direction]] = set()  # walks through hidden nodes
+        self._lineage = DirectLineage(self._explorer)
+        self._types: dict[str, set[str]] = {kind: set() for kind in KINDS}
+        for node in self._explorer.graph.nodes():
+            self._types[node.kind].add(node.type)
         if state:  # what the state holds, unless given here
+            self._lineage_after(state["steps"])
             problems += self._known_ids_only(state)
             for key in TRAIT_KEYS:
                 if key in state:
@@ -118,13 +205,27 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         # no view exists to draw what save() asks for.
         self._pages = 0
         self._exports = Exports()
-        super().__init__(**kwargs)
-        self._explorer.on_status = self._send_status
+        # Filters given as keyword arguments filter this view as they are set.
+        super().__init__(**kwargs, _node_types=self._type_choices())
+        self._explorer.on_status = self._report_status
         self.on_msg(self._handle_message)
         if problems:
             warnings.warn(
                 "view_state restored except: " + "; ".join(problems), RuntimeWarning, stacklevel=2
             )
+
+    def _lineage_after(self, steps: list[dict[str, str]]) -> None:
+        """The direct lineage as the user grew it: the replayed walks and reveals count as they
+        did when the user made them."""
+        graph = self._explorer.graph
+        for step in steps:
+            target = step.get("expand", step.get("focus", ""))
+            if target not in graph:
+                continue
+            if "expand" in step:
+                self._lineage.add(target, check_direction(step["direction"]))
+            elif not self._lineage.contains(target):
+                self._lineage.pin(graph.nearest_path(self._lineage.nodes, target) or [target])
 
     def _known_ids_only(self, state: dict[str, Any]) -> list[str]:
         """Drops ids of ``state`` the graph does not hold (the source has lost them); says which."""
@@ -172,7 +273,7 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
     @property
     def view_state(self) -> dict[str, Any]:
         """The view as a plain dict of JSON types: the walks and reveals made since the start,
-        the pulled-out members, selection, highlight, cluster threshold and viewport.
+        the pulled-out members, selection, highlight, cluster threshold, viewport and filters.
 
         Keep it anywhere (``json.dump``) and pass it to a new widget started the same way to get
         this view back: ``LineageWidget(g, root="model:v3", view_state=state)``. The new widget
@@ -188,11 +289,17 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
                 "highlighted": list(self.highlighted),
                 "cluster_threshold": self.cluster_threshold,
                 "viewport": dict(self.viewport),
+                "artifact_types": None
+                if self.artifact_types is None
+                else list(self.artifact_types),
+                "job_types": None if self.job_types is None else list(self.job_types),
+                "hide_runs": self.hide_runs,
+                "lineage": self.lineage,
             }
 
     @property
     def graph(self) -> LineageGraph:
-        """Everything known so far (what the view shows)."""
+        """Everything known so far (the view shows what passes the filters)."""
         return self._explorer.graph
 
     @property
@@ -278,25 +385,39 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         directions = DIRECTIONS if direction == "both" else (check_direction(direction),)
         node_id = to_id(node_id)
         self.graph.node(node_id)
+        grew = False
+        with self._lock:  # what it brings is lineage you asked for (see lineage)
+            for each in directions:
+                grew = self._lineage.add(node_id, each) or grew
         new: list[LineageNode] = []
         try:
             for each in directions:
                 new += self._explorer.expand(node_id, each, depth)
         finally:
-            self._flush()
+            self._flush(refresh=grew)
         return new
 
     def focus(self, node_id: str) -> None:
         """Centre the view on ``node_id``, first drawing it (and its path) if it is not shown.
 
         A node not shown yet needs a source that can locate it (in-memory graphs, Trackio);
-        for W&B, expand towards it first.
+        for W&B, expand towards it first. A node outside the direct lineage is drawn with the
+        path linking it to it; one the type filters hide raises ``ValueError``.
         """
         node_id = to_id(node_id)
         try:
             self._explorer.reveal(node_id)
         finally:
-            self._flush()
+            with self._lock:
+                grew = False
+                if node_id in self.graph and not self._lineage.contains(node_id):
+                    path = self.graph.nearest_path(self._lineage.nodes, node_id)
+                    grew = self._lineage.pin(path or [node_id])
+                self._flush(refresh=grew)
+        node = self.graph.node(node_id)
+        filters = self._filters()
+        if not filters.passes(node):
+            raise ValueError(f"cannot focus {node_id!r}: {filters.why_hidden(node)}")
         self.send({"type": "focus", "id": node_id})
 
     @property
@@ -306,7 +427,8 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
             return self._clustering.clusters
 
     def cluster_of(self, node_id: str) -> str | None:
-        """The id of the cluster ``node_id`` is drawn in, or None if it is drawn as itself."""
+        """The id of the cluster ``node_id`` is drawn in, or None if it is drawn as itself (or
+        hidden by the filters)."""
         with self._lock:
             self._flush()  # a node that landed a moment ago has its place in the view
             return self._clustering.cluster_of(to_id(node_id))
@@ -427,6 +549,24 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
             if clusters != self._highlighted_clusters:
                 self._highlighted_clusters = clusters
 
+    @traitlets.observe("artifact_types", "job_types", "hide_runs", "lineage")
+    def _filters_changed(self, change: dict[str, Any]) -> None:
+        if getattr(self, "_clustering", None) is None:
+            return
+        with self._lock:
+            # (Back to direct from extended: a user choice. Not the value a constructor sets.)
+            if change["name"] == "lineage" and (change["old"], change["new"]) == (
+                "extended",
+                "direct",
+            ):
+                self._lineage.reset()
+            changes = self._take_changes()
+            self._clustering.rebuild(self._shown(), changes.nodes)
+            self._sync_highlighted_clusters()  # clusters came and went
+            if self.comm is not None:  # (None while the constructor sets the traits)
+                # Every view starts again from what the filters show (filters change rarely).
+                self.send(_payload.snapshot(self._explorer, self._clustering))
+
     @traitlets.observe("selected")
     def _selection_changed(self, change: dict[str, Any]) -> None:
         for node_id in change["new"]:
@@ -454,13 +594,13 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
                 self._send_error(str(msg.get("type")), msg.get("id"), exc, msg.get("direction"))
 
     def _send_error(
-        self, request: str, node_id: Any, exc: BaseException, direction: Any = None
+        self, request: str, node_id: Any, exc: BaseException | str, direction: Any = None
     ) -> None:
         message = {
             "type": "error",
             "request": request,
             "id": None if node_id is None else str(node_id),
-            "error": describe(exc),
+            "error": exc if isinstance(exc, str) else describe(exc),
         }
         if request == "expand" and direction in DIRECTIONS:
             message["direction"] = direction
@@ -489,34 +629,110 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         """A click on an expand control: the walk runs in the background, never in the kernel's
         main thread, so other cells run while a slow source answers."""
         with self._lock:
+            self._explorer.graph.node(node_id)  # (KeyError naming an unknown id)
+            if self._lineage.add(node_id, direction):  # known side branches join the view
+                self._flush(refresh=True)
             claim = self._explorer.claim(node_id, direction)
-            if claim is not None:
+            shown = self._clustering.shown
+            if claim is not None or (shown and shown.unfetched_beyond(node_id, direction)):
                 self._run_in_background(self._fetch_for_view, node_id, direction, claim)
             elif not self._explorer.is_loading(node_id, direction):
                 # Nothing left to fetch (say another view did): clear the asking view's mark.
                 self._send_status(node_id, direction, "idle", None)
 
-    def _fetch_for_view(self, node_id: str, direction: Direction, claim: threading.Event) -> None:
+    def _fetch_for_view(
+        self, node_id: str, direction: Direction, claim: threading.Event | None
+    ) -> None:
+        try:
+            if claim is not None and self._run_claims(direction, [(node_id, claim)]):
+                return  # the node shows its error (a status message), for the user to retry
+            self._walk_through_hidden(node_id, direction, claimed=claim is not None)
+        finally:
+            self._flush()
+
+    def _walk_through_hidden(self, node_id: str, direction: Direction, *, claimed: bool) -> None:
+        """Go on fetching through the nodes the filters hide, hop by hop (at most
+        ``MAX_HIDDEN_HOPS``), so that an expand reaches shown nodes. Those walks report no
+        status of their own (their nodes are not drawn): ``node_id`` shows them as loading,
+        and a failure as its error, and its control retries."""
+        failures: list[str] = []
+        walked = False
+        timed_out = threading.Event()
+
+        def report_timeout(message: str) -> None:  # at once, not when the hung call returns
+            timed_out.set()
+            self._send_error("expand", node_id, message, direction)
+
+        for _ in range(MAX_HIDDEN_HOPS):
+            self._flush()  # the filtered view learns the hidden nodes just found
+            with self._lock:
+                shown = self._clustering.shown
+                todo = shown.unfetched_beyond(node_id, direction) if shown else []
+                claims = []
+                for hidden in todo:
+                    self._quiet.add((hidden, direction))
+                    claim = self._explorer.claim(hidden, direction)
+                    if claim is None:  # another walk has it
+                        self._quiet.discard((hidden, direction))
+                    else:
+                        claims.append((hidden, claim))
+                if claims and not walked:
+                    walked = True
+                    self._send_status(node_id, direction, "loading", None)
+            try:
+                failures = self._run_claims(direction, claims, report_timeout)
+            finally:
+                with self._lock:
+                    self._quiet.difference_update((hidden, direction) for hidden, _ in claims)
+            if failures or not claims:
+                break
+        self._flush()
+        with self._lock:
+            if failures and not timed_out.is_set():
+                self._send_error("expand", node_id, failures[0], direction)
+            elif (walked or not claimed) and not self._explorer.is_loading(node_id, direction):
+                self._send_status(node_id, direction, "idle", None)
+
+    def _run_claims(
+        self,
+        direction: Direction,
+        claims: list[tuple[str, threading.Event]],
+        on_timeout: Callable[[str], None] | None = None,
+    ) -> list[str]:
+        """Run claimed walks one after the other; those not done ``request_timeout`` seconds
+        after the first started are given up (one clock for the lot: no thread per walk).
+        Returns the errors of those that failed or were given up."""
         timer = None
-        if self.request_timeout is not None:  # the clock runs from when the walk starts
+        if self.request_timeout is not None and claims:
             message = f"TimeoutError: the source did not answer within {self.request_timeout:g} s"
-            timer = threading.Timer(
-                self.request_timeout, self._explorer.abandon, (node_id, direction, claim, message)
-            )
+
+            def give_up() -> None:
+                for node_id, claim in claims:
+                    self._explorer.abandon(node_id, direction, claim, message)
+                if on_timeout is not None:
+                    on_timeout(message)
+
+            timer = threading.Timer(self.request_timeout, give_up)
             timer.daemon = True
             with self._lock:
                 self._timers.add(timer)
             timer.start()
         try:
-            self._explorer.run_claimed(node_id, direction, claim)
-        except Exception:  # the node shows the error (status message), for the user to retry
-            pass
+            for node_id, claim in claims:
+                with contextlib.suppress(Exception):  # kept in the explorer's status
+                    self._explorer.run_claimed(node_id, direction, claim)
         finally:
             if timer is not None:
                 timer.cancel()
                 with self._lock:
                     self._timers.discard(timer)
-            self._flush()
+        with self._lock:
+            status = self._explorer.status
+            return [
+                s.error or s.state
+                for s in (status.get((node_id, direction)) for node_id, _ in claims)
+                if s is not None and s.state == "error"
+            ]
 
     def _run_in_background(self, work: Callable[..., None], *args: Any) -> None:
         if self._executor is None:
@@ -552,6 +768,14 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
             self._exports.close()
         super().close()
 
+    def _report_status(
+        self, node_id: str, direction: Direction, state: str, error: str | None
+    ) -> None:
+        # A walk through hidden nodes is shown on the node it started from (unless a filter
+        # change drew the hidden node meanwhile).
+        if (node_id, direction) not in self._quiet or self._clustering.is_drawn(node_id):
+            self._send_status(node_id, direction, state, error)
+
     def _send_status(
         self, node_id: str, direction: Direction, state: str, error: str | None
     ) -> None:
@@ -560,14 +784,61 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
             message["error"] = error
         self.send(message)
 
-    def _flush(self) -> None:
+    def _flush(self, *, refresh: bool = False) -> None:
+        """Send what changed since the last flush (``refresh``: also if only the direct
+        lineage grew)."""
         with self._lock:
-            changes = self._explorer.take_pending()
-            if changes:
-                self._send_view(self._clustering.sync(changes))
+            changes = self._take_changes()
+            if not changes and not refresh:
+                return
+            shown = self._shown()
+            if shown is None and self._clustering.shown is None:
+                self._send_view(self._clustering.sync(changes))  # the fast, incremental path
+            else:
+                self._send_view(self._clustering.rebuild(shown, changes.nodes))
+
+    def _take_changes(self) -> Changes:
+        """The explorer's changes since the last call, noted in the lineage and the types."""
+        changes = self._explorer.take_pending()
+        self._lineage.grow(changes.edges)
+        graph = self._explorer.graph
+        new_type = False
+        for node_id in changes.nodes:
+            node = graph.node(node_id)
+            if node.type not in self._types[node.kind]:
+                self._types[node.kind].add(node.type)
+                new_type = True
+        if new_type:
+            self._node_types = self._type_choices()
+        return changes
+
+    def _type_choices(self) -> dict[str, list[str]]:
+        return {kind: sorted(types) for kind, types in self._types.items()}
+
+    def _filters(self) -> Filters:
+        return Filters(
+            frozenset(self.artifact_types or ()),
+            frozenset(self.job_types or ()),
+            self.hide_runs,
+            self.lineage,
+        )
+
+    def _shown(self) -> FilteredGraph | None:
+        """What the filters show; None when that is everything known (the fast path)."""
+        filters = self._filters()
+        if not filters.hides_types and (
+            filters.lineage == "extended" or self._lineage.covers_all()
+        ):
+            return None
+        return FilteredGraph(self._explorer, filters, self._lineage)
 
     def _send_view(self, change: ViewDelta) -> None:
         if change:
             self.send(_payload.delta(self._explorer, self._clustering, change))
             if self.highlighted:  # clusters formed or dissolved around highlighted nodes
                 self._sync_highlighted_clusters()
+
+
+def _listed(types: Any) -> list[str] | None:
+    """A filter trait's value as JSON (None: no filter)."""
+    return None if types is None else list(types)

@@ -113,3 +113,29 @@ def test_a_whole_graph_keeps_pull_outs_and_selection() -> None:
     assert again.cluster_of("model:v5") is None
     assert again.cluster_of("model:v4") is not None
     assert again.selected == ["eval-1"]
+
+
+def drawn_view(w: LineageWidget) -> tuple[list[str], dict[str, list[str]]]:
+    return sorted(w._clustering.drawn_nodes()), w.clusters
+
+
+def test_filters_and_the_direct_lineage_the_user_grew_come_back() -> None:
+    """Side branches the user expanded stay in the direct lineage of the restored widget; the
+    filters come back with the state."""
+    g = wide_sweep(6)
+    w = LineageWidget(g, root="model:v2")
+    w.expand("train-2", "upstream")
+    w.expand("processed:v0", "downstream")  # the other training runs: a side branch
+    w.job_types = ["train", "preprocess"]
+    w.hide_runs = False
+    before = drawn_view(w)
+    assert "cluster:run:train@-1" in before[1] or "train-4" in before[0]
+    state = json.loads(json.dumps(w.view_state))
+    assert state["job_types"] == ["train", "preprocess"]
+    assert state["lineage"] == "direct"
+    again = LineageWidget(g, root="model:v2", view_state=state)
+    assert again.job_types == ["train", "preprocess"]
+    assert drawn_view(again) == before
+    again.lineage = "extended"
+    w.lineage = "extended"
+    assert drawn_view(again) == drawn_view(w)

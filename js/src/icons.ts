@@ -84,3 +84,8 @@ export function putBackIcon(): SVGSVGElement {
 export function searchIcon(): SVGSVGElement {
   return icon(14, "0 0 16 16", ["M7 2.5a4.5 4.5 0 1 0 0 9a4.5 4.5 0 1 0 0-9z", "M10.3 10.3L14 14"]);
 }
+
+/** The view filters: a funnel. */
+export function filterIcon(): SVGSVGElement {
+  return icon(16, "0 0 16 16", ["M2.5 3h11l-4.25 5.2v4.6l-2.5 1.2V8.2z"]);
+}

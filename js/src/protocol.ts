@@ -245,7 +245,20 @@ export type FrontendMsg =
   | PutBackRequest
   | ExportReply;
 
-/** The synced traits (lineage_widget/widget.py). */
+/** `lineage` trait: the base node's direct lineage, or everything known. */
+export type LineageMode = "direct" | "extended";
+
+/** The types present in the known graph (hidden or not), by kind: the filter choices. */
+export interface NodeTypes {
+  artifact: string[];
+  run: string[];
+}
+
+/**
+ * The synced traits (lineage_widget/widget.py). The filters: `artifact_types` / `job_types`
+ * list the types shown (null or empty: all), `hide_runs` draws no runs, `lineage` is direct or
+ * extended. A filter change makes the kernel send a fresh SnapshotMsg.
+ */
 export interface ModelTraits {
   selected: string[];
   /** Python's `highlight()`: these nodes are marked and the rest dimmed (none: no highlight). */
@@ -259,6 +272,11 @@ export interface ModelTraits {
    * fit the graph). Python may set it too (`w.view_state`).
    */
   viewport: Viewport | Record<string, never>;
+  artifact_types: string[] | null;
+  job_types: string[] | null;
+  hide_runs: boolean;
+  lineage: LineageMode;
+  _node_types: NodeTypes;
 }
 
 export interface Viewport {

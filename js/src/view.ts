@@ -14,6 +14,7 @@ import { html, listen } from "./dom";
 import { DownloadMenu } from "./download-menu";
 import { EdgeLayer } from "./edges";
 import { drawSvg, type Picture, picture, resolveTheme } from "./export";
+import { FilterControl } from "./filters";
 import { closeIcon, fitIcon, kindIcon, minusIcon, plusIcon } from "./icons";
 import { drawnInOrder, MOVE_KEYS, moveFrom } from "./keyboard";
 import { computeLayout, type Layout } from "./layout";
@@ -73,6 +74,7 @@ export class GraphView {
   private readonly details: DetailsPanel;
   private readonly members: MemberPanel;
   private readonly downloads: DownloadMenu;
+  private readonly filters: FilterControl;
   private readonly elements = new Map<string, NodeElement>();
   private readonly clusterElements = new Map<string, ClusterElement>();
   private readonly cleanups: (() => void)[] = [];
@@ -130,10 +132,12 @@ export class GraphView {
     const clearHighlight = toolButton("clear-highlight", "Clear the highlight", closeIcon());
     this.highlightChip.append(this.highlightCount, clearHighlight);
     this.highlightChip.hidden = true;
+    this.filters = new FilterControl(model, root);
     toolbar.append(
       fit,
       zoomIn,
       zoomOut,
+      this.filters.element,
       this.downloads.element,
       html("span", "lw-toolbar-gap"),
       this.highlightChip,
@@ -208,6 +212,7 @@ export class GraphView {
       () => this.details.destroy(),
       () => this.members.destroy(),
       () => this.downloads.destroy(),
+      () => this.filters.destroy(),
       listen(fit, "click", () => {
         this.fit();
         this.saveViewportSoon();
@@ -235,7 +240,10 @@ export class GraphView {
     );
 
     this.showMessage();
-    if (store.loaded) this.relayout(true);
+    if (store.loaded) {
+      this.filters.setHasRoot(store.root !== null);
+      this.relayout(true);
+    }
     this.syncSelection();
     this.syncHighlight();
     if (!store.connected) this.showDisconnected();
@@ -253,6 +261,7 @@ export class GraphView {
   private onStoreEvent(event: StoreEvent): void {
     switch (event.kind) {
       case "graph":
+        this.filters.setHasRoot(this.store.root !== null);
         this.relayout(event.reason === "snapshot");
         break;
       case "status":

@@ -149,7 +149,31 @@ def pipeline() -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
     return nodes, edges
 
 
+def traits(
+    artifact_choices: list[str] | None = None,
+    run_choices: list[str] | None = None,
+    **values: Any,
+) -> dict[str, Any]:
+    """The synced traits as a new kernel-side widget has them: no filter, direct lineage, and
+    these artifact types and job types in the graph (``values`` overrides any trait)."""
+    return {
+        "selected": [],
+        "artifact_types": None,
+        "job_types": None,
+        "hide_runs": False,
+        "lineage": "direct",
+        "_node_types": {"artifact": artifact_choices or [], "run": run_choices or []},
+        **values,
+    }
+
+
 # ---- page helpers ---------------------------------------------------------------------------
+
+
+def restart(page: Page, start_traits: dict[str, Any]) -> None:
+    """Replace the harness's model with one that starts with these traits (one view)."""
+    page.evaluate("(t) => { lw.reset(); lw.start(t); }", start_traits)
+
 
 READY = ".lineage-widget[data-ready='true']"
 

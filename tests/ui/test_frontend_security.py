@@ -1,6 +1,7 @@
 """Security on the plain harness page: every XSS payload of xss_payloads.py in every data field
 the kernel sends (node ids, labels, types, fetch errors, cluster types, member labels, versions
-and aliases, detail labels and values) and typed into the member search. Nothing may run
+and aliases, detail labels and values, the filter control's type names) and typed into the member
+search. Nothing may run
 (``window.__xss`` stays unset), every payload shows literally, and no element or event-handler
 attribute a payload would create exists in the widget.
 """
@@ -10,7 +11,16 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from frontend_harness import READY, columns, edge_columns, node, show, wait_frames
+from frontend_harness import (
+    READY,
+    columns,
+    edge_columns,
+    node,
+    restart,
+    show,
+    traits,
+    wait_frames,
+)
 from playwright.sync_api import Page, expect
 from xss_payloads import COUNT_INJECTED_JS, INJECTED_SELECTOR, PAYLOADS
 
@@ -144,4 +154,21 @@ def test_payloads_in_every_field_stay_text(harness: Page) -> None:
         assert search.input_value() == p
     label.first.hover()
 
+    assert_nothing_ran(harness)
+
+
+def test_payloads_as_type_names_in_the_filters_stay_text(harness: Page) -> None:
+    restart(harness, traits(PAYLOADS, PAYLOADS[::-1], artifact_types=PAYLOADS[:2]))
+    show(harness, payload_graph())
+    harness.wait_for_selector(READY)
+    harness.locator(VIEW).get_by_role("button", name="Filters").click()
+    for kind in ("artifact_types", "job_types"):
+        names = texts(harness, f"{VIEW} [data-filter='{kind}'] .lw-filter-name")
+        assert sorted(names) == sorted(PAYLOADS)
+    box = harness.locator(f"{VIEW} [data-filter='artifact_types']").get_by_role(
+        "checkbox", name=PAYLOADS[5], exact=True
+    )
+    box.check()
+    saved = harness.evaluate("lw.saves()")[-1]["artifact_types"]
+    assert sorted(saved) == sorted([*PAYLOADS[:2], PAYLOADS[5]])
     assert_nothing_ran(harness)

@@ -100,6 +100,10 @@ def test_hostile_text_from_the_kernel_stays_text(notebook: LabNotebook) -> None:
 
     details.locator(".lw-details-close").click()
     view.locator('[data-action="fit"]').click()
+    view.get_by_role("button", name="Filters").click()  # the types, as filter choices
+    for payload in (PAYLOADS[0], PAYLOADS[2], PAYLOADS[4]):
+        expect(view.get_by_role("checkbox", name=payload, exact=True)).to_be_checked()
+    notebook.page.keyboard.press("Escape")
     expand_control(view, "clean", "downstream").click()
     error = node(view, "clean").locator(".lw-node-error")
     expect(error).to_contain_text(PAYLOADS[11])

@@ -89,7 +89,7 @@ INJECTED_SELECTOR = ", ".join(
         "marquee",
         "noscript",
         "textarea",
-        "input:not(.lw-members-search)",
+        "input:not(.lw-members-search, .lw-filter-input)",
         "svg[onload]",
         "animate",
         "a[href^='javascript' i]",
