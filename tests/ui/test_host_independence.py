@@ -62,8 +62,13 @@ def css_problems(css: str) -> list[str]:
 
 
 def source_problems(source: str) -> list[str]:
-    """Imports in a js/src file of anything but its siblings and the allowed packages."""
-    specifiers = {m[1] for p in _SPECIFIERS for m in p.finditer(source)}
+    """Imports in a js/src file of anything but its siblings and the allowed packages.
+
+    Comments are left out first (prose such as "from `from`" is no import); only whole-line
+    `//` comments, so a URL inside a string is never cut."""
+    code = re.sub(r"/\*.*?\*/", "", source, flags=re.S)
+    code = re.sub(r"^\s*//[^\n]*", "", code, flags=re.M)
+    specifiers = {m[1] for p in _SPECIFIERS for m in p.finditer(code)}
     return [
         f"import of {name!r}"
         for name in sorted(specifiers)
@@ -100,6 +105,8 @@ def test_the_checks_pass_clean_code() -> None:
         == []
     )
     assert source_problems('import { URLExt } from "@jupyterlab/coreutils";')
+    assert source_problems('/** The node to move to from `from`. */\nconst a = "x";') == []
+    assert source_problems('const u = "https://esm.sh/x"; import { y } from "https://esm.sh/y";')
 
 
 def test_bundle_needs_no_particular_host_and_no_network(bundle: Path) -> None:
