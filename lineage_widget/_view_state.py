@@ -26,19 +26,6 @@ from collections.abc import Mapping
 from typing import Any
 
 VERSION = 1
-KEYS = (
-    "version",
-    "steps",
-    "pulled_out",
-    "selected",
-    "highlighted",
-    "cluster_threshold",
-    "viewport",
-    "artifact_types",
-    "job_types",
-    "hide_runs",
-    "lineage",
-)
 # What a trait holds (checked by the trait itself when the new widget sets it).
 TRAIT_KEYS = (
     "selected",
@@ -50,6 +37,7 @@ TRAIT_KEYS = (
     "hide_runs",
     "lineage",
 )
+KEYS = ("version", "steps", "pulled_out", *TRAIT_KEYS)
 
 
 def check_view_state(value: Any) -> dict[str, Any]:
