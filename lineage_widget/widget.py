@@ -6,6 +6,7 @@ import math
 import os
 import pathlib
 import threading
+import time
 import warnings
 from collections.abc import Callable, Hashable, Mapping
 from concurrent import futures
@@ -17,8 +18,9 @@ import traitlets
 
 from . import _payload
 from ._export import Exports, SaveFuture, export_format
+from ._restore import MAX_RESTORE_STEPS, cell_key, check_key
 from ._start import explorer_for, trackio_object, wandb_object
-from ._view_state import TRAIT_KEYS, check_view_state
+from ._view_state import ID_KEYS, TRAIT_KEYS, check_view_state
 from ._view_state import VERSION as VIEW_STATE_VERSION
 from .clusters import DEFAULT_THRESHOLD, Clustering, ViewDelta, check_threshold
 from .explorer import describe
@@ -37,6 +39,11 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
     ``obj`` is a W&B-style artifact or run, a :class:`LineageGraph` or a ``networkx.DiGraph``.
     For a graph, ``root`` names the node to start from; without it the graph is shown whole.
     The view shows the root and its lineage ``depth`` hops upstream and downstream.
+
+    ``view_state`` (from :attr:`view_state`) starts the widget at a kept view. ``key`` ties the
+    view saved with the notebook to the widget a re-run of the cell makes after the notebook is
+    reopened; by default that is the cell (its id, and which of the widgets the cell made this
+    is) with the same ``root``.
     """
 
     _esm = _STATIC / "widget.js"
@@ -85,6 +92,23 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         "starts there; empty: fit the graph.",
     ).tag(sync=True)
 
+    _key = traitlets.Unicode(
+        "",
+        help="Ties the view saved with the notebook to the widget a re-run of the cell makes "
+        "after the notebook is reopened (see _restore.py); empty: never restored.",
+    ).tag(sync=True)
+
+    _created = traitlets.Float(
+        0.0,
+        help="When the kernel made this widget (seconds since the epoch): of several saved views "
+        "with one key, the page offers the newest.",
+    ).tag(sync=True)
+
+    _view_state = traitlets.Dict(
+        help="view_state, kept current by the kernel: saved with the notebook's widget state, "
+        "it is what the page offers a widget made by re-running the cell.",
+    ).tag(sync=True)
+
     def __init__(
         self,
         obj: Any,
@@ -93,10 +117,12 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         *,
         source: LineageSource | None = None,
         view_state: Mapping[str, Any] | None = None,
+        key: str | None = None,
         **kwargs: Any,
     ) -> None:
         # The graph first: traits given as keyword arguments (selected=...) are checked against it.
         state = None if view_state is None else check_view_state(view_state)
+        key = None if key is None else check_key(key)
         self._select_callbacks: list[SelectCallback] = []
         self._explorer = explorer_for(obj, root, depth, source)
         problems = self._explorer.replay(state["steps"]) if state else []
@@ -118,7 +144,14 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         # no view exists to draw what save() asks for.
         self._pages = 0
         self._exports = Exports()
+        # In the state the comm opens with: the page reads them as the model starts.
+        kwargs["_key"] = cell_key(self._explorer.root) if key is None else key
+        kwargs["_created"] = time.time()
         super().__init__(**kwargs)
+        # A saved view is taken back only over the view as it started, and only once.
+        self._initial_view_state = self.view_state
+        self._restore_taken = False
+        self._sync_view_state()
         self._explorer.on_status = self._send_status
         self.on_msg(self._handle_message)
         if problems:
@@ -129,7 +162,7 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
     def _known_ids_only(self, state: dict[str, Any]) -> list[str]:
         """Drops ids of ``state`` the graph does not hold (the source has lost them); says which."""
         problems = []
-        for key in ("pulled_out", "selected", "highlighted"):
+        for key in ID_KEYS:
             missing = [i for i in state[key] if i not in self._explorer.graph]
             if missing:
                 problems.append(f"{key} {missing!r}: not in the graph")
@@ -178,6 +211,10 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         this view back: ``LineageWidget(g, root="model:v3", view_state=state)``. The new widget
         asks its source for the same walks; what the source no longer has is left out with a
         warning. Keyword arguments given with it win over what it holds.
+
+        The widget keeps a copy in its synced state, which JupyterLab saves with the notebook
+        ("Save Widget State Automatically"): re-running the cell after reopening the notebook
+        brings the view back by itself (``key`` in the class docs).
         """
         with self._lock:
             return {
@@ -409,6 +446,18 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
     def _highlight_changed(self, _change: dict[str, Any]) -> None:
         self._sync_highlighted_clusters()
 
+    @traitlets.observe(*TRAIT_KEYS)
+    def _view_trait_changed(self, _change: dict[str, Any]) -> None:
+        self._sync_view_state()
+
+    def _sync_view_state(self) -> None:
+        """Points ``_view_state`` at :attr:`view_state` (a trait change only if it differs)."""
+        if getattr(self, "_clustering", None) is None:  # (traits set before the graph exists)
+            return
+        state = self.view_state
+        if state != self._view_state:
+            self._view_state = state
+
     def _sync_highlighted_clusters(self) -> None:
         """Points ``_highlighted_clusters`` at the clusters now holding a highlighted node."""
         clustering = getattr(self, "_clustering", None)
@@ -484,6 +533,76 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
             self.put_back(str(msg["id"]))
         elif kind == "export_result":
             self._exports.answer(msg, buffers)
+        elif kind == "restore":
+            self._restore_from_page(msg.get("state"))
+
+    # ---- a view saved with the notebook, offered by the page -----------------------------
+
+    def _restore_from_page(self, state: Any) -> None:
+        """The page offers the view saved with the notebook under this widget's key (the cell
+        was re-run after the notebook was reopened). It is taken once, and only while the view is
+        as the widget started: it never undoes what the user did. A bad offer raises ValueError
+        (sent to the page) and changes nothing."""
+        if self._restore_taken or self.view_state != self._initial_view_state:
+            return
+        checked = self._check_restore(state)
+        self._restore_taken = True
+        # Replaying the walks asks the source: in the background, like a click on expand.
+        self._run_in_background(self._restore, checked)
+
+    def _check_restore(self, state: Any) -> dict[str, Any]:
+        try:
+            checked = check_view_state(state)
+            if len(checked["steps"]) > MAX_RESTORE_STEPS:
+                raise ValueError(
+                    f"{len(checked['steps'])} steps is more than {MAX_RESTORE_STEPS} "
+                    "(a view this big is not replayed)"
+                )
+            for key in TRAIT_KEYS:  # what its trait would refuse (ids are checked once replayed)
+                if key in checked and key not in ID_KEYS:
+                    self.traits()[key]._validate(self, checked[key])
+        except (ValueError, traitlets.TraitError) as exc:
+            raise ValueError(f"cannot restore the saved view: {exc}") from None
+        return checked
+
+    def _restore(self, state: dict[str, Any]) -> None:
+        """Takes the walks of ``state`` again and its pull-outs, sends the views a snapshot, then
+        sets its traits (each unless the user changed it meanwhile): the views draw the snapshot
+        at its viewport. What the source no longer has is left out and named under the widget."""
+        try:
+            problems = self._explorer.replay(state["steps"])
+            with self._lock:
+                self._clustering.sync(self._explorer.take_pending())  # the snapshot shows it
+                problems += self._known_ids_only(state)
+                initial = self._initial_view_state
+
+                def untouched(key: str) -> bool:
+                    return key in state and getattr(self, key) == initial.get(key)
+
+                if untouched("cluster_threshold"):  # the clusters members are pulled out of
+                    self._clustering.set_threshold(state["cluster_threshold"])
+                for node_id in state["pulled_out"]:
+                    self._clustering.pull_out(node_id)
+                self.send(_payload.snapshot(self._explorer, self._clustering, restored=True))
+                keys = [key for key in TRAIT_KEYS if untouched(key)]
+            with self.hold_sync():  # (selection callbacks run without the lock)
+                for key in keys:
+                    try:
+                        setattr(self, key, state[key])
+                    except Exception as exc:
+                        problems.append(f"{key}: {describe(exc)}")
+            self._sync_view_state()
+            if problems:
+                self.send(
+                    {
+                        "type": "error",
+                        "request": "restore",
+                        "id": None,
+                        "error": "The saved view is back, except: " + "; ".join(problems),
+                    }
+                )
+        except Exception as exc:  # (in a background thread: the page is told)
+            self._send_error("restore", None, exc)
 
     def _expand_from_view(self, node_id: str, direction: Direction) -> None:
         """A click on an expand control: the walk runs in the background, never in the kernel's
@@ -565,9 +684,11 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
             changes = self._explorer.take_pending()
             if changes:
                 self._send_view(self._clustering.sync(changes))
+            self._sync_view_state()
 
     def _send_view(self, change: ViewDelta) -> None:
         if change:
             self.send(_payload.delta(self._explorer, self._clustering, change))
             if self.highlighted:  # clusters formed or dissolved around highlighted nodes
                 self._sync_highlighted_clusters()
+        self._sync_view_state()
