@@ -100,10 +100,15 @@ def edge_columns(clustering: Clustering, edges: Iterable[ViewEdge]) -> dict[str,
     return {"source": sources, "target": targets, "count": counts, "back": back}
 
 
-def snapshot(explorer: Explorer, clustering: Clustering) -> dict[str, Any]:
+def snapshot(
+    explorer: Explorer, clustering: Clustering, *, restored: bool = False
+) -> dict[str, Any]:
+    """The whole view; ``restored``: it follows a restore of a saved view (the views draw it at
+    the ``viewport`` trait instead of fitting it)."""
     return {
         "type": "snapshot",
         "root": explorer.root,
+        "restored": restored,
         "nodes": node_columns(explorer, clustering, clustering.drawn_nodes()),
         "clusters": cluster_columns(explorer, clustering, clustering.cluster_ids()),
         "edges": edge_columns(clustering, clustering.edge_counts),

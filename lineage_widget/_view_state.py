@@ -38,6 +38,9 @@ TRAIT_KEYS = (
     "lineage",
 )
 KEYS = ("version", "steps", "pulled_out", *TRAIT_KEYS)
+FILTER_KEYS = ("artifact_types", "job_types", "hide_runs", "lineage")
+# Lists of node ids: those the graph does not hold (the source lost them) are left out.
+ID_KEYS = ("pulled_out", "selected", "highlighted")
 
 
 def check_view_state(value: Any) -> dict[str, Any]:
@@ -59,7 +62,7 @@ def check_view_state(value: Any) -> dict[str, Any]:
                 "each view_state step must be {'expand': id, 'direction': 'upstream' | "
                 f"'downstream'}} or {{'focus': id}}, got {step!r:.200}"
             )
-    for key in ("pulled_out", "selected", "highlighted"):
+    for key in ID_KEYS:
         ids = value.get(key, [])
         if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
             raise ValueError(f"view_state[{key!r}] must be a list of node ids, got {ids!r:.200}")

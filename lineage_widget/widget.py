@@ -7,6 +7,7 @@ import math
 import os
 import pathlib
 import threading
+import time
 import warnings
 from collections.abc import Callable, Hashable, Mapping
 from concurrent import futures
@@ -18,8 +19,9 @@ import traitlets
 
 from . import _payload
 from ._export import Exports, SaveFuture, export_format
+from ._restore import MAX_RESTORE_STEPS, cell_key, check_key
 from ._start import explorer_for, trackio_object, wandb_object
-from ._view_state import TRAIT_KEYS, check_view_state
+from ._view_state import FILTER_KEYS, ID_KEYS, TRAIT_KEYS, check_view_state
 from ._view_state import VERSION as VIEW_STATE_VERSION
 from .clusters import DEFAULT_THRESHOLD, Clustering, ViewDelta, check_threshold
 from .explorer import Changes, describe
@@ -84,6 +86,11 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
     downstream draws the artifacts made from it. New nodes that do not pass stay hidden. A
     hidden node's own neighbours are reached that way, with :meth:`expand` (any known node, by
     id, hops counting hidden nodes), or by changing the filters.
+
+    ``view_state`` (from :attr:`view_state`) starts the widget at a kept view. ``key`` ties the
+    view saved with the notebook to the widget a re-run of the cell makes after the notebook is
+    reopened; by default that is the cell (its id, and which of the widgets the cell made this
+    is) with the same ``root``.
     """
 
     _esm = _STATIC / "widget.js"
@@ -166,6 +173,23 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         "not: the filter control's choices."
     ).tag(sync=True)
 
+    _key = traitlets.Unicode(
+        "",
+        help="Ties the view saved with the notebook to the widget a re-run of the cell makes "
+        "after the notebook is reopened (see _restore.py); empty: never restored.",
+    ).tag(sync=True)
+
+    _created = traitlets.Float(
+        0.0,
+        help="When the kernel made this widget (seconds since the epoch): of several saved views "
+        "with one key, the page offers the newest.",
+    ).tag(sync=True)
+
+    _view_state = traitlets.Dict(
+        help="view_state, kept current by the kernel: saved with the notebook's widget state, "
+        "it is what the page offers a widget made by re-running the cell.",
+    ).tag(sync=True)
+
     def __init__(
         self,
         obj: Any,
@@ -174,10 +198,12 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         *,
         source: LineageSource | None = None,
         view_state: Mapping[str, Any] | None = None,
+        key: str | None = None,
         **kwargs: Any,
     ) -> None:
         # The graph first: traits given as keyword arguments (selected=...) are checked against it.
         state = None if view_state is None else check_view_state(view_state)
+        key = None if key is None else check_key(key)
         self._select_callbacks: list[SelectCallback] = []
         self._explorer = explorer_for(obj, root, depth, source)
         problems = self._explorer.replay(state["steps"]) if state else []
@@ -205,8 +231,16 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         # no view exists to draw what save() asks for.
         self._pages = 0
         self._exports = Exports()
+        self._restoring = False  # a restore is setting the filters: it sends the snapshot
+        # In the state the comm opens with: the page reads them as the model starts.
+        kwargs["_key"] = cell_key(self._explorer.root) if key is None else key
+        kwargs["_created"] = time.time()
         # Filters given as keyword arguments filter this view as they are set.
         super().__init__(**kwargs, _node_types=self._type_choices())
+        # A saved view is taken back only over the view as it started, and only once.
+        self._initial_view_state = self.view_state
+        self._restore_taken = False
+        self._sync_view_state()
         self._explorer.on_status = self._report_status
         self.on_msg(self._handle_message)
         if problems:
@@ -230,7 +264,7 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
     def _known_ids_only(self, state: dict[str, Any]) -> list[str]:
         """Drops ids of ``state`` the graph does not hold (the source has lost them); says which."""
         problems = []
-        for key in ("pulled_out", "selected", "highlighted"):
+        for key in ID_KEYS:
             missing = [i for i in state[key] if i not in self._explorer.graph]
             if missing:
                 problems.append(f"{key} {missing!r}: not in the graph")
@@ -279,6 +313,10 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         this view back: ``LineageWidget(g, root="model:v3", view_state=state)``. The new widget
         asks its source for the same walks; what the source no longer has is left out with a
         warning. Keyword arguments given with it win over what it holds.
+
+        The widget keeps a copy in its synced state, which JupyterLab saves with the notebook
+        ("Save Widget State Automatically"): re-running the cell after reopening the notebook
+        brings the view back by itself (``key`` in the class docs).
         """
         with self._lock:
             return {
@@ -531,6 +569,18 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
     def _highlight_changed(self, _change: dict[str, Any]) -> None:
         self._sync_highlighted_clusters()
 
+    @traitlets.observe(*TRAIT_KEYS)
+    def _view_trait_changed(self, _change: dict[str, Any]) -> None:
+        self._sync_view_state()
+
+    def _sync_view_state(self) -> None:
+        """Points ``_view_state`` at :attr:`view_state` (a trait change only if it differs)."""
+        if getattr(self, "_clustering", None) is None:  # (traits set before the graph exists)
+            return
+        state = self.view_state
+        if state != self._view_state:
+            self._view_state = state
+
     def _sync_highlighted_clusters(self) -> None:
         """Points ``_highlighted_clusters`` at the clusters now holding a highlighted node."""
         clustering = getattr(self, "_clustering", None)
@@ -563,9 +613,11 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
             changes = self._take_changes()
             self._clustering.rebuild(self._shown(), changes.nodes)
             self._sync_highlighted_clusters()  # clusters came and went
-            if self.comm is not None:  # (None while the constructor sets the traits)
+            # (No comm while the constructor sets the traits; a restore sends its own snapshot.)
+            if self.comm is not None and not self._restoring:
                 # Every view starts again from what the filters show (filters change rarely).
                 self.send(_payload.snapshot(self._explorer, self._clustering))
+            self._sync_view_state()
 
     @traitlets.observe("selected")
     def _selection_changed(self, change: dict[str, Any]) -> None:
@@ -624,6 +676,90 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
             self.put_back(str(msg["id"]))
         elif kind == "export_result":
             self._exports.answer(msg, buffers)
+        elif kind == "restore":
+            self._restore_from_page(msg.get("state"))
+
+    # ---- a view saved with the notebook, offered by the page -----------------------------
+
+    def _restore_from_page(self, state: Any) -> None:
+        """The page offers the view saved with the notebook under this widget's key (the cell
+        was re-run after the notebook was reopened). It is taken once, and only while the view is
+        as the widget started: it never undoes what the user did. A bad offer raises ValueError
+        (sent to the page) and changes nothing."""
+        if self._restore_taken or self.view_state != self._initial_view_state:
+            return
+        checked = self._check_restore(state)
+        self._restore_taken = True
+        # Replaying the walks asks the source: in the background, like a click on expand.
+        self._run_in_background(self._restore, checked)
+
+    def _check_restore(self, state: Any) -> dict[str, Any]:
+        try:
+            checked = check_view_state(state)
+            if len(checked["steps"]) > MAX_RESTORE_STEPS:
+                raise ValueError(
+                    f"{len(checked['steps'])} steps is more than {MAX_RESTORE_STEPS} "
+                    "(a view this big is not replayed)"
+                )
+            for key in TRAIT_KEYS:  # what its trait would refuse (ids are checked once replayed)
+                if key in checked and key not in ID_KEYS:
+                    self.traits()[key]._validate(self, checked[key])
+        except (ValueError, traitlets.TraitError) as exc:
+            raise ValueError(f"cannot restore the saved view: {exc}") from None
+        return checked
+
+    def _restore(self, state: dict[str, Any]) -> None:
+        """Takes the walks of ``state`` again and its pull-outs, sends the views a snapshot, then
+        sets its traits (each unless the user changed it meanwhile): the views draw the snapshot
+        at its viewport. What the source no longer has is left out and named under the widget."""
+        try:
+            problems = self._explorer.replay(state["steps"])
+            with self._lock:
+                self._lineage_after(state["steps"])
+                problems += self._known_ids_only(state)
+                initial = self._initial_view_state
+
+                def untouched(key: str) -> bool:
+                    return key in state and getattr(self, key) == initial.get(key)
+
+                # The filters first (the one snapshot below shows what they let through).
+                self._restoring = True
+                try:
+                    for key in FILTER_KEYS:
+                        if untouched(key):
+                            setattr(self, key, state[key])
+                finally:
+                    self._restoring = False
+                changes = self._take_changes()  # the replayed walks: the snapshot shows them
+                shown = self._shown()
+                if shown is None and self._clustering.shown is None:
+                    self._clustering.sync(changes)
+                else:
+                    self._clustering.rebuild(shown, changes.nodes)
+                if untouched("cluster_threshold"):  # the clusters members are pulled out of
+                    self._clustering.set_threshold(state["cluster_threshold"])
+                for node_id in state["pulled_out"]:
+                    self._clustering.pull_out(node_id)
+                self.send(_payload.snapshot(self._explorer, self._clustering, restored=True))
+                keys = [key for key in TRAIT_KEYS if key not in FILTER_KEYS and untouched(key)]
+            with self.hold_sync():  # (selection callbacks run without the lock)
+                for key in keys:
+                    try:
+                        setattr(self, key, state[key])
+                    except Exception as exc:
+                        problems.append(f"{key}: {describe(exc)}")
+            self._sync_view_state()
+            if problems:
+                self.send(
+                    {
+                        "type": "error",
+                        "request": "restore",
+                        "id": None,
+                        "error": "The saved view is back, except: " + "; ".join(problems),
+                    }
+                )
+        except Exception as exc:  # (in a background thread: the page is told)
+            self._send_error("restore", None, exc)
 
     def _expand_from_view(self, node_id: str, direction: Direction) -> None:
         """A click on an expand control: the walk runs in the background, never in the kernel's
@@ -789,13 +925,13 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         lineage grew)."""
         with self._lock:
             changes = self._take_changes()
-            if not changes and not refresh:
-                return
-            shown = self._shown()
-            if shown is None and self._clustering.shown is None:
-                self._send_view(self._clustering.sync(changes))  # the fast, incremental path
-            else:
-                self._send_view(self._clustering.rebuild(shown, changes.nodes))
+            if changes or refresh:
+                shown = self._shown()
+                if shown is None and self._clustering.shown is None:
+                    self._send_view(self._clustering.sync(changes))  # the fast, incremental path
+                else:
+                    self._send_view(self._clustering.rebuild(shown, changes.nodes))
+            self._sync_view_state()
 
     def _take_changes(self) -> Changes:
         """The explorer's changes since the last call, noted in the lineage and the types."""
@@ -837,6 +973,7 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
             self.send(_payload.delta(self._explorer, self._clustering, change))
             if self.highlighted:  # clusters formed or dissolved around highlighted nodes
                 self._sync_highlighted_clusters()
+        self._sync_view_state()
 
 
 def _listed(types: Any) -> list[str] | None:

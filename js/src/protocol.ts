@@ -80,10 +80,14 @@ export interface FetchStatus {
 
 // ---- kernel -> front end ----------------------------------------------------------------
 
-/** The whole current graph. Replaces whatever the front end held. */
+/**
+ * The whole current graph. Replaces whatever the front end held. `restored`: it follows a
+ * RestoreRequest the kernel took; views draw it at the `viewport` trait rather than fitting it.
+ */
 export interface SnapshotMsg {
   type: "snapshot";
   root: string | null;
+  restored?: boolean;
   nodes: NodeColumns;
   clusters: ClusterColumns;
   edges: EdgeColumns;
@@ -236,8 +240,19 @@ export interface ExportReply {
   error?: string;
 }
 
+/**
+ * The view saved with the notebook under this model's `_key` (the `_view_state` of a model the
+ * notebook brought back without a kernel): the kernel replays it if nobody has changed its view
+ * yet (answered by a SnapshotMsg with `restored`), else ignores it; a bad one gets an ErrorMsg.
+ */
+export interface RestoreRequest {
+  type: "restore";
+  state: Record<string, unknown>;
+}
+
 export type FrontendMsg =
   | HelloRequest
+  | RestoreRequest
   | ExpandRequest
   | DetailsRequest
   | MembersRequest
@@ -277,6 +292,13 @@ export interface ModelTraits {
   hide_runs: boolean;
   lineage: LineageMode;
   _node_types: NodeTypes;
+  /** Set by the kernel: ties the view saved with the notebook to the widget a re-run of the cell
+   * makes (empty: never restored). */
+  _key: string;
+  /** When the kernel made the widget (seconds since the epoch): the newest saved view wins. */
+  _created: number;
+  /** Set by the kernel: Python's `view_state`, kept current; saved with the notebook. */
+  _view_state: Record<string, unknown>;
 }
 
 export interface Viewport {

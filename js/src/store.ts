@@ -87,7 +87,7 @@ export interface NodeFetch {
 
 /** What changed, so a view redraws only what it must. */
 export type StoreEvent =
-  | { kind: "graph"; reason: "snapshot" | "delta" }
+  | { kind: "graph"; reason: "snapshot" | "restore" | "delta" }
   | { kind: "status"; id: string }
   | { kind: "focus"; id: string }
   | { kind: "members"; cluster: string }
@@ -236,6 +236,11 @@ export class GraphStore {
     return this.puttingBack.has(id);
   }
 
+  /** Passes the view saved with the notebook to the kernel, which takes it or not. */
+  restore(state: Record<string, unknown>): void {
+    this.send({ type: "restore", state });
+  }
+
   /** Asks the kernel to let a pulled-out node go back into its cluster (once per request). */
   putBack(id: string): void {
     if (!this.connected || this.puttingBack.has(id) || !this.nodes.get(id)?.pulledOut) return;
@@ -295,7 +300,7 @@ export class GraphStore {
         error: status.error,
       });
     }
-    this.emit({ kind: "graph", reason: "snapshot" });
+    this.emit({ kind: "graph", reason: msg.restored ? "restore" : "snapshot" });
   }
 
   private applyDelta(msg: DeltaMsg): void {

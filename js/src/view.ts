@@ -262,7 +262,9 @@ export class GraphView {
     switch (event.kind) {
       case "graph":
         this.filters.setHasRoot(this.store.root !== null);
-        this.relayout(event.reason === "snapshot");
+        // A restored view is drawn where it was saved (the `viewport` trait), like a first one.
+        if (event.reason === "restore") this.viewportChecked = false;
+        this.relayout(event.reason !== "delta");
         break;
       case "status":
         this.updateNode(event.id);
@@ -686,7 +688,7 @@ export class GraphView {
     if (this.fitOnNextDraw && layout.boxes.size > 0) {
       this.fitOnNextDraw = false;
       // A view's first drawing starts where the user left the model's views (a reload, a
-      // second view, a restored view_state); later fits (a new snapshot) fit.
+      // second view, a restored view_state or saved view); later fits (a new snapshot) fit.
       const restored = !this.viewportChecked && this.restoreViewport();
       this.viewportChecked = true;
       if (!restored) this.fit();

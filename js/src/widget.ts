@@ -1,12 +1,15 @@
 /**
  * The anywidget entry. One GraphStore per model (created in `initialize`, fed by `msg:custom`)
  * is shared by every view of that model, so all views draw the same graph. Python's `save()`
- * (ExportMsg) is answered by one view of the model on this page.
+ * (ExportMsg) is answered by one view of the model on this page. Each model joins the page's
+ * list of saved views (saved-views.ts): a widget made by re-running a cell after the notebook
+ * was reopened gets the view saved with it back.
  */
 import "./widget.css";
 import type { Initialize, Render } from "@anywidget/types";
 import { exportReply } from "./export";
 import type { ExportMsg, KernelMsg, ModelTraits } from "./protocol";
+import { joinSavedViews } from "./saved-views";
 import { GraphStore } from "./store";
 import { GraphView, type Model } from "./view";
 
@@ -53,12 +56,25 @@ async function answerExport(model: Model, store: GraphStore, msg: ExportMsg): Pr
  */
 const DISCONNECT_EVENTS = ["comm_live_update", "comm:close"];
 
-/** Creates the model's store, wires it to kernel messages and asks for a snapshot. */
-function attach(model: Model): () => void {
+/**
+ * Creates the model's store, wires it to kernel messages and asks for a snapshot. `joinSaved`:
+ * the model also joins the page's saved views (a saved view with its key goes to the kernel,
+ * which decides).
+ */
+function attach(model: Model, joinSaved: boolean): () => void {
   const store = new GraphStore((msg) => model.send(msg));
   stores.set(model, store);
+  const savedViews = joinSaved
+    ? joinSavedViews(
+        model.get("_key"),
+        model.get("_created"),
+        () => model.get("_view_state"),
+        (state) => store.restore(state),
+      )
+    : null;
   const onMessage = (msg: unknown) => {
     if (!isKernelMsg(msg)) return;
+    savedViews?.live(); // a kernel answers: this model is no saved view
     if (msg.type === "export") void answerExport(model, store, msg);
     else store.handle(msg);
   };
@@ -67,17 +83,21 @@ function attach(model: Model): () => void {
   for (const event of DISCONNECT_EVENTS) model.on(event, onDisconnect);
   model.send({ type: "hello" });
   return () => {
+    savedViews?.leave();
     model.off("msg:custom", onMessage);
     for (const event of DISCONNECT_EVENTS) model.off(event, onDisconnect);
     if (stores.get(model) === store) stores.delete(model);
   };
 }
 
-const initialize: Initialize<Traits> = ({ model }) => attach(model);
+// Saved views are joined here only: anywidget calls `initialize` once per model, but hands
+// `render` a model object of its own, so the store lookup below misses and a view may start a
+// store of its own.
+const initialize: Initialize<Traits> = ({ model }) => attach(model, true);
 
 const render: Render<Traits> = ({ model, el, signal }) => {
   // Hosts without `initialize` (anywidget < 0.9) start the store with the first view.
-  if (!stores.has(model)) attach(model);
+  if (!stores.has(model)) attach(model, false);
   const store = stores.get(model) as GraphStore;
   const view = new GraphView(model, store);
   el.append(view.root);

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
 HOSTILE = '<img src=x onerror="window.__pwned=1">'
 
@@ -191,8 +191,9 @@ def node_sel(id: str, view: int = 0) -> str:
     return f"#view-{view} [data-node-id='{id}']"
 
 
-def sent(page: Page) -> list[dict[str, Any]]:
-    messages: list[dict[str, Any]] = page.evaluate("lw.sent()")
+def sent(page: Page, m: int = 0) -> list[dict[str, Any]]:
+    """What model ``m`` sent to the kernel."""
+    messages: list[dict[str, Any]] = page.evaluate("(m) => lw.sent(m)", m)
     return messages
 
 
@@ -225,6 +226,24 @@ def assert_inside(page: Page, view: int = 0) -> None:
         assert box["x"] + box["w"] <= right
         assert viewport["y"] <= box["y"]
         assert box["y"] + box["h"] <= bottom
+
+
+def centre(page: Page, view: int = 0) -> dict[str, float]:
+    """The graph point at the middle of a view's viewport, and its scale."""
+    return view_centre(page.locator(f"#view-{view} .lineage-widget"))
+
+
+def view_centre(root: Locator) -> dict[str, float]:
+    """``centre`` of the view whose ``.lineage-widget`` root is ``root`` (on any page)."""
+    found: dict[str, float] = root.evaluate(
+        """(root) => {
+            const viewport = root.querySelector(".lw-viewport");
+            const m = new DOMMatrix(getComputedStyle(root.querySelector(".lw-content")).transform);
+            return {cx: (viewport.clientWidth / 2 - m.e) / m.a,
+                    cy: (viewport.clientHeight / 2 - m.f) / m.a, k: m.a};
+        }"""
+    )
+    return found
 
 
 def wait_frames(page: Page, frames: int = 2) -> None:

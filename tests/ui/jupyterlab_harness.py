@@ -226,6 +226,18 @@ async ({code, selector}) => {
 """
 
 
+# Runs the notebook's existing cell `index` again (Shift+Enter on it) and returns its outputs.
+_RERUN_CELL_JS = """
+async (index) => {
+  const app = window.jupyterapp;
+  const notebook = app.shell.currentWidget.content;
+  notebook.activeCellIndex = index;
+  await app.commands.execute("notebook:run-cell");
+  return notebook.widgets[index].model.outputs.toJSON();
+}
+"""
+
+
 def output_text(outputs: list[dict[str, Any]]) -> str:
     """Stream and ``text/plain`` output of a cell; an error output raises ``CellError``."""
     parts = []
@@ -306,6 +318,11 @@ class LabNotebook:
         result = self.page.evaluate(_RUN_CELL_JS, code)
         output_text(result["outputs"])
         return self.cell(result["index"])
+
+    def rerun(self, index: int) -> Locator:
+        """Run the notebook's cell ``index`` again; return its locator (errors raise)."""
+        output_text(self.page.evaluate(_RERUN_CELL_JS, index))
+        return self.cell(index)
 
     def display_timed(self, code: str, selector: str) -> tuple[Locator, float]:
         """Like ``display`` and the time in ms from "run cell" to ``selector`` in the cell."""

@@ -13,6 +13,7 @@ from frontend_harness import (
     READY,
     assert_inside,
     boxes,
+    centre,
     delta,
     node,
     node_sel,
@@ -470,21 +471,6 @@ def test_ports_say_how_many_neighbours_are_not_shown(harness: Page) -> None:
     assert not harness.locator(f"{node_sel('done')} [data-expand='downstream']").is_visible()
 
 
-def _centre(page: Page, view: int = 0) -> dict[str, float]:
-    """The graph point at the middle of a view's viewport, and its scale."""
-    found: dict[str, float] = page.evaluate(
-        """(view) => {
-            const viewport = document.querySelector(`#view-${view} .lw-viewport`);
-            const m = new DOMMatrix(getComputedStyle(
-                document.querySelector(`#view-${view} .lw-content`)).transform);
-            return {cx: (viewport.clientWidth / 2 - m.e) / m.a,
-                    cy: (viewport.clientHeight / 2 - m.f) / m.a, k: m.a};
-        }""",
-        view,
-    )
-    return found
-
-
 def test_the_viewport_is_remembered_and_new_views_start_there(harness: Page) -> None:
     """Panning or zooming updates the `viewport` trait once the user pauses (drawing alone does
     not); a second view starts where the first was left; a viewport set from Python moves the
@@ -504,15 +490,15 @@ def test_the_viewport_is_remembered_and_new_views_start_there(harness: Page) -> 
     harness.click("#view-0 [data-action='zoom-in']")
     harness.wait_for_function("lw.saves().length > 0")
     saved = harness.evaluate("lw.traits().viewport")
-    here = _centre(harness)
+    here = centre(harness)
     assert saved == pytest.approx(here, abs=0.01)
     assert len(harness.evaluate("lw.saves()")) == 1  # one save after the pause, not one per move
 
     harness.evaluate("lw.render(0)")
     harness.wait_for_selector(f"#view-1 {READY}")
     wait_frames(harness)
-    assert _centre(harness, 1) == pytest.approx(saved, abs=0.5)
+    assert centre(harness, 1) == pytest.approx(saved, abs=0.5)
 
     harness.evaluate("lw.setTrait('viewport', {cx: 100, cy: 50, k: 0.5})")
     wait_frames(harness)
-    assert _centre(harness, 0) == pytest.approx({"cx": 100, "cy": 50, "k": 0.5}, abs=0.5)
+    assert centre(harness, 0) == pytest.approx({"cx": 100, "cy": 50, "k": 0.5}, abs=0.5)
