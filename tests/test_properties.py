@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import networkx as nx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -131,3 +132,22 @@ def test_whole_graph_view_and_networkx_round_trip(graph: LineageGraph) -> None:
     assert list(again) == list(graph)
     assert set(again.edges()) == set(graph.edges())
     assert [n.label for n in again.nodes()] == [n.label for n in graph.nodes()]
+
+
+@settings(max_examples=120, deadline=None)
+@given(graph=lineages(), back=st.lists(st.integers(min_value=0), max_size=3))
+def test_generations_are_networkx_topological_generations(
+    graph: LineageGraph, back: list[int]
+) -> None:
+    """The layering reads networkx's dicts directly for speed: it must give networkx's own
+    layers, in its order, and still layer a graph with cycles (edges added backwards)."""
+    nx_graph = graph._g
+    if back and nx_graph.number_of_edges():
+        edges = list(nx_graph.edges())
+        for pick in back:
+            src, dst = edges[pick % len(edges)]
+            nx_graph.add_edge(dst, src)  # closes a cycle
+    layers = graph.generations()
+    if nx.is_directed_acyclic_graph(nx_graph):
+        assert layers == [list(g) for g in nx.topological_generations(nx_graph)]
+    assert sorted(n for layer in layers for n in layer) == sorted(nx_graph)
