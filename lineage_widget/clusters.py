@@ -120,6 +120,10 @@ class Clustering:
     def threshold(self) -> int | None:
         return self._threshold
 
+    def kinds_and_types(self) -> set[tuple[str, str]]:
+        """The (kind, type) pairs of the nodes grouped (cheap: one per group)."""
+        return {(kind, type_) for _, kind, type_ in self._groups}
+
     def view_id(self, node_id: str) -> str:
         """The id drawn for ``node_id``: its cluster's id, or its own."""
         return self._rep[node_id]

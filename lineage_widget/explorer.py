@@ -108,14 +108,8 @@ class Explorer:
         self.graph = graph.copy()
         self._complete = True
         levels, orders = self.levels, self.orders
-        for level, generation in enumerate(graph.generations()):
-            # Order a column by the mean order of its inputs (one barycentre sweep).
-            keyed = []
-            for index, node_id in enumerate(generation):
-                before = [orders[p] for p in graph.producer_ids(node_id) if p in orders]
-                keyed.append((sum(before) / len(before) if before else float(index), node_id))
-            keyed.sort()
-            for rank, (_, node_id) in enumerate(keyed):
+        for level, layer in enumerate(graph.ordered_generations()):
+            for rank, node_id in enumerate(layer):
                 levels[node_id] = level
                 orders[node_id] = float(rank)
 

@@ -322,6 +322,29 @@ class LineageGraph:
             return [list(generation) for generation in nx.topological_generations(dag)]
         return layers
 
+    def ordered_generations(self) -> list[list[str]]:
+        """:meth:`generations`, each layer sorted by the mean place of its nodes' inputs in the
+        layer before theirs (one barycentre sweep, which keeps edges from crossing; a node
+        without inputs keeps its place; ties go by id)."""
+        pred = self._g._pred
+        place: dict[str, float] = {}
+        ordered = []
+        for layer in self.generations():
+            keyed = []
+            for index, node in enumerate(layer):
+                total, count = 0.0, 0
+                for source in pred[node]:
+                    at = place.get(source)  # (None: an edge that closes a cycle)
+                    if at is not None:
+                        total += at
+                        count += 1
+                keyed.append((total / count if count else float(index), node))
+            keyed.sort()
+            sorted_layer = [node for _, node in keyed]
+            place.update((node, float(rank)) for rank, node in enumerate(sorted_layer))
+            ordered.append(sorted_layer)
+        return ordered
+
     def nearest_path(self, sources: Iterable[str], target: str) -> list[str] | None:
         """The shortest chain of ids from one of ``sources`` to ``target``, edges taken either way.
 

@@ -214,9 +214,6 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         self._timers: set[threading.Timer] = set()
         self._quiet: set[tuple[str, Direction]] = set()  # walks through hidden nodes
         self._lineage = DirectLineage(self._explorer)
-        self._types: dict[str, set[str]] = {kind: set() for kind in KINDS}
-        for node in self._explorer.graph.nodes():
-            self._types[node.kind].add(node.type)
         if state:  # what the state holds, unless given here
             self._lineage_after(state["steps"])
             problems += self._known_ids_only(state)
@@ -225,6 +222,9 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
                     kwargs.setdefault(key, state[key])
         threshold = kwargs.get("cluster_threshold", DEFAULT_THRESHOLD)
         self._clustering = Clustering(self._explorer, threshold)
+        self._types: dict[str, set[str]] = {kind: set() for kind in KINDS}
+        for kind, type_ in self._clustering.kinds_and_types():  # (every node is in a group)
+            self._types[kind].add(type_)
         for node_id in state["pulled_out"] if state else []:
             self._clustering.pull_out(node_id)
         # How many pages said hello (each page showing the model does, once): before the first,
