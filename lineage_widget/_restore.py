@@ -22,6 +22,9 @@ from IPython import get_ipython
 # More walks than any real view holds (a W&B walk of 5,000 runs is 50 pages): a page offering
 # more is refused rather than replayed for minutes.
 MAX_RESTORE_STEPS = 10_000
+# Seconds the view must stay unchanged before the state saved with the notebook follows it: a
+# burst of clicks sends it once (an expand itself sends only its delta).
+VIEW_STATE_DELAY = 2.0
 
 _lock = threading.Lock()
 # Cell id -> (the execute request that last made a widget in that cell, how many it made).

@@ -19,7 +19,7 @@ import traitlets
 
 from . import _payload
 from ._export import Exports, SaveFuture, export_format
-from ._restore import MAX_RESTORE_STEPS, cell_key, check_key
+from ._restore import MAX_RESTORE_STEPS, VIEW_STATE_DELAY, cell_key, check_key
 from ._start import explorer_for, trackio_object, wandb_object
 from ._view_state import FILTER_KEYS, ID_KEYS, TRAIT_KEYS, check_view_state
 from ._view_state import VERSION as VIEW_STATE_VERSION
@@ -232,6 +232,7 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         self._pages = 0
         self._exports = Exports()
         self._restoring = False  # a restore is setting the filters: it sends the snapshot
+        self._view_state_timer: threading.Timer | None = None  # _view_state follows after it
         # In the state the comm opens with: the page reads them as the model starts.
         kwargs["_key"] = cell_key(self._explorer.root) if key is None else key
         kwargs["_created"] = time.time()
@@ -573,13 +574,32 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
     def _view_trait_changed(self, _change: dict[str, Any]) -> None:
         self._sync_view_state()
 
-    def _sync_view_state(self) -> None:
-        """Points ``_view_state`` at :attr:`view_state` (a trait change only if it differs)."""
+    def _sync_view_state(self, *, now: bool = False) -> None:
+        """Points ``_view_state`` at :attr:`view_state` once changes pause for
+        ``VIEW_STATE_DELAY`` seconds (``now``: at once). A burst of clicks sends it once, and an
+        expand sends only its delta: the saved state trails the view by that much."""
         if getattr(self, "_clustering", None) is None:  # (traits set before the graph exists)
             return
-        state = self.view_state
-        if state != self._view_state:
-            self._view_state = state
+        with self._lock:
+            pending = getattr(self, "_view_state_timer", None)
+            if pending is not None:
+                pending.cancel()
+                self._view_state_timer = None
+            if now or self.comm is None:  # (no page to wait for while the constructor runs)
+                self._push_view_state()
+                return
+            timer = threading.Timer(VIEW_STATE_DELAY, self._push_view_state)
+            timer.daemon = True
+            self._view_state_timer = timer
+            timer.start()
+
+    def _push_view_state(self) -> None:
+        """``_view_state`` := :attr:`view_state` (a trait change only if it differs)."""
+        with self._lock:
+            self._view_state_timer = None
+            state = self.view_state
+            if state != self._view_state:
+                self._view_state = state
 
     def _sync_highlighted_clusters(self) -> None:
         """Points ``_highlighted_clusters`` at the clusters now holding a highlighted node."""
@@ -748,7 +768,7 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
                         setattr(self, key, state[key])
                     except Exception as exc:
                         problems.append(f"{key}: {describe(exc)}")
-            self._sync_view_state()
+            self._sync_view_state(now=True)
             if problems:
                 self.send(
                     {
@@ -900,6 +920,8 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
                 for timer in self._timers:
                     timer.cancel()
                 self._timers.clear()
+                if self._view_state_timer is not None:
+                    self._view_state_timer.cancel()
             self._explorer.release_all()
             self._exports.close()
         super().close()

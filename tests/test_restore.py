@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import time
 from typing import Any
 
 import pytest
@@ -14,9 +15,16 @@ from test_view_state import PagedSource, drawn, explored
 from test_widget import GatedSource, Recorder
 
 from lineage_widget import LineageGraph, LineageWidget, _restore
+from lineage_widget import widget as widget_module
 from lineage_widget._restore import MAX_RESTORE_STEPS
 
 HOSTILE = '<img src=x onerror="window.__pwned=1">'
+
+
+@pytest.fixture(autouse=True)
+def quick_view_state(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The saved state follows the view after a short pause here (2 s in use)."""
+    monkeypatch.setattr(widget_module, "VIEW_STATE_DELAY", 0.05)
 
 
 class FakeKernel:
@@ -88,25 +96,42 @@ def test_a_bad_key_is_refused_by_name(pipeline: LineageGraph, key: Any) -> None:
         LineageWidget(pipeline, key=key)
 
 
-def test_the_synced_view_state_follows_every_change() -> None:
+def settled(w: LineageWidget) -> dict[str, Any]:
+    """``w._view_state`` once the pause it waits for has passed."""
+    deadline = time.monotonic() + 5
+    while w._view_state != w.view_state and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return w._view_state
+
+
+def test_the_synced_view_state_follows_every_change_once_they_pause(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(widget_module, "VIEW_STATE_DELAY", 0.3)
     g = wide_sweep(6)
     w = LineageWidget(g, root="processed:v0", source=PagedSource(g), cluster_threshold=3)
-    assert w._view_state == w.view_state
+    assert w._view_state == w.view_state  # at once while the widget is made
     assert w._created > 0
     recorder = Recorder(w)
     recorder.browser_says(type="expand", id="processed:v0", direction="downstream")
-    assert w._view_state["steps"] == [{"expand": "processed:v0", "direction": "downstream"}]
+    assert w._view_state["steps"] == []  # a burst of clicks is sent once, after it
+    assert settled(w)["steps"] == [{"expand": "processed:v0", "direction": "downstream"}]
     recorder.browser_says(type="pull_out", id="train-1")
-    assert w._view_state["pulled_out"] == ["train-1"]
+    assert settled(w)["pulled_out"] == ["train-1"]
     w.select("train-1")
     w.highlight(["train-0"])
     w.viewport = {"cx": 1.0, "cy": 2.0, "k": 0.5}
     w.cluster_threshold = 4
     w.focus("report")
-    assert w._view_state == w.view_state
+    state = settled(w)
+    assert state == w.view_state
+    assert state["selected"] == ["train-1"]
+    assert state["viewport"] == {"cx": 1.0, "cy": 2.0, "k": 0.5}
+    assert state["steps"][-1] == {"focus": "report"}
+    w.select("train-0")
+    w.close()  # a pending update is dropped with the widget
+    time.sleep(0.5)
     assert w._view_state["selected"] == ["train-1"]
-    assert w._view_state["viewport"] == {"cx": 1.0, "cy": 2.0, "k": 0.5}
-    assert w._view_state["steps"][-1] == {"focus": "report"}
 
 
 def restore(w: LineageWidget, state: Any) -> list[dict[str, Any]]:
@@ -116,7 +141,7 @@ def restore(w: LineageWidget, state: Any) -> list[dict[str, Any]]:
 
 def test_a_restore_offer_brings_the_saved_view_back() -> None:
     g = wide_sweep(6)
-    saved = json.loads(json.dumps(explored(g)._view_state))  # as the notebook keeps it
+    saved = json.loads(json.dumps(settled(explored(g))))  # as the notebook keeps it
     w = LineageWidget(g, root="processed:v0", source=PagedSource(g))
     replies = restore(w, saved)
 
@@ -242,7 +267,7 @@ def test_a_restore_brings_the_filters_back_in_one_snapshot() -> None:
     before.expand("processed:v0", "downstream")  # a side branch the direct lineage keeps
     before.job_types = ["train", "preprocess"]
     before.viewport = {"cx": 10.0, "cy": 20.0, "k": 0.5}
-    saved = json.loads(json.dumps(before._view_state))
+    saved = json.loads(json.dumps(settled(before)))
 
     w = LineageWidget(g, root="model:v2")
     replies = restore(w, saved)

@@ -99,6 +99,9 @@ def test_a_view_saved_with_the_notebook_is_back_when_the_cell_is_rerun(
     assert {"report", "eval-3", "model:v3"} <= drawn
     where = centred_at(view, saved["viewport"])
 
+    # The state saved with the notebook follows the view once it has been still for 2 s.
+    synced = "print(w._view_state == w.view_state)"
+    assert notebook.wait_for_output(synced, "True", timeout=15) == "True"
     notebook.save()
     data = json.loads((jupyter_server.root_dir / notebook.path).read_text())
     models = data["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
