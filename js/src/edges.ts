@@ -29,7 +29,20 @@ interface EdgeShape {
   curve: SVGPathElement;
   arrow: SVGPathElement;
   badge: SVGGElement | null;
+  /** Where the edge can reach (its ends' boxes, and below them for a back edge). */
+  bounds: Bounds;
 }
+
+/** A rectangle by its edges, in graph coordinates. */
+export interface Bounds {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+export const overlaps = (a: Bounds, b: Bounds): boolean =>
+  a.left <= b.right && b.left <= a.right && a.top <= b.bottom && b.top <= a.bottom;
 
 /** Edges meet a box halfway down its face (below a cluster's stacked cards). */
 const faceMiddle = (box: Box): number => box.y + (box.faceTop + box.height) / 2;
@@ -111,12 +124,29 @@ export class EdgeLayer {
         : edgePath(from, to);
       shape.curve.setAttribute("d", curve);
       shape.arrow.setAttribute("d", arrow);
+      const below = edge.back ? layout.height : 0; // a back edge runs under the nodes
+      shape.bounds = {
+        left: Math.min(from.x, to.x) - LOOP_REACH,
+        top: Math.min(from.y, to.y),
+        right: Math.max(from.x + from.width, to.x + to.width) + LOOP_REACH,
+        bottom: Math.max(from.y + from.height, to.y + to.height, below),
+      };
       this.placeCount(shape, edge.count, middle);
     }
     for (const [key, shape] of this.shapes) {
       if (!seen.has(key)) {
         shape.group.remove();
         this.shapes.delete(key);
+      }
+    }
+  }
+
+  /** Renders only the edges that can reach `visible` (the others are display: none). */
+  cull(visible: Bounds | null): void {
+    for (const shape of this.shapes.values()) {
+      const hide = visible !== null && !overlaps(shape.bounds, visible);
+      if (shape.group.classList.contains("lw-culled") !== hide) {
+        shape.group.classList.toggle("lw-culled", hide);
       }
     }
   }
@@ -188,7 +218,8 @@ export class EdgeLayer {
     const arrow = svg("path", { class: "lw-edge-arrow" });
     group.append(curve, arrow);
     this.element.append(group);
-    const shape: EdgeShape = { group, curve, arrow, badge: null };
+    const bounds = { left: 0, top: 0, right: 0, bottom: 0 };
+    const shape: EdgeShape = { group, curve, arrow, badge: null, bounds };
     this.shapes.set(key, shape);
     return shape;
   }

@@ -39,6 +39,8 @@ export class PanZoom {
     onBackgroundClick: () => void,
     /** The user panned or zoomed (not called for moves made in code). */
     private readonly onUserMove: () => void = () => {},
+    /** The transform changed, for any reason. */
+    private readonly onTransform: () => void = () => {},
   ) {
     let drag: { id: number; startX: number; startY: number; x: number; y: number } | null = null;
     let moved = false;
@@ -109,6 +111,7 @@ export class PanZoom {
     this.content.style.transform = `translate(${x}px, ${y}px) scale(${k})`;
     const detail = k < FAR_SCALE ? "far" : "near";
     if (this.content.dataset.detail !== detail) this.content.dataset.detail = detail;
+    this.onTransform();
   }
 
   /** Zooms by `factor` keeping the viewport point (px, py) still (default: the centre). */

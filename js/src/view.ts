@@ -12,7 +12,7 @@ import { ClusterElement } from "./cluster-element";
 import { DetailsPanel } from "./details";
 import { html, listen } from "./dom";
 import { DownloadMenu } from "./download-menu";
-import { EdgeLayer } from "./edges";
+import { type Bounds, EdgeLayer, overlaps } from "./edges";
 import { drawSvg, type Picture, picture, resolveTheme } from "./export";
 import { FilterControl } from "./filters";
 import { closeIcon, fitIcon, kindIcon, minusIcon, plusIcon } from "./icons";
@@ -29,6 +29,8 @@ export type Model = AnyModel<ModelTraits & Record<string, unknown>>;
 const ZOOM_STEP = 1.25;
 /** How long pan and zoom must pause before the model's `viewport` is updated (ms). */
 const VIEWPORT_SAVE_DELAY = 300;
+/** Above this many cards and clusters drawn, those far off screen are not rendered. */
+const CULL_ABOVE = 300;
 /** A node the focus moves to is panned at least this far (px) inside the viewport's edge. */
 const REVEAL_MARGIN = 24;
 export const DISCONNECTED_TEXT = "Disconnected from the kernel: re-run the cell to explore again";
@@ -100,6 +102,7 @@ export class GraphView {
   private highlighted = new Set<string>();
   private highlightedClusters = new Set<string>();
   private destroyed = false;
+  private cullFrame = 0;
 
   constructor(
     private readonly model: Model,
@@ -188,6 +191,7 @@ export class GraphView {
       (target) => !(target instanceof Element && target.closest(".lw-node, .lw-cluster")),
       () => this.clearSelection(),
       () => this.saveViewportSoon(),
+      () => this.scheduleCull(),
     );
 
     const onViewport = () => {
@@ -252,6 +256,7 @@ export class GraphView {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    cancelAnimationFrame(this.cullFrame);
     for (const cleanup of this.cleanups.splice(0)) cleanup();
     this.root.remove();
   }
@@ -398,7 +403,57 @@ export class GraphView {
   }
 
   private itemElement(id: string): HTMLElement | undefined {
-    return (this.elements.get(id) ?? this.clusterElements.get(id))?.element;
+    const element = (this.elements.get(id) ?? this.clusterElements.get(id))?.element;
+    element?.classList.remove("lw-culled"); // (about to be focused: it is panned into view)
+    return element;
+  }
+
+  /** Culls at the next frame (once, however many moves come before it). */
+  private scheduleCull(): void {
+    if (this.cullFrame !== 0 || this.destroyed) return;
+    this.cullFrame = requestAnimationFrame(() => {
+      this.cullFrame = 0;
+      if (!this.destroyed) this.cull();
+    });
+  }
+
+  /**
+   * With more than CULL_ABOVE cards, those more than a viewport away from the visible part are
+   * not rendered (`lw-culled`: display none), nor are edges that cannot reach it: panning and
+   * zooming a big graph then paints only what is near. The focused card is always rendered.
+   */
+  private cull(
+    size = { width: this.viewport.clientWidth, height: this.viewport.clientHeight },
+  ): void {
+    const layout = this.layout;
+    if (!layout) return;
+    let visible: Bounds | null = null;
+    if (this.elements.size + this.clusterElements.size > CULL_ABOVE) {
+      const { x, y, k } = this.panzoom.transform;
+      const width = size.width / k;
+      const height = size.height / k;
+      const left = -x / k - width;
+      const top = -y / k - height;
+      visible = { left, top, right: left + 3 * width, bottom: top + 3 * height };
+    }
+    const focused = this.focusedElement();
+    const place = (id: string, element: HTMLElement) => {
+      const box = layout.boxes.get(id);
+      const hide =
+        visible !== null &&
+        box !== undefined &&
+        element !== focused &&
+        !overlaps(
+          { left: box.x, top: box.y, right: box.x + box.width, bottom: box.y + box.height },
+          visible,
+        );
+      if (element.classList.contains("lw-culled") !== hide) {
+        element.classList.toggle("lw-culled", hide);
+      }
+    };
+    for (const [id, item] of this.elements) place(id, item.element);
+    for (const [id, item] of this.clusterElements) place(id, item.element);
+    this.edges.cull(visible);
   }
 
   /** Keys on the focused node or cluster; controls inside a node keep their own keys. */
@@ -680,6 +735,7 @@ export class GraphView {
   }
 
   private draw(layout: Layout): void {
+    const size = { width: this.viewport.clientWidth, height: this.viewport.clientHeight };
     const previous = this.layout;
     this.layout = layout;
     // An empty first snapshot does not use up the fit: the first nodes to arrive get it. It goes
@@ -734,6 +790,9 @@ export class GraphView {
     this.applyFocus();
     this.syncMembers();
     if (this.details.visible) this.details.refresh();
+    // Before the first paint, with the viewport's size read before the cards went in (reading
+    // it now would lay out thousands of cards that culling then takes out).
+    this.cull(size);
   }
 
   private drawClusters(layout: Layout): void {

@@ -502,3 +502,43 @@ def test_the_viewport_is_remembered_and_new_views_start_there(harness: Page) -> 
     harness.evaluate("lw.setTrait('viewport', {cx: 100, cy: 50, k: 0.5})")
     wait_frames(harness)
     assert centre(harness, 0) == pytest.approx({"cx": 100, "cy": 50, "k": 0.5}, abs=0.5)
+
+
+def test_a_big_graph_renders_only_the_cards_near_the_view(harness: Page) -> None:
+    """Past a few hundred cards, those far off screen (and edges that cannot reach the screen)
+    are not rendered; what the view moves to is; a focused card always is."""
+    n = 350
+    nodes = [node(f"d{i}", "artifact", "dataset", 0, order=i) for i in range(n)]
+    nodes += [node(f"r{i}", "run", "train", 1, order=i) for i in range(n)]
+    show(harness, snapshot(nodes, [(f"d{i}", f"r{i}") for i in range(n)]))
+    harness.wait_for_selector(READY)
+    for _ in range(10):
+        harness.click("#view-0 [data-action='zoom-in']")
+    show(harness, {"type": "focus", "id": "d0"})
+    wait_frames(harness)
+
+    def culled(what: str) -> int:
+        count: int = harness.locator(f"#view-0 {what}.lw-culled").count()
+        return count
+
+    assert culled(".lw-node") > n
+    assert harness.is_visible(node_sel("d0"))
+    assert harness.is_visible(node_sel("r0"))
+    assert not harness.is_visible(node_sel("d349"))
+    assert culled(".lw-edge") > n / 2
+    assert (
+        harness.locator("#view-0 .lw-edge[data-source='d0']").evaluate(
+            "el => getComputedStyle(el).display"
+        )
+        != "none"
+    )
+
+    show(harness, {"type": "focus", "id": "d349"})
+    wait_frames(harness)
+    assert harness.is_visible(node_sel("d349"))
+    assert not harness.is_visible(node_sel("d0"))
+
+    harness.locator(node_sel("d349")).focus()  # the focused card stays, wherever the view goes
+    show(harness, {"type": "focus", "id": "d0"})
+    wait_frames(harness)
+    assert "lw-culled" not in (harness.get_attribute(node_sel("d349"), "class") or "")
