@@ -205,6 +205,8 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         state = None if view_state is None else check_view_state(view_state)
         key = None if key is None else check_key(key)
         self._select_callbacks: list[SelectCallback] = []
+        self._view_state_timer: threading.Timer | None = None  # _view_state follows after it
+        self._view_state_due = 0.0
         self._explorer = explorer_for(obj, root, depth, source)
         problems = self._explorer.replay(state["steps"]) if state else []
         self._explorer.take_pending()  # each view starts from a snapshot it asks for
@@ -217,9 +219,9 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         if state:  # what the state holds, unless given here
             self._lineage_after(state["steps"])
             problems += self._known_ids_only(state)
-            for key in TRAIT_KEYS:
-                if key in state:
-                    kwargs.setdefault(key, state[key])
+            for name in TRAIT_KEYS:  # (not `key`: that is the argument tying saved views)
+                if name in state:
+                    kwargs.setdefault(name, state[name])
         threshold = kwargs.get("cluster_threshold", DEFAULT_THRESHOLD)
         self._clustering = Clustering(self._explorer, threshold)
         self._types: dict[str, set[str]] = {kind: set() for kind in KINDS}
@@ -232,7 +234,6 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         self._pages = 0
         self._exports = Exports()
         self._restoring = False  # a restore is setting the filters: it sends the snapshot
-        self._view_state_timer: threading.Timer | None = None  # _view_state follows after it
         # In the state the comm opens with: the page reads them as the model starts.
         kwargs["_key"] = cell_key(self._explorer.root) if key is None else key
         kwargs["_created"] = time.time()
@@ -328,10 +329,8 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
                 "highlighted": list(self.highlighted),
                 "cluster_threshold": self.cluster_threshold,
                 "viewport": dict(self.viewport),
-                "artifact_types": None
-                if self.artifact_types is None
-                else list(self.artifact_types),
-                "job_types": None if self.job_types is None else list(self.job_types),
+                "artifact_types": _listed(self.artifact_types),
+                "job_types": _listed(self.job_types),
                 "hide_runs": self.hide_runs,
                 "lineage": self.lineage,
             }
@@ -581,21 +580,36 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         if getattr(self, "_clustering", None) is None:  # (traits set before the graph exists)
             return
         with self._lock:
-            pending = getattr(self, "_view_state_timer", None)
-            if pending is not None:
-                pending.cancel()
-                self._view_state_timer = None
             if now or self.comm is None:  # (no page to wait for while the constructor runs)
                 self._push_view_state()
                 return
-            timer = threading.Timer(VIEW_STATE_DELAY, self._push_view_state)
-            timer.daemon = True
-            self._view_state_timer = timer
-            timer.start()
+            # One timer at a time: a change moves its deadline on, it does not start another.
+            self._view_state_due = time.monotonic() + VIEW_STATE_DELAY
+            if getattr(self, "_view_state_timer", None) is None:
+                self._start_view_state_timer(VIEW_STATE_DELAY)
+
+    def _start_view_state_timer(self, delay: float) -> None:
+        timer = threading.Timer(delay, self._view_state_timer_fired)
+        timer.daemon = True
+        self._view_state_timer = timer
+        timer.start()
+
+    def _view_state_timer_fired(self) -> None:
+        with self._lock:
+            if self._view_state_timer is None:  # cancelled (closed, or pushed at once)
+                return
+            left = self._view_state_due - time.monotonic()
+            if left > 0:  # changed meanwhile: wait for the rest of the pause
+                self._start_view_state_timer(left)
+                return
+            self._push_view_state()
 
     def _push_view_state(self) -> None:
         """``_view_state`` := :attr:`view_state` (a trait change only if it differs)."""
         with self._lock:
+            timer = getattr(self, "_view_state_timer", None)
+            if timer is not None:
+                timer.cancel()
             self._view_state_timer = None
             state = self.view_state
             if state != self._view_state:
@@ -920,10 +934,14 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
                 for timer in self._timers:
                     timer.cancel()
                 self._timers.clear()
-                if self._view_state_timer is not None:
-                    self._view_state_timer.cancel()
+                pending = getattr(self, "_view_state_timer", None)
+                if pending is not None:
+                    pending.cancel()
+                self._view_state_timer = None
             self._explorer.release_all()
-            self._exports.close()
+            exports = getattr(self, "_exports", None)
+            if exports is not None:  # (not if __init__ failed before making it)
+                exports.close()
         super().close()
 
     def _report_status(

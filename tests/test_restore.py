@@ -107,7 +107,7 @@ def settled(w: LineageWidget) -> dict[str, Any]:
 def test_the_synced_view_state_follows_every_change_once_they_pause(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(widget_module, "VIEW_STATE_DELAY", 0.3)
+    monkeypatch.setattr(widget_module, "VIEW_STATE_DELAY", 1.0)
     g = wide_sweep(6)
     w = LineageWidget(g, root="processed:v0", source=PagedSource(g), cluster_threshold=3)
     assert w._view_state == w.view_state  # at once while the widget is made
@@ -280,3 +280,27 @@ def test_a_restore_brings_the_filters_back_in_one_snapshot() -> None:
     assert sorted(w._clustering.drawn_nodes()) == sorted(before._clustering.drawn_nodes())
     assert w.clusters == before.clusters
     assert "eval-2" not in snapshots[0]["nodes"]["id"]  # eval runs are filtered out
+
+
+def test_a_view_state_keeps_the_key(kernel: FakeKernel) -> None:
+    """Starting from a view state ties the widget to its own cell (or the given key), never to
+    a name from the state."""
+    g = wide_sweep(4)
+    state = LineageWidget(g, root="processed:v0").view_state
+    kernel.run("cell-b", "run-1")
+    mine = LineageWidget(g, root="processed:v0", view_state=state, key="mine")
+    cells = LineageWidget(g, root="processed:v0", view_state=state)
+    assert mine._key == "mine"
+    assert cells._key == cell_key("cell-b", 0, "processed:v0")  # (a given key is no place)
+
+
+def test_a_widget_whose_start_failed_closes_quietly() -> None:
+    with pytest.raises(ValueError, match="threshold") as failed:
+        LineageWidget(wide_sweep(2), cluster_threshold=0)
+    half_made = [
+        entry.frame.f_locals["self"]
+        for entry in failed.traceback
+        if isinstance(entry.frame.f_locals.get("self"), LineageWidget)
+    ]
+    assert half_made
+    half_made[0].close()  # (what __del__ does): no AttributeError for what was never made

@@ -3,6 +3,7 @@
  * or cluster with an edge into, or out of, the focused one); Up and Down step through the column
  * in the kernel's order (`level`, then `order`, then id), never by guessing from pixels.
  */
+import { compareNodes } from "./layout";
 import type { GraphStore } from "./store";
 
 export type Move = "upstream" | "downstream" | "up" | "down";
@@ -21,11 +22,6 @@ interface Placed {
   order: number;
 }
 
-/** The kernel's order: by column, then position in the column, then id for ties. */
-export function columnOrder(a: Placed, b: Placed): number {
-  return a.level - b.level || a.order - b.order || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-}
-
 function placed(store: GraphStore, id: string): Placed | undefined {
   return store.nodes.get(id) ?? store.clusters.get(id);
 }
@@ -40,7 +36,7 @@ export function drawnInOrder(
   for (const item of [...store.nodes.values(), ...store.clusters.values()]) {
     if ((level === undefined || item.level === level) && isDrawn(item.id)) items.push(item);
   }
-  return items.sort(columnOrder);
+  return items.sort(compareNodes);
 }
 
 /**
@@ -77,7 +73,7 @@ export function moveFrom(
     (a, b) =>
       Math.abs(a.level - here.level) - Math.abs(b.level - here.level) ||
       Math.abs(a.order - here.order) - Math.abs(b.order - here.order) ||
-      columnOrder(a, b),
+      compareNodes(a, b),
   );
   return candidates[0]?.id ?? null;
 }
