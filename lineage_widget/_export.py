@@ -45,10 +45,28 @@ def _in_kernel_main_thread() -> bool:
     return in_kernel and threading.current_thread() is threading.main_thread()
 
 
+def _outside_a_cell(shell: Any) -> bool:
+    """In a kernel with no cell running here: a handler of the page's messages (an
+    ``on_select`` callback) or another thread. No cell end would come before the next cell."""
+    kernel = getattr(shell, "kernel", None)
+    if kernel is None:
+        return False
+    if threading.current_thread() is not threading.main_thread():
+        return True
+    get_parent = getattr(kernel, "get_parent", None)
+    try:
+        parent = get_parent() if get_parent is not None else None
+    except Exception:  # an older kernel: assume a cell, as before
+        return False
+    msg_type = ((parent or {}).get("header") or {}).get("msg_type")
+    return msg_type is not None and msg_type != "execute_request"
+
+
 def _after_the_cell(start: Callable[[], None]) -> None:
-    """Calls ``start`` once the running cell has finished (at once outside IPython)."""
+    """Calls ``start`` once the running cell has finished (at once outside IPython, and when no
+    cell is running)."""
     shell = get_ipython()
-    if shell is None:
+    if shell is None or _outside_a_cell(shell):
         start()
         return
 

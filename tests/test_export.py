@@ -229,3 +229,27 @@ def test_bad_timeouts_are_refused(widget: LineageWidget, tmp_path: Path) -> None
     for timeout in (0, -1.0, float("nan")):
         with pytest.raises(ValueError, match="timeout must be positive"):
             widget.save(tmp_path / "lineage.svg", timeout=timeout)
+
+
+class KernelInAHandler:
+    """ipykernel while it handles a page's message (no cell is running)."""
+
+    def get_parent(self) -> dict[str, Any]:
+        return {"header": {"msg_type": "comm_msg"}}
+
+
+def test_a_save_outside_any_cell_starts_its_clock_at_once(
+    widget: LineageWidget, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From an on_select callback (the kernel handling the page's message) or another thread,
+    no cell end is coming: the timeout runs from the call."""
+    shell = FakeShell(in_kernel=True)
+    shell.kernel = KernelInAHandler()
+    monkeypatch.setattr(lineage_widget._export, "get_ipython", lambda: shell)
+    Page(widget)
+    done = threading.Event()
+    future = widget.save(tmp_path / "lineage.svg", timeout=0.01)
+    future.add_done_callback(lambda _: done.set())
+    assert done.wait(10)
+    assert isinstance(future.exception(timeout=0), TimeoutError)
+    assert shell.events.callbacks["post_run_cell"] == []

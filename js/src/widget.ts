@@ -96,8 +96,9 @@ function attach(model: Model, joinSaved: boolean): () => void {
 const initialize: Initialize<Traits> = ({ model }) => attach(model, true);
 
 const render: Render<Traits> = ({ model, el, signal }) => {
-  // Hosts without `initialize` (anywidget < 0.9) start the store with the first view.
-  if (!stores.has(model)) attach(model, false);
+  // Hosts without `initialize` (anywidget < 0.9), and JupyterLab's views (a model object of
+  // their own), start a store with the view; it goes with the model object's last view.
+  const detach = stores.has(model) ? undefined : attach(model, false);
   const store = stores.get(model) as GraphStore;
   const view = new GraphView(model, store);
   el.append(view.root);
@@ -106,6 +107,7 @@ const render: Render<Traits> = ({ model, el, signal }) => {
   const cleanup = () => {
     modelViews.delete(view);
     view.destroy();
+    if (modelViews.size === 0) detach?.();
   };
   signal?.addEventListener("abort", cleanup, { once: true });
   return cleanup;
