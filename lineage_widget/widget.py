@@ -776,12 +776,13 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
                     self._clustering.pull_out(node_id)
                 self.send(_payload.snapshot(self._explorer, self._clustering, restored=True))
                 keys = [key for key in TRAIT_KEYS if key not in FILTER_KEYS and untouched(key)]
-            with self.hold_sync():  # (selection callbacks run without the lock)
-                for key in keys:
-                    try:
-                        setattr(self, key, state[key])
-                    except Exception as exc:
-                        problems.append(f"{key}: {describe(exc)}")
+            # One trait at a time, no hold_sync(): its bookkeeping is not safe from a background
+            # thread while a cell may set traits too. (Selection callbacks run without the lock.)
+            for key in keys:
+                try:
+                    setattr(self, key, state[key])
+                except Exception as exc:
+                    problems.append(f"{key}: {describe(exc)}")
             self._sync_view_state(now=True)
             if problems:
                 self.send(
