@@ -299,8 +299,8 @@ class LineageGraph:
 
         Edges that close a cycle are left out of the layering (they will point backwards).
         """
-        # networkx's topological_generations, over the adjacency dicts directly: its degree
-        # views cost 0.3 s at 100,000 nodes, this 0.08 s (the same layers, in the same order).
+        # networkx's topological_generations, over the adjacency dicts directly (the same layers
+        # in the same order, its degree views left out): 0.24 s -> 0.14 s at 100,000 nodes.
         pred, succ = self._g._pred, self._g._succ
         waiting = {n: len(inputs) for n, inputs in pred.items() if inputs}
         layer = [n for n, inputs in pred.items() if not inputs]
