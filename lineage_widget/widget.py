@@ -208,17 +208,16 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         self._view_state_timer: threading.Timer | None = None  # _view_state follows after it
         self._view_state_due = 0.0
         self._explorer = explorer_for(obj, root, depth, source)
-        problems = self._explorer.replay(state["steps"]) if state else []
-        self._explorer.take_pending()  # each view starts from a snapshot it asks for
         self._lock = self._explorer.lock  # one lock for the graph, the clusters and the sends
         self._executor: ThreadPoolExecutor | None = None
         self._running: set[futures.Future[None]] = set()
         self._timers: set[threading.Timer] = set()
         self._quiet: set[tuple[str, Direction]] = set()  # walks through hidden nodes
         self._lineage = DirectLineage(self._explorer)
+        problems = self._replay(state) if state else []
+        # Each view starts from a snapshot it asks for; the direct lineage grows as with a walk.
+        self._lineage.grow(self._explorer.take_pending().edges)
         if state:  # what the state holds, unless given here
-            self._lineage_after(state["steps"])
-            problems += self._known_ids_only(state)
             for name in TRAIT_KEYS:  # (not `key`: that is the argument tying saved views)
                 if name in state:
                     kwargs.setdefault(name, state[name])
@@ -242,13 +241,22 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         # A saved view is taken back only over the view as it started, and only once.
         self._initial_view_state = self.view_state
         self._restore_taken = False
-        self._sync_view_state()
+        self._view_state = self._initial_view_state  # (computed once; sent at once, no timer)
         self._explorer.on_status = self._report_status
         self.on_msg(self._handle_message)
         if problems:
             warnings.warn(
                 "view_state restored except: " + "; ".join(problems), RuntimeWarning, stacklevel=2
             )
+
+    def _replay(self, state: dict[str, Any]) -> list[str]:
+        """Takes the walks and reveals of ``state`` again (asking the source, without the lock),
+        grows the direct lineage as the user did, and drops from ``state`` the ids the graph no
+        longer holds. Returns what could not be done, one line each."""
+        problems = self._explorer.replay(state["steps"])
+        with self._lock:
+            self._lineage_after(state["steps"])
+            return problems + self._known_ids_only(state)
 
     def _lineage_after(self, steps: list[dict[str, str]]) -> None:
         """The direct lineage as the user grew it: the replayed walks and reveals count as they
@@ -747,10 +755,8 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         sets its traits (each unless the user changed it meanwhile): the views draw the snapshot
         at its viewport. What the source no longer has is left out and named under the widget."""
         try:
-            problems = self._explorer.replay(state["steps"])
+            problems = self._replay(state)
             with self._lock:
-                self._lineage_after(state["steps"])
-                problems += self._known_ids_only(state)
                 initial = self._initial_view_state
 
                 def untouched(key: str) -> bool:
