@@ -151,3 +151,9 @@ def test_generations_are_networkx_topological_generations(
     if nx.is_directed_acyclic_graph(nx_graph):
         assert layers == [list(g) for g in nx.topological_generations(nx_graph)]
     assert sorted(n for layer in layers for n in layer) == sorted(nx_graph)
+    # Every edge but those closing a cycle points to a later layer: the columns read left to right.
+    level = {n: i for i, layer in enumerate(layers) for n in layer}
+    closing = set(graph.cycle_closing_edges())
+    for src, dst in nx_graph.edges():
+        if (src, dst) not in closing:
+            assert level[src] < level[dst], (src, dst)
