@@ -978,7 +978,6 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
                     self._send_view(self._clustering.sync(changes))  # the fast, incremental path
                 else:
                     self._send_view(self._clustering.rebuild(shown, changes.nodes))
-            self._sync_view_state()
 
     def _take_changes(self) -> Changes:
         """The explorer's changes since the last call, noted in the lineage and the types."""
