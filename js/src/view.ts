@@ -103,6 +103,8 @@ export class GraphView {
   private highlightedClusters = new Set<string>();
   private destroyed = false;
   private cullFrame = 0;
+  /** Some cards or edges may be culled (the graph was big at the last cull). */
+  private culled = false;
 
   constructor(
     private readonly model: Model,
@@ -426,9 +428,11 @@ export class GraphView {
     size = { width: this.viewport.clientWidth, height: this.viewport.clientHeight },
   ): void {
     const layout = this.layout;
-    if (!layout) return;
+    const big = this.elements.size + this.clusterElements.size > CULL_ABOVE;
+    if (!layout || (!big && !this.culled)) return; // (a small graph pans without this work)
+    this.culled = big;
     let visible: Bounds | null = null;
-    if (this.elements.size + this.clusterElements.size > CULL_ABOVE) {
+    if (big) {
       const { x, y, k } = this.panzoom.transform;
       const width = size.width / k;
       const height = size.height / k;

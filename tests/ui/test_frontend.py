@@ -542,3 +542,10 @@ def test_a_big_graph_renders_only_the_cards_near_the_view(harness: Page) -> None
     show(harness, {"type": "focus", "id": "d0"})
     wait_frames(harness)
     assert "lw-culled" not in (harness.get_attribute(node_sel("d349"), "class") or "")
+
+    # Shrunk to a small graph, nothing is culled any more (cards off screen are only panned away).
+    gone = [f"{p}{i}" for p in "dr" for i in range(n) if i < 340]
+    show(harness, delta(removed=gone))
+    wait_frames(harness)
+    assert culled(".lw-node") == 0
+    assert culled(".lw-edge") == 0
