@@ -12,9 +12,8 @@ Every change is collected in :attr:`Explorer.pending` until the widget sends it 
 
 from __future__ import annotations
 
-import itertools
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,21 +35,12 @@ class Changes:
 
 
 @dataclass(frozen=True)
-class _Cursor:
-    """Where a paged walk stopped: the rest of its items, how many were read, the total."""
-
-    items: Iterator[Any]
-    taken: int
-    total: int | None
-
-
-@dataclass(frozen=True)
 class _Page:
     """One page of a walk: its nodes, the cursor to resume (None: done), the total if known,
     and neighbour counts of the nodes found."""
 
     found: list[LineageNode]
-    cursor: _Cursor | None
+    cursor: Any | None
     total: int | None
     counts: dict[tuple[str, Direction], int]
 
@@ -75,7 +65,7 @@ class Explorer:
         self._fetched: set[tuple[str, Direction]] = set()
         self._complete = False  # everything is known (a whole graph shown): nothing to fetch
         self._inflight: dict[tuple[str, Direction], threading.Event] = {}
-        self._cursors: dict[tuple[str, Direction], _Cursor] = {}  # paged walks, resumed
+        self._cursors: dict[tuple[str, Direction], Any] = {}  # where paged walks resume
         self._totals: dict[tuple[str, Direction], int] = {}  # neighbour counts (hints)
         self.steps: list[dict[str, str]] = []
         """What was added after the start, in order: ``{"expand": id, "direction": d}`` for
@@ -202,9 +192,9 @@ class Explorer:
             node = self.graph.node(node_id)
             if not current():
                 return []
-            # The walk owns its resumable cursor until it lands: a retry after a timeout starts
-            # a walk of its own instead of sharing a half-read iterator.
-            cursor = self._cursors.pop(key, None)
+            # The cursor stays until a page lands: a retry after a failure or a timeout resumes
+            # from the last page that landed (the source decides whether it can reuse it).
+            cursor = self._cursors.get(key)
         try:
             page = self._walk(node, direction, cursor)
             with self.lock:
@@ -216,6 +206,7 @@ class Explorer:
                 self.steps.append({"expand": node_id, "direction": direction})
                 if page.cursor is None:
                     self._fetched.add(key)
+                    self._cursors.pop(key, None)
                 else:
                     self._cursors[key] = page.cursor
                 if page.total is not None:
@@ -243,32 +234,13 @@ class Explorer:
                 self.status.pop((node_id, direction), None)
                 running.set()
 
-    def _walk(self, node: LineageNode, direction: Direction, cursor: _Cursor | None) -> _Page:
+    def _walk(self, node: LineageNode, direction: Direction, cursor: Any | None) -> _Page:
         """One page of neighbours from the source, resuming ``cursor`` if given (no lock held:
         this is the slow part). Also counts the new nodes' neighbours, as hints for the page."""
-        page_size = self.source.page_size
-        if cursor is None:  # a new walk (or a retry of one that failed or timed out)
-            found = self.source.neighbours(node, direction)
-            cursor = _Cursor(iter(found), 0, _length(found))
-        objs = (
-            list(cursor.items)
-            if page_size is None
-            else list(itertools.islice(cursor.items, page_size))
-        )
-        taken = cursor.taken + len(objs)
-        total = cursor.total
-        exhausted = (
-            page_size is None or len(objs) < page_size or (total is not None and taken >= total)
-        )
-        nodes = [self.source.to_node(obj) for obj in objs]
-        counts: dict[tuple[str, Direction], int] = {}
-        for other in nodes:
-            for way in DIRECTIONS:
-                count = self._count(other, way)
-                if count is not None:
-                    counts[(other.id, way)] = count
-        next_cursor = None if exhausted else _Cursor(cursor.items, taken, total)
-        return _Page(nodes, next_cursor, total, counts)
+        page = self.source.page(node, direction, cursor, self.source.page_size)
+        nodes = [self.source.to_node(obj) for obj in page.items]
+        counts = self.source.neighbour_counts(nodes) if nodes else {}
+        return _Page(nodes, page.cursor, page.total, counts)
 
     def _count(self, node: LineageNode, direction: Direction) -> int | None:
         try:
@@ -447,16 +419,6 @@ class Explorer:
         if self.on_status is not None:
             state = "idle" if status is None else status.state
             self.on_status(node_id, direction, state, status.error if status else None)
-
-
-def _length(found: Iterable[Any]) -> int | None:
-    """The length of a walk's result if it tells it cheaply (a list, a W&B paginator)."""
-    if not isinstance(found, Sized):
-        return None
-    try:
-        return len(found)
-    except Exception:  # some paginators cannot tell before loading
-        return None
 
 
 def describe(exc: BaseException) -> str:

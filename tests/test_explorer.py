@@ -193,7 +193,7 @@ class PagedSource(GraphSource):
         return lazy()
 
 
-def test_paged_walk_lands_page_by_page_and_restarts_after_a_failure() -> None:
+def test_paged_walk_lands_page_by_page_and_resumes_after_a_failure() -> None:
     g = wide_sweep(5)
     explorer = Explorer(PagedSource(g, fail_after=3))
     explorer.start(g.node("processed:v0"), 1)
@@ -203,8 +203,56 @@ def test_paged_walk_lands_page_by_page_and_restarts_after_a_failure() -> None:
     with pytest.raises(ConnectionError):
         explorer.fetch("processed:v0", "downstream")  # page 2 breaks after one item
     assert trains() == ["train-0", "train-1"]  # nothing of the broken page landed
-    explorer.fetch("processed:v0", "downstream")  # retry starts over: page 1 again, known
+    # The retry walks anew but resumes after the page that landed: page 2, not page 1 again.
     explorer.fetch("processed:v0", "downstream")
+    assert trains() == [f"train-{i}" for i in range(4)]
     explorer.fetch("processed:v0", "downstream")
     assert trains() == [f"train-{i}" for i in range(5)]
     assert explorer.more("processed:v0", "downstream") == 0
+
+
+class RestartingPaginator:
+    """Like wandb's ``RunArtifacts``: its own iterator, and every ``iter()`` rewinds it to the
+    first item."""
+
+    def __init__(self, items: list[Any]) -> None:
+        self.items = items
+        self.index = 0
+        self.iterations = 0
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __iter__(self) -> RestartingPaginator:
+        self.iterations += 1
+        self.index = 0
+        return self
+
+    def __next__(self) -> Any:
+        if self.index >= len(self.items):
+            raise StopIteration
+        self.index += 1
+        return self.items[self.index - 1]
+
+
+def test_a_paginator_that_restarts_on_iter_is_paged_through_once() -> None:
+    g = wide_sweep(5)
+    paginators: list[RestartingPaginator] = []
+
+    class Source(GraphSource):
+        page_size = 2
+
+        def neighbours(self, node: Any, direction: Any) -> Any:
+            paginators.append(RestartingPaginator(super().neighbours(node, direction)))
+            return paginators[-1]
+
+    explorer = Explorer(Source(g))
+    explorer.start(g.node("processed:v0"), 1)
+    walk = paginators[-1]  # downstream is walked last
+    for _ in range(2):
+        explorer.fetch("processed:v0", "downstream")
+    assert sorted(n for n in explorer.graph if n.startswith("train")) == [
+        f"train-{i}" for i in range(5)
+    ]
+    assert explorer.more("processed:v0", "downstream") == 0
+    assert walk.iterations == 1  # one iterator for the whole walk

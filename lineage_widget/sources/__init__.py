@@ -1,6 +1,6 @@
 """Where lineage comes from: the source interface and its implementations."""
 
-from .base import DIRECTIONS, Direction, LineageSource
+from .base import DIRECTIONS, Direction, LineageSource, Page
 from .memory import GraphSource
 from .trackio import TrackioArtifact, TrackioRun, TrackioSource
 from .wandb import WandbSource
@@ -10,6 +10,7 @@ __all__ = [
     "Direction",
     "GraphSource",
     "LineageSource",
+    "Page",
     "TrackioArtifact",
     "TrackioRun",
     "TrackioSource",

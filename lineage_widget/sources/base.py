@@ -6,8 +6,10 @@ and turns each object into a :class:`~lineage_widget.graph.LineageNode` carrying
 
 from __future__ import annotations
 
+import itertools
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence, Sized
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..graph import LineageNode
@@ -26,6 +28,35 @@ def check_direction(direction: str) -> Direction:
 def optional_text(value: Any) -> str | None:
     """A field as text, or None when it is missing or empty."""
     return None if value is None or value == "" else str(value)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a walk, as a source answers it.
+
+    ``items`` are source objects; ``cursor`` resumes the walk on the next call to
+    :meth:`LineageSource.page` (None: the walk is done); ``total`` is the number of neighbours in
+    all when the source knows it.
+    """
+
+    items: list[Any]
+    cursor: Any | None = None
+    total: int | None = None
+
+
+@dataclass
+class IteratorCursor:
+    """The cursor :meth:`LineageSource.page` uses by default: the walk's one iterator.
+
+    A walk is iterated once (a W&B ``RunArtifacts`` paginator restarts at its first item on
+    every ``iter()``). A cursor handed back after a failed or abandoned page may have been read
+    part way: it is then rebuilt from a new walk, skipping the ``taken`` items that landed.
+    """
+
+    items: Iterator[Any]
+    taken: int
+    total: int | None
+    in_use: bool = field(default=False)
 
 
 class LineageSource(ABC):
@@ -59,6 +90,50 @@ class LineageSource(ABC):
         del node, direction
         return None
 
+    def neighbour_counts(self, nodes: Sequence[LineageNode]) -> dict[tuple[str, Direction], int]:
+        """Neighbour counts of a page of nodes found by a walk, as hints for the page.
+
+        The default asks :meth:`neighbour_count` per node and direction; a source that can count
+        a whole page in one query should override this. A count that fails is left out.
+        """
+        counts: dict[tuple[str, Direction], int] = {}
+        for node in nodes:
+            for direction in DIRECTIONS:
+                try:
+                    count = self.neighbour_count(node, direction)
+                except Exception:  # a count is a hint: without it the node still expands
+                    continue
+                if count is not None:
+                    counts[(node.id, direction)] = count
+        return counts
+
+    def page(
+        self, node: LineageNode, direction: Direction, cursor: Any | None, limit: int | None
+    ) -> Page:
+        """One page of at most ``limit`` neighbours (None: all), resuming ``cursor``.
+
+        ``cursor`` is None for a new walk, else the :attr:`Page.cursor` of the page before. The
+        default reads :meth:`neighbours` once per walk and pages through that one iterator; a
+        source that can page at the server (by cursor or offset) should override this so that a
+        page costs a request or two, whatever the fan-out.
+        """
+        state = cursor if isinstance(cursor, IteratorCursor) else None
+        if state is None or state.in_use:
+            found = self.neighbours(node, direction)
+            skip = 0 if state is None else state.taken
+            items = _iterate_once(found)
+            if skip:
+                items = itertools.islice(items, skip, None)
+            state = IteratorCursor(items, skip, _length(found))
+        state.in_use = True
+        objs = list(state.items) if limit is None else list(itertools.islice(state.items, limit))
+        taken = state.taken + len(objs)
+        done = (
+            limit is None or len(objs) < limit or (state.total is not None and taken >= state.total)
+        )
+        following = None if done else IteratorCursor(state.items, taken, state.total)
+        return Page(objs, following, state.total)
+
     def find_path(
         self, target: str, known: Sequence[str]
     ) -> tuple[LineageNode, list[tuple[LineageNode, LineageNode]]] | None:
@@ -84,3 +159,19 @@ class LineageSource(ABC):
         if direction == "upstream":
             return self.used_artifacts(obj)
         return self.logged_artifacts(obj)
+
+
+def _iterate_once(found: Iterable[Any]) -> Iterator[Any]:
+    """``found``'s items through one ``iter()``: later ``islice`` calls on the result do not
+    call ``found.__iter__`` again (a W&B paginator rewinds there)."""
+    yield from found
+
+
+def _length(found: Iterable[Any]) -> int | None:
+    """The length of a walk's result if it tells it cheaply (a list, a W&B paginator)."""
+    if not isinstance(found, Sized):
+        return None
+    try:
+        return len(found)
+    except Exception:  # some paginators cannot tell before loading
+        return None
