@@ -4,7 +4,8 @@
 #   scripts/setup.sh [extra]     extra: test (default) or demo
 #
 # - Chromium from Debian's apt (browser tests), when missing and we are root.
-# - .venv with python3, the package installed editable with the extra.
+# - .venv with python3, the package installed editable with the extra, every version taken
+#   from requirements/constraints.txt (refreshed by scripts/lock.sh).
 # - js/node_modules from package-lock.json with `npm ci`, and the bundle in
 #   lineage_widget/static/ rebuilt whenever js/ changed.
 #
@@ -71,12 +72,14 @@ if [[ ! -f lineage_widget/static/widget.js ]] || changed bundle "$bundle_hash"; 
     echo "$bundle_hash" >"$stamp_dir/bundle"
 fi
 
-# --- The package, editable; reinstalled when pyproject.toml changed --------------------------
-install_hash="$(inputs_hash pyproject.toml)"
+# --- The package, editable; reinstalled when pyproject.toml or the lock changed ----------------
+# Every dependency resolves to the version in requirements/constraints.txt (scripts/lock.sh
+# refreshes it), so a fresh clone installs exactly what CI tested.
+install_hash="$(inputs_hash pyproject.toml requirements/constraints.txt)"
 if changed "install-$extra" "$install_hash"; then
-    step "pip install -e .[$extra]"
+    step "pip install -e .[$extra] (versions from requirements/constraints.txt)"
     HATCH_JUPYTER_BUILDER_SKIP_NPM=1 "$venv/bin/python" -m pip install --quiet \
-        --disable-pip-version-check -e ".[$extra]"
+        --disable-pip-version-check -c requirements/constraints.txt -e ".[$extra]"
     echo "$install_hash" >"$stamp_dir/install-$extra"
 fi
 

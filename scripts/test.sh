@@ -43,7 +43,8 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 mkdir "$work/src"
 git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$work/src"
-python -m pip wheel --quiet --disable-pip-version-check --no-deps -w "$work/dist" "$work/src"
+PIP_CONSTRAINT="$PWD/requirements/constraints.txt" \
+    python -m pip wheel --quiet --disable-pip-version-check --no-deps -w "$work/dist" "$work/src"
 mkdir "$work/unpacked"
 python - "$work" <<'PY'
 import subprocess
