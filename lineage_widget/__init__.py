@@ -1,5 +1,6 @@
 """lineage_widget: explore ML lineage graphs (W&B, Trackio, networkx) in a notebook."""
 
+from .diff import Changed, LineageDiff
 from .graph import LineageGraph, LineageNode
 from .sources import (
     GraphSource,
@@ -12,7 +13,9 @@ from .sources import (
 from .widget import LineageWidget
 
 __all__ = [
+    "Changed",
     "GraphSource",
+    "LineageDiff",
     "LineageGraph",
     "LineageNode",
     "LineageSource",

@@ -11,9 +11,14 @@ from __future__ import annotations
 import json
 from collections.abc import Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import networkx as nx
+
+from . import diff  # (diff.py imports this module for its types only)
+
+if TYPE_CHECKING:
+    from .diff import LineageDiff
 
 NodeKind = Literal["run", "artifact"]
 KINDS: tuple[NodeKind, ...] = ("run", "artifact")
@@ -232,6 +237,15 @@ class LineageGraph:
         except nx.NetworkXNoPath:
             raise ValueError(f"no lineage path from {src!r} to {dst!r}") from None
         return [self.node(n) for n in ids]
+
+    def diff(self, a: str, b: str) -> LineageDiff:
+        """Compare where ``a`` and ``b`` came from: their upstream lineages, each with itself.
+
+        Returns ``only_a``, ``only_b`` and ``shared`` (node records) and ``changed``: pairs of
+        versions of one artifact on the two sides (``processed:v1`` vs ``processed:v2``) and of
+        runs in the same place whose config differs, each with the keys that differ.
+        """
+        return diff.diff(self, a, b)
 
     def _reach(self, node_id: str, depth: int | None, *, reverse: bool) -> list[LineageNode]:
         self.node(node_id)
