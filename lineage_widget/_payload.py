@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .clusters import Clustering, ViewDelta, ViewEdge
-from .explorer import Explorer
-from .sources.base import Direction
+from .explorer import Explorer, describe
+from .sources.base import DIRECTIONS, Direction
 
 MAX_VALUE_CHARS = 2_000  # a preview's value, cut
 MAX_FULL_CHARS = 2_000_000  # the same value when the user asks to see all of it
@@ -40,7 +40,7 @@ def node_columns(
         columns["type"].append(node.type)
         columns["label"].append(node.label)
         columns["level"].append(explorer.levels[node_id])
-        columns["order"].append(explorer.orders[node_id])
+        columns["order"].append(clustering.order(node_id))
         columns["more_up"].append(clustering.more(node_id, "upstream"))
         columns["more_down"].append(clustering.more(node_id, "downstream"))
         columns["pulled_out"].append(node_id in pulled_out)
@@ -213,3 +213,28 @@ def as_text(value: Any, limit: int = MAX_VALUE_CHARS) -> tuple[str, bool]:
 
 def _empty(value: Any) -> bool:
     return value is None or (isinstance(value, str | Mapping | list | tuple) and len(value) == 0)
+
+
+def status(node_id: str, direction: Direction, state: str, error: str | None) -> dict[str, Any]:
+    """A walk started (``loading``), failed (``error``) or ended (``idle``) on a node."""
+    message: dict[str, Any] = {"type": "status", "id": node_id, "direction": direction}
+    message["state"] = state
+    if error is not None:
+        message["error"] = error
+    return message
+
+
+def error(
+    request: str, node_id: Any, exc: BaseException | str, direction: Any = None
+) -> dict[str, Any]:
+    """A request that failed in the kernel, shown under the toolbar; ``direction``: a failed
+    expand's (the page clears that control's loading mark)."""
+    message: dict[str, Any] = {
+        "type": "error",
+        "request": request,
+        "id": None if node_id is None else str(node_id),
+        "error": exc if isinstance(exc, str) else describe(exc),
+    }
+    if request == "expand" and direction in DIRECTIONS:
+        message["direction"] = direction
+    return message

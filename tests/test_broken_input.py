@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import networkx as nx
@@ -177,3 +178,30 @@ def test_a_failing_selection_callback_shows_under_the_widget(pipeline: LineageGr
         "id": None,
         "error": "RuntimeError: cannot handle ['train-0']",
     }
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "named"),
+    [
+        ({"hide_run": True}, "'hide_run' (did you mean 'hide_runs'?)"),
+        ({"selcted": []}, "'selcted' (did you mean 'selected'?)"),
+        ({"zoom": 2, "job_type": ["train"]}, "'zoom', 'job_type' (did you mean 'job_types'?)"),
+    ],
+)
+def test_an_unknown_keyword_is_refused_with_the_nearest_name(
+    kwargs: dict[str, Any], named: str
+) -> None:
+    with pytest.raises(TypeError, match=re.escape(named)):
+        LineageWidget(cycle(), **kwargs)
+
+
+def test_the_constructors_refuse_unknown_keywords_too(tmp_path: Any) -> None:
+    with pytest.raises(TypeError, match=re.escape("'depht' (did you mean 'depth'?)")):
+        LineageWidget(cycle(), root="a", depht=2)
+    with pytest.raises(TypeError, match=re.escape("'hide_run' (did you mean 'hide_runs'?)")):
+        LineageWidget.from_wandb("e/p/run", api=object(), hide_run=True)
+
+
+def test_ipywidgets_keywords_are_still_taken() -> None:
+    w = LineageWidget(cycle(), layout={"height": "300px"}, cluster_threshold=3)
+    assert w.layout.height == "300px"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any
+from typing import Any, ClassVar
 
 import networkx as nx
 import pytest
@@ -175,7 +175,7 @@ def test_closing_drops_pending_work_without_errors(pipeline: LineageGraph) -> No
     source.gate.set()
     assert w.wait(timeout=10)
     assert source.walks == 1  # the queued walk never ran
-    workers = list(w._executor._threads)  # type: ignore[union-attr]
+    workers = list(w._walker._executor._threads)  # type: ignore[union-attr]
     for worker in workers:
         worker.join(timeout=10)
     assert workers
@@ -537,7 +537,7 @@ def test_closing_cancels_timers(pipeline: LineageGraph) -> None:
     w = LineageWidget(pipeline, root="train-0", source=source, request_timeout=30)
     w._handle_message(w, {"type": "expand", "id": "clean:v0", "direction": "downstream"}, [])
     assert source.started.wait(10)
-    timers = set(w._timers)
+    timers = set(w._walker._timers)
     assert len(timers) == 1
     w.close()
     source.gate.set()
@@ -605,6 +605,49 @@ def test_locating_a_node_does_not_hold_the_lock(pipeline: LineageGraph) -> None:
     source.release.set()
     worker.join(10)
     assert "raw:v0" in w.graph
+
+
+def held_by_another_thread(lock: Any) -> bool:
+    """Whether a thread other than this one could not take ``lock`` now."""
+    taken: list[bool] = []
+
+    def probe() -> None:
+        got = lock.acquire(blocking=False)
+        if got:
+            lock.release()
+        taken.append(got)
+
+    thread = threading.Thread(target=probe)
+    thread.start()
+    thread.join(10)
+    return not taken[0]
+
+
+def test_counting_neighbours_does_not_hold_the_lock(pipeline: LineageGraph) -> None:
+    """The source is never asked under the widget's lock, counts included: the nodes a reveal
+    brings are counted as they arrive, and the page's messages only read those counts."""
+
+    class CountingSource(GraphSource):
+        lock: Any = None
+        under_lock: ClassVar[list[str]] = []
+
+        def neighbour_count(self, node: LineageNode, direction: Any) -> int:
+            if self.lock is not None and held_by_another_thread(self.lock):
+                self.under_lock.append(node.id)
+            return super().neighbour_count(node, direction)
+
+    source = CountingSource(pipeline)
+    w = LineageWidget(pipeline, root="model:v2", source=source)
+    source.lock = w._explorer.lock
+    recorder = Recorder(w)
+    w.focus("raw:v0")  # the path's nodes are new: nothing counted them yet
+    (snapshot,) = recorder.browser_says(type="hello")
+    assert source.under_lock == []
+    columns = snapshot["nodes"]
+    raw = columns["id"].index("raw:v0")
+    assert (columns["more_up"][raw], columns["more_down"][raw]) == (0, 0)  # counted: none left
+    prep = columns["id"].index("prep")
+    assert columns["more_up"][prep] == 0
 
 
 # ---- highlight --------------------------------------------------------------------------------
