@@ -331,8 +331,13 @@ class WandbSource(LineageSource):
             refusals = _refusals(exc)
             if not refusals:
                 raise
-            found = self._page_around(client, node, direction, after, first, refusals=refusals)
-            pages = {(direction, after.after): found}
+            # The readable rest of every page that query was for (the other one comes along).
+            pages = {}
+            for walk in self._wanted(node, direction, after):
+                start = after if walk == direction else _Cursor(None, 0)
+                pages[(walk, start.after)] = self._page_around(
+                    client, node, walk, start, first, refusals=refusals
+                )
         with self._lock:
             for (walk, at), found in pages.items():
                 self._answered[(node.id, walk, at)] = found
@@ -364,13 +369,9 @@ class WandbSource(LineageSource):
         *,
         along: bool,
     ) -> dict[tuple[Direction, str | None], Page]:
-        """The page asked for, by one query. With ``along``, a first page brings the other
-        direction's first page too (an artifact's producer with its consumers, a run's inputs
-        with its outputs), unless that one is known already."""
-        other: Direction = "downstream" if direction == "upstream" else "upstream"
-        with self._lock:
-            along = along and after.after is None and (node.id, other, None) not in self._answered
-        wanted = {direction, other} if along else {direction}
+        """The page asked for, by one query; with ``along``, the other direction's first page
+        too (an artifact's producer with its consumers, a run's inputs with its outputs)."""
+        wanted = self._wanted(node, direction, after) if along else {direction}
         if node.kind == "artifact":
             data = self._run_query(
                 client,
@@ -415,6 +416,14 @@ class WandbSource(LineageSource):
             records = [self._record(client, _OTHER_KIND[node.kind], e["node"]) for e in edges]
             pages[(walk, start.after)] = _page(parent.get(connection), records, start)
         return pages
+
+    def _wanted(self, node: LineageNode, direction: Direction, after: _Cursor) -> set[Direction]:
+        """The pages one query asks for: a first page brings the other direction's first page
+        along, unless that one is known already."""
+        other: Direction = "downstream" if direction == "upstream" else "upstream"
+        with self._lock:
+            along = after.after is None and (node.id, other, None) not in self._answered
+        return {direction, other} if along else {direction}
 
     def _page_around(
         self,
