@@ -5,8 +5,10 @@ Request counts are what the backend received, by GraphQL operation name.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -244,3 +246,18 @@ def test_a_walk_that_times_out_stops_asking_and_its_retry_resumes(
     assert w.wait(timeout=10)
     assert fake.count() == 0  # the late answer was kept: the retry lands it
     assert len(w.graph.consumers(w.root)) == 200
+
+
+def test_the_wandb_notebook_runs_against_the_fake_backend(fake: FakeWandb, api: Any) -> None:
+    """notebooks/wandb.ipynb's code, its project swapped for the fake's (it needs a login)."""
+    del api  # (the module's Api: the sidecar is running already)
+    notebook = json.loads((Path(__file__).parents[1] / "notebooks" / "wandb.ipynb").read_text())
+    namespace: dict[str, Any] = {}
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "code":
+            code = "".join(cell["source"]).replace('"my-team/my-project"', '"ana/demo"')
+            exec(compile(code, "wandb.ipynb", "exec"), namespace)
+    w = namespace["w"]
+    assert w.root == "ana/demo/model:v1"  # opened as model:latest
+    assert "ana/demo/clean:v0" in w.graph  # two hops upstream
+    assert isinstance(namespace["artifact"], wandb.Artifact)

@@ -384,7 +384,6 @@ class WandbSource(LineageSource):
                     "consumers": "downstream" in wanted,
                 },
             )
-            parent = data.get("artifact") or {}
         else:
             data = self._run_query(
                 client,
@@ -398,7 +397,7 @@ class WandbSource(LineageSource):
                     "outputs": "downstream" in wanted,
                 },
             )
-            parent = (data.get("project") or {}).get("run") or {}
+        parent = _descend(data, node.kind)
         pages: dict[tuple[Direction, str | None], Page] = {}
         for walk in wanted:
             start = after if walk == direction else _Cursor(None, 0)
