@@ -92,6 +92,16 @@ def test_opening_an_artifact_with_500_consumers_costs_at_most_5_requests(
     assert w._explorer.more("ana/demo/e0", "downstream") == 0
 
 
+def test_walking_two_hops_asks_nothing_of_nodes_counted_empty(fake: FakeWandb, api: Any) -> None:
+    artifact = api.artifact("ana/demo/model:v1")
+    fake.reset()
+    w = LineageWidget(artifact, depth=2)
+    assert "ana/demo/clean:v0" in w.graph  # the producer's input, two hops up
+    # The 100 consumers have no outputs (their page said so): one query for the producer's
+    # inputs and outputs, none for them.
+    assert fake.requests() == {"LineageArtifactWalk": 1, "LineageRunWalk": 1}
+
+
 def test_each_further_page_costs_one_request_and_a_walk_done_costs_none(
     fake: FakeWandb, api: Any
 ) -> None:

@@ -322,8 +322,11 @@ class WandbSource(LineageSource):
         key = (node.id, direction, after.after)
         with self._lock:
             cached = self._answered.get(key)
+            none = after.after is None and self._counts.get((node.id, direction)) == 0
         if cached is not None:
             return cached
+        if none:  # the page that found the node counted its neighbours: nothing to ask
+            return Page([], None, 0)
         first = limit or self.per_page
         try:
             pages = self._pages(client, node, direction, after, first, along=True)
