@@ -5,8 +5,10 @@ Request counts are what the backend received, by GraphQL operation name.
 
 from __future__ import annotations
 
+import gzip
 import json
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -271,3 +273,18 @@ def test_the_wandb_notebook_runs_against_the_fake_backend(fake: FakeWandb, api: 
     assert w.root == "ana/demo/model:v1"  # opened as model:latest
     assert "ana/demo/clean:v0" in w.graph  # two hops upstream
     assert isinstance(namespace["artifact"], wandb.Artifact)
+
+
+def test_the_fake_backend_reads_gzip_bodies_and_answers_only_what_is_asked(
+    fake: FakeWandb,
+) -> None:
+    body = {"query": "query Probe { viewer { username } }", "variables": {}}
+    request = urllib.request.Request(
+        f"{fake.url}/graphql",
+        data=gzip.compress(json.dumps(body).encode()),
+        headers={"Content-Encoding": "gzip", "Content-Type": "application/json"},
+    )
+    fake.reset()
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert json.loads(response.read()) == {"data": {"viewer": {"username": "ana"}}}
+    assert fake.requests() == {"Probe": 1}
