@@ -131,6 +131,7 @@ def test_opening_by_alias_gives_the_versions_id_and_no_duplicate(fake: FakeWandb
     assert w.root == "ana/demo/model:v1"
     node = w.graph.node(w.root)
     assert (node.label, "best" in node.aliases) == ("model:v1", True)
+    assert node.details["Full name"] == "ana/demo/model:v1"
     w.expand("ana/demo/t1", "downstream")  # the producer's outputs: model:v0 and model:v1
     models = sorted(n.id for n in w.graph.nodes() if "/model:" in n.id)
     assert models == ["ana/demo/model:v0", "ana/demo/model:v1"]

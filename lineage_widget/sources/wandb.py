@@ -266,6 +266,7 @@ class WandbSource(LineageSource):
             if (value := _optional(artifact, attr)) not in (None, "", [], {})
         }
         artifact_id = _artifact_id(artifact)
+        details["Full name"] = artifact_id  # the version's, also when opened by alias
         details["Project"] = artifact_id.rsplit("/", 1)[0]
         version = optional_text(_optional(artifact, "version"))
         name = str(_require(artifact, "name"))
