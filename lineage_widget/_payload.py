@@ -33,6 +33,7 @@ def node_columns(
         "pulled_out": [],
     }
     pulled_out = clustering.pulled_out
+    inaccessible: list[str | None] = []
     for node_id in ids:
         node = explorer.graph.node(node_id)
         columns["id"].append(node.id)
@@ -44,6 +45,9 @@ def node_columns(
         columns["more_up"].append(clustering.more(node_id, "upstream"))
         columns["more_down"].append(clustering.more(node_id, "downstream"))
         columns["pulled_out"].append(node_id in pulled_out)
+        inaccessible.append(node.inaccessible)
+    if any(inaccessible):  # rare: sent only with a node the source could not read
+        columns["inaccessible"] = inaccessible
     return columns
 
 

@@ -43,6 +43,8 @@ class LineageNode:
     aliases: tuple[str, ...] = ()
     created_at: str | None = None
     details: Mapping[str, Any] = field(default_factory=dict)
+    inaccessible: str | None = None
+    """Why the source could not read this node (a deleted project, no permission), or None."""
     obj: Any = field(default=None, repr=False, compare=False)
 
     @property
@@ -269,6 +271,7 @@ class LineageGraph:
                 "aliases": list(n.aliases),
                 "created_at": n.created_at,
                 "details": dict(n.details),
+                **({"inaccessible": n.inaccessible} if n.inaccessible else {}),
             }
             for n in self.nodes()
         ]

@@ -315,7 +315,7 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
     def selected_objects(self) -> list[Any]:
         """The selected nodes' original objects (node records for plain graphs)."""
         nodes = (self.graph.node(i) for i in self.selected)
-        return [n.obj if n.obj is not None else n for n in nodes]
+        return [self._explorer.source.original(n) for n in nodes]
 
     def select(self, *ids: Any) -> None:
         """Select these nodes (and only these), in Python and in every view.

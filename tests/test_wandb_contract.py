@@ -1,7 +1,8 @@
 """The W&B stand-ins and WandbSource against the installed wandb SDK (a test dependency).
 
-There is no W&B server here, so tests use tests/wandb_fakes.py. These checks keep the fakes,
-and the adapter, from drifting away from the real public API: same method names, same
+Unit tests use the look-alike objects of tests/wandb_fakes.py (tests/test_wandb_sdk.py drives
+the real SDK against a fake W&B server). These checks keep the look-alikes, and the adapter's
+path for them, from drifting away from the real public API: same method names, same
 parameters, and every field WandbSource reads really exists on wandb's objects.
 """
 

@@ -51,6 +51,7 @@ export function nodeName(state: NodeState, errors: readonly string[]): string {
     moreText(node.moreUp, "inputs"),
     moreText(node.moreDown, "outputs"),
     node.pulledOut ? "pulled out of its cluster" : "",
+    node.inaccessible ? `not accessible: ${node.inaccessible}` : "",
     loading ? "loading" : "",
     ...errors.map((error) => `error loading ${error}`),
     state.selected ? "selected" : "",
@@ -136,6 +137,8 @@ export class NodeElement {
     this.downstream.update(node.moreDown, downstream, connected);
     if (node.pulledOut) element.dataset.pulledOut = "true";
     else delete element.dataset.pulledOut;
+    if (node.inaccessible) element.dataset.inaccessible = "true";
+    else delete element.dataset.inaccessible;
     this.putBack.hidden = !node.pulledOut;
     this.putBack.disabled = puttingBack || !connected;
     const action = `Put ${node.label} back into its cluster`;
@@ -152,8 +155,11 @@ export class NodeElement {
     this.error.hidden = errors.length === 0;
     element.title = [
       node.type ? `${node.type}: ${node.label}` : node.label,
+      node.inaccessible ? `Not accessible: ${node.inaccessible}` : "",
       ...errors.map((e) => `Error loading ${e}`),
-    ].join("\n");
+    ]
+      .filter(Boolean)
+      .join("\n");
     this.errors = errors;
     this.setSelected(state.selected);
     this.setHighlighted(state.highlighted);

@@ -17,6 +17,8 @@ export type FetchState = "loading" | "error";
  * 0 = nothing more to fetch, n > 0 = n neighbours known to the source but not shown yet.
  * `level` is the column (left to right), fixed once a node is shown; `order` sorts a column.
  * `pulled_out`: the user pulled this node out of its cluster (it can be put back).
+ * `inaccessible`: why the source could not read the node (null: it could); sent only when a
+ * node of the batch has a reason.
  */
 export interface NodeColumns {
   id: string[];
@@ -28,6 +30,7 @@ export interface NodeColumns {
   more_up: number[];
   more_down: number[];
   pulled_out: boolean[];
+  inaccessible?: (string | null)[];
 }
 
 /**

@@ -33,6 +33,8 @@ export interface GraphNode {
   moreDown: number;
   /** Pulled out of its cluster by the user: it can be put back. */
   pulledOut: boolean;
+  /** Why the source could not read this node (a deleted project, no permission), or null. */
+  inaccessible: string | null;
 }
 
 /** A crowded group of nodes (same column, kind and type) drawn as one node. */
@@ -406,6 +408,7 @@ export class GraphStore {
         moreUp: columns.more_up[i] ?? 0,
         moreDown: columns.more_down[i] ?? 0,
         pulledOut,
+        inaccessible: columns.inaccessible?.[i] ?? null,
       });
     }
   }

@@ -3,7 +3,7 @@
 from .base import DIRECTIONS, Direction, LineageSource, Page
 from .memory import GraphSource
 from .trackio import TrackioArtifact, TrackioRun, TrackioSource
-from .wandb import WandbSource
+from .wandb import WandbRecord, WandbSource
 
 __all__ = [
     "DIRECTIONS",
@@ -14,5 +14,6 @@ __all__ = [
     "TrackioArtifact",
     "TrackioRun",
     "TrackioSource",
+    "WandbRecord",
     "WandbSource",
 ]

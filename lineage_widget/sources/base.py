@@ -134,6 +134,11 @@ class LineageSource(ABC):
         following = None if done else IteratorCursor(state.items, taken, state.total)
         return Page(objs, following, state.total)
 
+    def original(self, node: LineageNode) -> Any:
+        """The object ``node`` stands for, as the selection hands it back (the node record
+        itself when it has none). A source whose walks bring only fields makes it here."""
+        return node if node.obj is None else node.obj
+
     def find_path(
         self, target: str, known: Sequence[str]
     ) -> tuple[LineageNode, list[tuple[LineageNode, LineageNode]]] | None:

@@ -1,0 +1,291 @@
+"""WandbSource through the real wandb SDK (its wandb-core sidecar) against the fake W&B backend.
+
+Request counts are what the backend received, by GraphQL operation name.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import wandb
+from fake_wandb import FakeWandb, Lineage
+from wandb.apis.public import Run as SdkRun
+
+from lineage_widget import LineageWidget
+from lineage_widget._payload import node_columns
+
+CONSUMERS = 500
+OUTPUTS = 250
+
+
+def build_lineage() -> Lineage:
+    """raw -> prep -> clean -> train -> model:v0, model:v1 (best) -> 500 eval runs; a sweep run
+    with 250 outputs; clean:v0 is also used by a run of another project, one of a deleted
+    project and one of a project the viewer may not read; train also used an artifact of a
+    deleted project."""
+    lin = Lineage("ana")
+    raw = lin.artifact("demo", "raw", "dataset", description="the raw data", metadata={"rows": 3})
+    prep = lin.run("demo", "p1", "preprocess", "prep-run")
+    lin.use(prep, raw)
+    clean = lin.artifact("demo", "clean", "dataset")
+    lin.log(prep, clean)
+    train = lin.run("demo", "t1", "train", "brisk-sun-1")
+    lin.use(train, clean)
+    old = lin.artifact("gone", "old-data", "dataset")
+    lin.use(train, old)
+    lin.project("gone").deleted = True
+    lin.log(train, lin.artifact("demo", "model", "model"))
+    lin.log(train, lin.artifact("demo", "model", "model", aliases=["best"]))
+    model = lin.artifacts["artifact-" + str(lin._count)]
+    for i in range(CONSUMERS):
+        lin.use(lin.run("demo", f"e{i}", "eval", f"eval-{i}"), model)
+    lin.use(lin.run("other", "a1", "audit", "audit-run"), clean)
+    lin.use(lin.run("gone", "g1", "eval", "lost-run"), clean)
+    lin.use(lin.run("secret", "s1", "eval", "hidden-run"), clean)
+    lin.project("secret").refused = "permission denied: project ana/secret"
+    sweep = lin.run("demo", "sweep", "sweep", "big-sweep")
+    for i in range(OUTPUTS):
+        lin.log(sweep, lin.artifact("demo", f"ckpt-{i}", "checkpoint"))
+    return lin
+
+
+@pytest.fixture(scope="module")
+def fake(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeWandb]:
+    backend = FakeWandb(build_lineage())
+    with backend.serve(), pytest.MonkeyPatch.context() as patch:
+        for key, value in backend.environment(tmp_path_factory.mktemp("wandb")).items():
+            patch.setenv(key, value)
+        yield backend
+
+
+@pytest.fixture(scope="module")
+def api(fake: FakeWandb) -> Any:
+    """One wandb.Api() for the module: starting its sidecar takes about a second. Its first
+    lookup is made here: the SDK's own one-time queries are not counted in the tests."""
+    api = wandb.Api(overrides={"base_url": fake.url}, api_key="f" * 40)
+    api.artifact("ana/demo/raw:v0")
+    return api
+
+
+def test_opening_an_artifact_with_500_consumers_costs_at_most_5_requests(
+    fake: FakeWandb, api: Any
+) -> None:
+    fake.reset()
+    w = LineageWidget(api.artifact("ana/demo/model:v1"))
+    assert fake.count() <= 5, fake.requests()
+    assert fake.requests()["LineageArtifactWalk"] == 1  # producer and first consumers together
+    root = w.root
+    assert root == "ana/demo/model:v1"
+    assert [n.id for n in w.graph.producers(root)] == ["ana/demo/t1"]
+    consumers = w.graph.consumers(root)
+    assert len(consumers) == 100
+    assert w._explorer.more(root, "downstream") == CONSUMERS - 100
+    eval0 = w.graph.node("ana/demo/e0")
+    assert (eval0.name, eval0.type, eval0.details["Author"]) == ("eval-0", "eval", "ana")
+    # Every consumer's own counts came with the page: the expand controls show them.
+    assert w._explorer.more("ana/demo/e0", "upstream") == 0
+    assert w._explorer.more("ana/demo/e0", "downstream") == 0
+
+
+def test_walking_two_hops_asks_nothing_of_nodes_counted_empty(fake: FakeWandb, api: Any) -> None:
+    artifact = api.artifact("ana/demo/model:v1")
+    fake.reset()
+    w = LineageWidget(artifact, depth=2)
+    assert "ana/demo/clean:v0" in w.graph  # the producer's input, two hops up
+    # The 100 consumers have no outputs (their page said so): one query for the producer's
+    # inputs and outputs, none for them.
+    assert fake.requests() == {"LineageArtifactWalk": 1, "LineageRunWalk": 1}
+
+
+def test_each_further_page_costs_one_request_and_a_walk_done_costs_none(
+    fake: FakeWandb, api: Any
+) -> None:
+    w = LineageWidget(api.artifact("ana/demo/model:v1"))
+    root = w.root
+    assert root is not None
+    for shown in range(200, CONSUMERS + 1, 100):
+        fake.reset()
+        w.expand(root, "downstream")
+        assert fake.count() <= 2, fake.requests()
+        assert len(w.graph.consumers(root)) == shown
+    assert w._explorer.more(root, "downstream") == 0
+    fake.reset()
+    w.expand(root, "both")
+    # The same walks in a new widget on the same source: answered from what it was told.
+    again = LineageWidget(api.artifact("ana/demo/model:v1"), source=w._explorer.source)
+    assert fake.requests() == {"ArtifactMembershipByName": 1}
+    assert len(again.graph.consumers(root)) == 100
+
+
+def test_opening_by_alias_gives_the_versions_id_and_no_duplicate(fake: FakeWandb, api: Any) -> None:
+    best = api.artifact("ana/demo/model:best")
+    assert best.qualified_name.endswith(":best")  # what the SDK calls it
+    w = LineageWidget(best)
+    assert w.root == "ana/demo/model:v1"
+    node = w.graph.node(w.root)
+    assert (node.label, "best" in node.aliases) == ("model:v1", True)
+    assert node.details["Full name"] == "ana/demo/model:v1"
+    w.expand("ana/demo/t1", "downstream")  # the producer's outputs: model:v0 and model:v1
+    models = sorted(n.id for n in w.graph.nodes() if "/model:" in n.id)
+    assert models == ["ana/demo/model:v0", "ana/demo/model:v1"]
+    assert not any(":best" in n.id or ":latest" in n.id for n in w.graph.nodes())
+
+
+def test_paging_through_250_outputs_of_a_run(fake: FakeWandb, api: Any) -> None:
+    run = api.run("ana/demo/sweep")
+    fake.reset()
+    w = LineageWidget(run)
+    assert fake.requests() == {"LineageRunWalk": 1}
+    while w._explorer.more(w.root, "downstream"):
+        w.expand(w.root, "downstream")
+    outputs = {n.id for n in w.graph.consumers("ana/demo/sweep")}
+    assert outputs == {f"ana/demo/ckpt-{i}:v0" for i in range(OUTPUTS)}
+    assert fake.requests() == {"LineageRunWalk": 3}
+
+
+def test_refused_and_deleted_neighbours_become_nodes_that_say_why(
+    fake: FakeWandb, api: Any
+) -> None:
+    fake.reset()
+    w = LineageWidget(api.artifact("ana/demo/clean:v0"))
+    consumers = {n.id: n for n in w.graph.consumers(w.root)}
+    # The readable ones landed: the training run and the run of another project.
+    assert {"ana/demo/t1", "ana/other/a1"} <= set(consumers)
+    lost = consumers["[deleted project]/g1"]
+    assert lost.inaccessible == "its project was deleted"
+    assert lost.details["Not accessible"] == "its project was deleted"
+    (hidden,) = [n for n in consumers.values() if n.id.startswith("ana/demo/clean:v0 output")]
+    assert hidden.inaccessible == "permission denied: project ana/secret"
+    assert hidden.label == "not accessible"
+    # The page is told which nodes could not be read, and why.
+    rows = node_columns(w._explorer, w._clustering, list(consumers))
+    marked = dict(zip(rows["id"], rows["inaccessible"], strict=True))
+    assert marked[hidden.id] == "permission denied: project ana/secret"
+    assert marked["ana/demo/t1"] is None
+    # Refused neighbours cost three more requests in all (the page's cursors, the readable
+    # rest, the producer alone), never one per neighbour.
+    assert fake.requests() == {
+        "ArtifactMembershipByName": 1,
+        "LineageArtifactWalk": 2,
+        "LineageCursors": 1,
+        "LineageStretches": 1,
+    }
+    # An input of a deleted project, walking upstream from the training run.
+    w.expand("ana/demo/t1", "upstream")
+    old = w.graph.node("[deleted project]/old-data:v0")
+    assert old.inaccessible == "its project was deleted"
+    fake.reset()
+    assert w.expand(hidden.id, "downstream") == []  # nothing to ask about it
+    assert fake.count() == 0
+
+
+def test_neighbours_in_other_projects_show_their_project(fake: FakeWandb, api: Any) -> None:
+    w = LineageWidget(api.artifact("ana/demo/clean:v0"))
+    audit = w.graph.node("ana/other/a1")
+    assert audit.label == "other/audit-run"
+    assert audit.details["Project"] == "ana/other"
+    assert w.graph.node("ana/demo/t1").label == "brisk-sun-1"
+
+
+def test_the_selection_gives_back_sdk_objects_made_when_asked(fake: FakeWandb, api: Any) -> None:
+    w = LineageWidget(api.artifact("ana/demo/clean:v0"), depth=2)
+    fake.reset()
+    w.select("ana/demo/t1", "ana/demo/model:v1", "ana/demo/raw:v0")
+    run, model, raw = w.selected_objects
+    assert fake.count() == 0  # made from the fields the walk brought
+    assert isinstance(run, SdkRun)
+    assert (run.id, run.name, run.job_type, run.entity, run.project) == (
+        "t1",
+        "brisk-sun-1",
+        "train",
+        "ana",
+        "demo",
+    )
+    assert isinstance(model, wandb.Artifact)
+    assert (model.qualified_name, model.type, model.aliases) == (
+        "ana/demo/model:v1",
+        "model",
+        ["latest", "best"],
+    )
+    assert raw.description == "the raw data"
+    assert raw.metadata == {"rows": 3}
+    assert [r.id for r in model.used_by()][:2] == ["e0", "e1"]  # a working SDK object
+
+
+def test_an_older_server_without_a_field_still_walks(fake: FakeWandb, api: Any) -> None:
+    art = api.artifact("ana/demo/model:v1")
+    fake.drop_fields("RunConnection.totalCount", "ArtifactConnection.totalCount")
+    try:
+        fake.reset()
+        w = LineageWidget(art)
+        assert len(w.graph.consumers(w.root)) == 100
+        w.expand(w.root, "downstream")
+        assert len(w.graph.consumers(w.root)) == 200
+        # One refused query (the field is then left out of every query), then one per page.
+        assert fake.requests()["LineageArtifactWalk"] == 1 + 2
+    finally:
+        fake.drop_fields()
+
+
+def test_a_walk_that_times_out_stops_asking_and_its_retry_resumes(
+    fake: FakeWandb, api: Any
+) -> None:
+    w = LineageWidget(api.artifact("ana/demo/model:v1"), request_timeout=0.2)
+    fake.latency = 0.6
+    try:
+        fake.reset()
+        w._handle_message(w, {"type": "expand", "id": w.root, "direction": "downstream"}, [])
+        deadline = time.monotonic() + 10
+        while w._explorer.status.get((w.root, "downstream")) is None or w._explorer.is_loading(
+            w.root, "downstream"
+        ):
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        assert w._explorer.status[(w.root, "downstream")].state == "error"
+        assert w.wait(timeout=10)
+        assert fake.count() == 1  # the page in flight, and nothing after it
+        assert len(w.graph.consumers(w.root)) == 100
+    finally:
+        fake.latency = 0.0
+    fake.reset()
+    w._handle_message(w, {"type": "expand", "id": w.root, "direction": "downstream"}, [])
+    assert w.wait(timeout=10)
+    assert fake.count() == 0  # the late answer was kept: the retry lands it
+    assert len(w.graph.consumers(w.root)) == 200
+
+
+def test_the_wandb_notebook_runs_against_the_fake_backend(fake: FakeWandb, api: Any) -> None:
+    """notebooks/wandb.ipynb's code, its project swapped for the fake's (it needs a login)."""
+    del api  # (the module's Api: the sidecar is running already)
+    notebook = json.loads((Path(__file__).parents[1] / "notebooks" / "wandb.ipynb").read_text())
+    namespace: dict[str, Any] = {}
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "code":
+            code = "".join(cell["source"]).replace('"my-team/my-project"', '"ana/demo"')
+            exec(compile(code, "wandb.ipynb", "exec"), namespace)
+    w = namespace["w"]
+    assert w.root == "ana/demo/model:v1"  # opened as model:latest
+    assert "ana/demo/clean:v0" in w.graph  # two hops upstream
+    assert isinstance(namespace["artifact"], wandb.Artifact)
+
+
+def test_the_fake_backend_reads_gzip_bodies_and_answers_only_what_is_asked(
+    fake: FakeWandb,
+) -> None:
+    body = {"query": "query Probe { viewer { username } }", "variables": {}}
+    request = urllib.request.Request(
+        f"{fake.url}/graphql",
+        data=gzip.compress(json.dumps(body).encode()),
+        headers={"Content-Encoding": "gzip", "Content-Type": "application/json"},
+    )
+    fake.reset()
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert json.loads(response.read()) == {"data": {"viewer": {"username": "ana"}}}
+    assert fake.requests() == {"Probe": 1}
