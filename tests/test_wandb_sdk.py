@@ -165,7 +165,7 @@ def test_refused_and_deleted_neighbours_become_nodes_that_say_why(
     assert hidden.inaccessible == "permission denied: project ana/secret"
     assert hidden.label == "not accessible"
     # The page is told which nodes could not be read, and why.
-    rows = node_columns(w._explorer, w._clustering, list(consumers))
+    rows = node_columns(w._explorer, w._view.clustering, list(consumers))
     marked = dict(zip(rows["id"], rows["inaccessible"], strict=True))
     assert marked[hidden.id] == "permission denied: project ana/secret"
     assert marked["ana/demo/t1"] is None
