@@ -166,6 +166,8 @@ class TrackioStore:
         sql = f"""SELECT run_id, run_name FROM run_artifact_links
             WHERE ({where}) AND {self._run_project} = :home
             UNION SELECT run_id, run_name FROM configs WHERE {where}"""
+        if self.has_external:  # a run that only used other projects' artifacts
+            sql += f" UNION SELECT run_id, run_name FROM external_run_artifact_links WHERE {where}"
         refs: dict[RunKey, RunRef] = {}
         for row in self._rows(sql, {"value": value}):
             refs.setdefault(
@@ -195,6 +197,12 @@ class TrackioStore:
                 "SELECT run_id, MIN(created_at) AS at FROM run_artifact_links "
                 f"WHERE run_id IN ({ids}) GROUP BY run_id"
             )
+            if self.has_external:
+                sql = (
+                    f"SELECT run_id, MIN(at) AS at FROM ({sql} UNION ALL SELECT run_id, "
+                    "MIN(created_at) FROM external_run_artifact_links "
+                    f"WHERE run_id IN ({ids}) GROUP BY run_id) GROUP BY run_id"
+                )
             for row in self._rows(sql, params):
                 found[row["run_id"]] = row["at"]
         return found
