@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 import trackio  # a test dependency: if it is missing the set-up is broken, which must fail
+from trackio_support import log_file_artifact, point_trackio_at, start_run, write_wide_store
 
 from lineage_widget import LineageWidget, _payload
 from lineage_widget.sources.trackio import (
@@ -26,8 +27,6 @@ from lineage_widget.sources.trackio import (
     TrackioSource,
 )
 from lineage_widget.sources.trackio import store as trackio_store
-
-from trackio_support import log_file_artifact, point_trackio_at, start_run, write_wide_store
 
 BUILD_SECONDS: dict[str, float] = {}
 
