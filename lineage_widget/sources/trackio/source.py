@@ -559,7 +559,8 @@ class TrackioSource(LineageSource):
         unique = list({(ref[0], run_key(ref[1], ref[2])): ref for ref in refs}.values())
         ids = [run_id for _, run_id, _ in unique if run_id is not None]
         configs = self.store.config_rows(ids)
-        first_seen = self.store.first_links(ids)
+        # a start time for the runs without a config (that logged no metrics)
+        first_seen = self.store.first_links([i for i in ids if i not in configs])
         runs = []
         for project, run_id, run_name in unique:
             row = configs.get(run_id) if run_id is not None else None
