@@ -27,6 +27,7 @@ from lineage_widget.sources.trackio import (
     TrackioSource,
 )
 from lineage_widget.sources.trackio import store as trackio_store
+from lineage_widget.sources.trackio.source import db_filename
 
 BUILD_SECONDS: dict[str, float] = {}
 
@@ -522,3 +523,10 @@ def test_path_search_reads_only_the_hops_it_needs(wide: TrackioSource) -> None:
         ("prep", "clean:v0"),
         ("raw:v0", "prep"),
     ]
+
+
+@pytest.mark.parametrize("project", ["sweep", "my.model", "a b/c", "ünï-cödé_1", "...", ""])
+def test_db_filename_follows_trackio(project: str) -> None:
+    from trackio.sqlite_storage import SQLiteStorage  # noqa: PLC0415
+
+    assert db_filename(project) == SQLiteStorage.get_project_db_filename(project)

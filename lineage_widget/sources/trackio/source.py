@@ -5,9 +5,8 @@ run's job type comes from ``config["job_type"]``, the W&B name, since ``trackio.
 ``job_type`` argument; runs without one are typed "run".
 
 From trackio's Python API: the default store (``trackio.utils.TRACKIO_DIR``, after the
-``TRACKIO_DIR`` environment variable) and the project's file name
-(``SQLiteStorage.get_project_db_filename``, which canonicalises the project name as trackio
-does when it writes). Everything else is read with SQL, read-only (:class:`.store.TrackioStore`).
+``TRACKIO_DIR`` environment variable). The project's file name follows trackio's rule
+(:func:`db_filename`). Everything else is read with SQL, read-only (:class:`.store.TrackioStore`).
 
 Other projects: a run of another project that used an artifact of this one, and an artifact of
 another project used here, are shown with their project (node ids ``<their project>/...``,
@@ -84,11 +83,16 @@ def default_trackio_dir() -> Path:
     return Path(utils.TRACKIO_DIR)
 
 
-def _db_filename(project: str) -> str:
-    # trackio API: "<canonical project name>.db", the file trackio.init writes to.
-    from trackio.sqlite_storage import SQLiteStorage  # noqa: PLC0415
+def db_filename(project: str) -> str:
+    """``<canonical project name>.db``, the file ``trackio.init`` writes a project to.
 
-    return str(SQLiteStorage.get_project_db_filename(project))
+    trackio 0.43's rule (``trackio.utils.canonical_project_name``: keep ``[A-Za-z0-9_-]``, else
+    "default"), mirrored rather than imported: importing trackio takes over a second, which
+    would be most of opening a store, and reading one should not need trackio installed.
+    ``tests/test_trackio.py`` holds the mirror to trackio's own function.
+    """
+    safe = "".join(c for c in project if c.isalnum() or c in ("-", "_")).rstrip()
+    return f"{safe or 'default'}.db"
 
 
 def _listing(kind: str, names: Sequence[str]) -> str:
@@ -137,7 +141,7 @@ class TrackioSource(LineageSource):
         self.trackio_dir = (
             Path(trackio_dir).expanduser() if trackio_dir is not None else default_trackio_dir()
         )
-        self.db_path = self.trackio_dir / _db_filename(project)
+        self.db_path = self.trackio_dir / db_filename(project)
         if not self.db_path.is_file():
             projects = sorted(p.stem for p in self.trackio_dir.glob("*.db"))
             where = (
