@@ -120,7 +120,8 @@ UI_DRAWN = """async ({timeoutMs}) => {
     if (now !== count) { count = now; since = performance.now(); }
     else if (count > 0 && performance.now() - since > 500) {
       const clusters = [...document.querySelectorAll(".graph-container .node.cluster")];
-      return {ms: since, nodes: count, clusters: clusters.map((c) => (c.querySelector(".node-label") ?? c).textContent.trim())};
+      const label = (c) => (c.querySelector(".node-label") ?? c).textContent.trim();
+      return {ms: since, nodes: count, clusters: clusters.map(label)};
     }
     await new Promise((r) => requestAnimationFrame(r));
   }
