@@ -231,20 +231,11 @@ class TrackioStore:
     ) -> list[sqlite3.Row]:
         """This database's artifact versions linked to ``run`` in ``direction`` after link
         ``after``: ``artifact_version_id`` and the link ``id``."""
-        project, run_id, run_name = run
         sql = f"""SELECT id, artifact_version_id FROM run_artifact_links
-            WHERE {_run_match(run_id)} AND direction = :direction
+            WHERE {_run_match(run[1])} AND direction = :direction
               AND {self._run_project} = :project AND id > :after
             ORDER BY id LIMIT :limit"""
-        params = {
-            "run_id": run_id,
-            "run_name": run_name,
-            "direction": direction,
-            "project": project,
-            "after": after,
-            "limit": _sql_limit(limit),
-        }
-        return self._rows(sql, params)
+        return self._rows(sql, _page_params(run, direction, after, limit))
 
     def external_links(
         self, run: RunRef, direction: str, after: int, limit: int | None
@@ -252,20 +243,12 @@ class TrackioStore:
         """Artifact versions of other projects linked to ``run`` (a run of this project), as
         trackio noted them here: project, version_id, name, version, type, size_bytes,
         created_at, and the link ``id``."""
-        project, run_id, run_name = run
-        if not self.has_external or project != self.project:
+        if not self.has_external or run[0] != self.project:
             return []
         sql = f"""SELECT id, {_EXTERNAL_ARTIFACT} FROM external_run_artifact_links
-            WHERE {_run_match(run_id)} AND direction = :direction AND id > :after
+            WHERE {_run_match(run[1])} AND direction = :direction AND id > :after
             ORDER BY id LIMIT :limit"""
-        params = {
-            "run_id": run_id,
-            "run_name": run_name,
-            "direction": direction,
-            "after": after,
-            "limit": _sql_limit(limit),
-        }
-        return self._rows(sql, params)
+        return self._rows(sql, _page_params(run, direction, after, limit))
 
     # ---- counts, for a whole page in one query ---------------------------------------------
 
@@ -362,6 +345,18 @@ def _runs_match(runs: Sequence[RunRef]) -> tuple[str, dict[str, Any]]:
 
 def _run_match(run_id: str | None) -> str:
     return "run_id = :run_id" if run_id is not None else "(run_id IS NULL AND run_name = :run_name)"
+
+
+def _page_params(run: RunRef, direction: str, after: int, limit: int | None) -> dict[str, Any]:
+    project, run_id, run_name = run
+    return {
+        "project": project,
+        "run_id": run_id,
+        "run_name": run_name,
+        "direction": direction,
+        "after": after,
+        "limit": _sql_limit(limit),
+    }
 
 
 def _sql_limit(limit: int | None) -> int:
