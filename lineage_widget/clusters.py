@@ -67,6 +67,8 @@ class Clustering:
         self._groups: dict[GroupKey, dict[str, None]] = {}
         self._group_of: dict[str, GroupKey] = {}
         self._clustered: dict[GroupKey, dict[str, None]] = {}  # members drawn inside a cluster
+        # cluster_order's answers, kept while a cluster only gains members (see _regroup)
+        self._cluster_orders: dict[GroupKey, float] = {}
         self._rep: dict[str, str] = {}  # node id -> the view id drawing it
         self._keys: dict[str, GroupKey] = {}  # cluster id -> its group
         self._drawn: dict[str, None] = {}  # nodes drawn as themselves (an ordered set)
@@ -178,8 +180,11 @@ class Clustering:
         return key[0] if key is not None else self.explorer.levels[view_id]
 
     def cluster_order(self, key: GroupKey) -> float:
-        orders = self.explorer.orders
-        return min(orders[n] for n in self._clustered[key])
+        order = self._cluster_orders.get(key)
+        if order is None:
+            orders = self.explorer.orders
+            order = self._cluster_orders[key] = min(orders[n] for n in self._clustered[key])
+        return order
 
     # ---- changing ----------------------------------------------------------------------
 
@@ -258,6 +263,7 @@ class Clustering:
         mores_before = self._mores
         self.shown = shown
         self._groups, self._group_of, self._clustered = {}, {}, {}
+        self._cluster_orders.clear()
         self._rep, self._keys, self._drawn = {}, {}, {}
         self.edge_counts = Counter()
         self._build()
@@ -320,10 +326,15 @@ class Clustering:
             if fresh:
                 clustered.update(dict.fromkeys(fresh))
                 self.versions[cid] += 1
+                if key in self._cluster_orders:  # (a node's order is fixed when it appears)
+                    orders = self.explorer.orders
+                    first = min(orders[n] for n in fresh)
+                    self._cluster_orders[key] = min(self._cluster_orders[key], first)
             delta.clusters[cid] = None
             delta.removed.pop(cid, None)
             self._move(joined, delta, uncounted)
             return
+        self._cluster_orders.pop(key, None)  # members may leave, or their order have changed
         eligible = [n for n in members if self._eligible(n)]
         now = dict.fromkeys(eligible) if self._is_crowded(eligible) else {}
         before = self._clustered.get(key, {})
