@@ -329,7 +329,8 @@ def test_store_build_time_is_reported(store: Path) -> None:
 
 # ---- other projects -----------------------------------------------------------------------
 # Project "vendor" logs ext:v0; "lab" uses it (an artifact of another project), logs feat:v0 and
-# model:v0 from it; "judges" uses lab's model:v0 (a run of another project). Written by trackio.
+# model:v0 from it, and its run "mix" uses feat:v0 and ext:v0; "judges" uses lab's model:v0 (a
+# run of another project). Written by trackio.
 
 
 @pytest.fixture(scope="module")
@@ -352,6 +353,11 @@ def cross_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
         trackio.use_artifact("feat")
         trackio.log({"loss": 1})
         model = log_file_artifact(files, "model", "model", "m0")
+        trackio.finish()
+        start_run("lab", "mix", job_type="eval")  # inputs of this project and of another
+        trackio.use_artifact("feat")
+        trackio.use_artifact(ext)
+        trackio.log({"n": 1})
         trackio.finish()
         start_run("judges", "judge", job_type="eval")
         trackio.use_artifact(model)
@@ -408,10 +414,24 @@ def test_an_other_project_missing_from_the_store_shows_what_was_noted(
     assert [a.qualified_name for a in judge.used_artifacts()] == ["lab/model:v0"]
 
 
+def test_a_run_pages_through_its_own_and_other_projects_artifacts(cross_store: Path) -> None:
+    lab = TrackioSource("lab", trackio_dir=cross_store)
+    mix = lab.to_node(lab.run("mix"))
+    first = lab.page(mix, "upstream", None, 1)
+    assert ([a.qualified_name for a in first.items], first.total) == (["lab/feat:v0"], 2)
+    second = lab.page(mix, "upstream", first.cursor, 1)
+    assert [a.qualified_name for a in second.items] == ["vendor/ext:v0"]
+    assert second.cursor is None
+    assert [a.qualified_name for a in lab.used_artifacts(mix.obj)] == [
+        "lab/feat:v0",
+        "vendor/ext:v0",
+    ]
+
+
 def test_widget_crosses_projects(cross_store: Path) -> None:
     w = LineageWidget.from_trackio("lab", artifact="feat:v0", trackio_dir=cross_store, depth=2)
     labels = sorted(w.graph.node(i).label for i in w.graph)
-    assert labels == ["feat:v0", "model:v0", "prep", "train", "vendor/ext:v0"]
+    assert labels == ["feat:v0", "mix", "model:v0", "prep", "train", "vendor/ext:v0"]
     judge = TrackioSource("judges", trackio_dir=cross_store).run("judge")
     w.focus(f"judges/{judge.id}")  # a run of another project, found by the path search
     assert w.graph.has_edge("lab/model:v0", f"judges/{judge.id}")
