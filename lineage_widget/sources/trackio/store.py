@@ -28,8 +28,9 @@ a Hugging Face bucket. The queries below follow theirs; each says which table it
 Read-only: the connection is opened with ``mode=ro`` and never writes the ``.db`` file. Because
 trackio keeps its databases in WAL mode, SQLite may create the empty ``-wal``/``-shm``
 companions next to it (the index every WAL reader needs). One connection per thread, reused: a
-connection opens in ~0.1 ms but the schema is parsed again on each, which dominated a walk that
-opened one per query. Reads take no transaction, so each query sees what trackio committed.
+new connection (opened, the schema read, a WAL snapshot set up) cost ~1 ms a query here, against
+~0.01 ms for the same query on a reused one. Reads take no transaction, so each query sees what
+trackio committed.
 """
 
 from __future__ import annotations
