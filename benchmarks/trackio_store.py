@@ -241,7 +241,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="trackio-store-") as tmp:
         log(f"writing the store ({args.consumers:,} bulk consumers) ...")
         started = time.monotonic()
-        store = write_wide_store(Path(tmp), args.consumers)
+        with contextlib.redirect_stdout(sys.stderr):  # trackio's own messages: not the report
+            store = write_wide_store(Path(tmp), args.consumers)
         log(f"    {time.monotonic() - started:.1f} s")
         figures = measure_widget(store, args.repeats, args.timeout)
     print(report(figures, args.consumers))
