@@ -121,7 +121,7 @@ UI_DRAWN = """async ({timeoutMs}) => {
     else if (count > 0 && performance.now() - since > 500) {
       const clusters = [...document.querySelectorAll(".graph-container .node.cluster")];
       const label = (c) => (c.querySelector(".node-label") ?? c).textContent.trim();
-      return {ms: since, nodes: count, clusters: clusters.map(label)};
+      return {ms: since, nodes: count, clusters: [...new Set(clusters.map(label))]};
     }
     await new Promise((r) => requestAnimationFrame(r));
   }
