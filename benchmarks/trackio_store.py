@@ -111,8 +111,7 @@ UI_PATH = (
 )
 # Drawn: the lineage graph's node boxes stop changing in number for 500 ms (the time is when
 # they last changed, from navigation start). Its clusters' labels say how many runs they hold.
-UI_DRAWN = """async ({timeoutMs}) => {
-  const start = performance.timeOrigin;
+UI_DRAWN = r"""async ({timeoutMs}) => {
   const deadline = performance.now() + timeoutMs;
   let count = -1, since = performance.now();
   while (performance.now() < deadline) {
@@ -120,7 +119,8 @@ UI_DRAWN = """async ({timeoutMs}) => {
     if (now !== count) { count = now; since = performance.now(); }
     else if (count > 0 && performance.now() - since > 500) {
       const clusters = [...document.querySelectorAll(".graph-container .node.cluster")];
-      const label = (c) => (c.querySelector(".node-label") ?? c).textContent.trim();
+      // (the label's text repeats its count: keep the first "<count> <kind>")
+      const label = (c) => c.textContent.match(/\d[\d,]* \w+/)?.[0] ?? c.textContent.trim();
       return {ms: since, nodes: count, clusters: [...new Set(clusters.map(label))]};
     }
     await new Promise((r) => requestAnimationFrame(r));
