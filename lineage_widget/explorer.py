@@ -152,13 +152,15 @@ class Explorer:
         self.graph.node(node_id)
         new: list[LineageNode] = []
         frontier, seen = [node_id], {node_id}
-        for _ in range(depth):
+        for hop in range(depth):
             after: list[str] = []
             for current in frontier:
                 with self.lock:
                     fetched = self._is_fetched(current, direction)
                 if not fetched:
                     new.extend(self.fetch(current, direction))
+                if hop == depth - 1:
+                    continue  # the last hop: no next frontier (O(fan-out) on each page)
                 with self.lock:
                     neighbours = self._known_neighbours(current, direction)
                 for neighbour in neighbours:
@@ -413,12 +415,13 @@ class Explorer:
         return self._complete or (node_id, direction) in self._fetched
 
     def _known_neighbours(self, node_id: str, direction: Direction) -> list[str]:
-        nodes = (
-            self.graph.producers(node_id)
+        # Ids only: building the records cost O(fan-out) lookups on every page of a big walk.
+        ids = (
+            self.graph.producer_ids(node_id)
             if direction == "upstream"
-            else self.graph.consumers(node_id)
+            else self.graph.consumer_ids(node_id)
         )
-        return [n.id for n in nodes]
+        return list(ids)
 
     def _check_neighbour(self, node: LineageNode, other: LineageNode) -> None:
         if other.kind == node.kind:
