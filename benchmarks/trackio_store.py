@@ -4,7 +4,7 @@ One command: ``.venv/bin/python benchmarks/trackio_store.py [--consumers 20000] 
 The store is a pipeline logged with trackio's own API plus bulk ``run_artifact_links`` and
 ``configs`` rows written as trackio writes them (``tests/trackio_support.py``, the tests' one
 definition). The widget runs in a real JupyterLab and headless Chromium, driven by the code of
-``benchmarks/run.py`` (imported, not copied). Trackio's own dashboard (``trackio.show``, on
+``benchmarks/driver.py`` (imported, not copied). Trackio's own dashboard (``trackio.show``, on
 127.0.0.1) draws the same artifact's lineage page beside it when it starts. See
 benchmarks/README.md.
 """
@@ -26,11 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "tests"))
-
-import run as lab  # noqa: E402  (benchmarks/run.py: JupyterLab, Chromium and the page driver)
-from trackio_support import write_wide_store  # noqa: E402
+from driver import describe_failure, lab_and_chromium
+from scenarios import OURS
+from trackio_support import write_wide_store
 
 PROJECT, ARTIFACT, ROOT_ID = "wide", "model:v0", "wide/model:v0"
 OPEN_TARGET_S, DRAW_TARGET_MS, ALL_TARGET_S = 0.3, 1000.0, 5.0
@@ -63,39 +61,27 @@ class Figures:
 
 def measure_widget(store: Path, repeats: int, timeout_s: float) -> Figures:
     figures = Figures([], [])
-    with tempfile.TemporaryDirectory(prefix="lineage-bench-trackio-") as tmp:
-        server = lab.JupyterServer.start(Path(tmp))
-        try:
-            with lab.sync_playwright() as playwright:
-                browser = playwright.chromium.launch(
-                    executable_path=lab.chromium_path(), headless=True, args=lab.CHROMIUM_ARGS
-                )
-                bench = lab.Bench(browser, server, timeout_s)
-                for repeat in range(repeats):
-                    log(f"[{repeat + 1}/{repeats}] open and first draw ...")
-                    with bench.session(lab.OURS) as s:
-                        code = OPEN_CELL.format(
-                            project=PROJECT, artifact=ARTIFACT, store=str(store)
-                        )
-                        draw, _ = s.display(code, lab.OURS, 0, timeout_s)
-                        if "firstDrawMs" not in draw:
-                            raise RuntimeError(lab.describe_failure(draw, s.errors))
-                        shown = json.loads(s.run(SHOWN.format(root=ROOT_ID)))
-                        figures.open_s.append(shown["open_s"])
-                        figures.draw_ms.append(draw["firstDrawMs"])
-                        figures.nodes, figures.more = shown["nodes"], shown["more"]
-                        if repeat == 0:
-                            log("    every consumer, page by page ...")
-                            reached = json.loads(s.run(REACH_ALL.format(root=ROOT_ID)))
-                            figures.all_s, figures.consumers = (
-                                reached["all_s"],
-                                reached["consumers"],
-                            )
-                    log(f"    open {figures.open_s[-1]:.3f} s, drawn {figures.draw_ms[-1]:.0f} ms")
-                figures.trackio_ui = measure_trackio_ui(browser, store, timeout_s)
-                browser.close()
-        finally:
-            server.stop()
+    with lab_and_chromium(timeout_s) as bench:
+        for repeat in range(repeats):
+            log(f"[{repeat + 1}/{repeats}] open and first draw ...")
+            with bench.session(OURS) as s:
+                code = OPEN_CELL.format(project=PROJECT, artifact=ARTIFACT, store=str(store))
+                draw, _ = s.display(code, OURS, 0, timeout_s)
+                if "firstDrawMs" not in draw:
+                    raise RuntimeError(describe_failure(draw, s.errors))
+                shown = json.loads(s.run(SHOWN.format(root=ROOT_ID)))
+                figures.open_s.append(shown["open_s"])
+                figures.draw_ms.append(draw["firstDrawMs"])
+                figures.nodes, figures.more = shown["nodes"], shown["more"]
+                if repeat == 0:
+                    log("    every consumer, page by page ...")
+                    reached = json.loads(s.run(REACH_ALL.format(root=ROOT_ID)))
+                    figures.all_s, figures.consumers = (
+                        reached["all_s"],
+                        reached["consumers"],
+                    )
+            log(f"    open {figures.open_s[-1]:.3f} s, drawn {figures.draw_ms[-1]:.0f} ms")
+        figures.trackio_ui = measure_trackio_ui(bench.browser, store, timeout_s)
     return figures
 
 

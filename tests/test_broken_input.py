@@ -7,8 +7,8 @@ from typing import Any
 
 import networkx as nx
 import pytest
-from test_widget import Recorder
 from wandb_fakes import FakeRun, wandb_pipeline
+from widget_support import Recorder
 
 from lineage_widget import GraphSource, LineageGraph, LineageNode, LineageWidget
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import wide_sweep
+from support import wide_sweep
 
 from lineage_widget import GraphSource, LineageGraph
 from lineage_widget.explorer import Explorer

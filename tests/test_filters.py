@@ -4,18 +4,16 @@ page is sent, set from Python or as the page sets them."""
 from __future__ import annotations
 
 import threading
-import time
 from collections import Counter
 from typing import Any
 
 import networkx as nx
 import pytest
 import traitlets
-from conftest import sweep, wide_sweep
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_properties import lineages
-from test_widget import Recorder
+from support import lineages, sweep, wide_sweep
+from widget_support import Recorder
 
 from lineage_widget import GraphSource, LineageGraph, LineageNode, LineageWidget
 from lineage_widget.clusters import Clustering
@@ -472,9 +470,7 @@ def test_a_hidden_walk_that_hangs_times_out_on_the_clicked_node(pipeline: Lineag
     w = LineageWidget(pipeline, root="clean:v0", hide_runs=True, source=source, request_timeout=0.2)
     recorder = Recorder(w)
     w._handle_message(w, {"type": "expand", "id": "clean:v0", "direction": "downstream"}, [])
-    deadline = time.monotonic() + 10
-    while not any(m["type"] == "error" for m in recorder.sent) and time.monotonic() < deadline:
-        time.sleep(0.01)
+    recorder.wait_for(lambda sent: any(m["type"] == "error" for m in sent), "an error")
     assert recorder.sent[-1] == {
         "type": "error",
         "request": "expand",

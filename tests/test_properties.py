@@ -13,35 +13,11 @@ from collections import Counter
 import networkx as nx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import lineages
 
 from lineage_widget import GraphSource, LineageGraph
 from lineage_widget.clusters import Clustering
 from lineage_widget.explorer import Explorer
-
-
-@st.composite
-def lineages(draw: st.DrawFn) -> LineageGraph:
-    """A random bipartite DAG: nodes get a random rank, edges go from lower to higher rank."""
-    count = draw(st.integers(min_value=2, max_value=24))
-    kinds = draw(st.lists(st.sampled_from(["run", "artifact"]), min_size=count, max_size=count))
-    types = draw(st.lists(st.sampled_from(["a", "b"]), min_size=count, max_size=count))
-    g = LineageGraph()
-    for index, (kind, type_) in enumerate(zip(kinds, types, strict=True)):
-        if kind == "run":
-            g.add_run(f"n{index}", type=type_)
-        else:
-            g.add_artifact(f"n{index}", type=type_, version="v0")
-    pairs = [
-        (f"n{i}", f"n{j}")
-        for i in range(count)
-        for j in range(i + 1, count)
-        if kinds[i] != kinds[j]
-    ]
-    if pairs:
-        for src, dst in draw(st.lists(st.sampled_from(pairs), max_size=40, unique=True)):
-            g.add_edge(src, dst)
-    return g
-
 
 operations = st.lists(
     st.tuples(

@@ -6,13 +6,12 @@ from __future__ import annotations
 import json
 import math
 import re
-import time
 from typing import Any
 
 import pytest
-from conftest import sweep, wide_sweep
-from test_view_state import PagedSource, drawn, explored
-from test_widget import GatedSource, Recorder
+from polling import wait_until
+from support import sweep, wide_sweep
+from widget_support import GatedSource, PagedSource, Recorder, drawn, explored
 
 from lineage_widget import LineageGraph, LineageWidget, persistence
 from lineage_widget.persistence import MAX_RESTORE_STEPS
@@ -96,10 +95,13 @@ def test_a_bad_key_is_refused_by_name(pipeline: LineageGraph, key: Any) -> None:
 
 
 def settled(w: LineageWidget) -> dict[str, Any]:
-    """``w._view_state`` once the pause it waits for has passed."""
-    deadline = time.monotonic() + 5
-    while w._view_state != w.view_state and time.monotonic() < deadline:
-        time.sleep(0.02)
+    """``w._view_state`` once the pause it waits for has passed (it then equals ``view_state``)."""
+    wait_until(
+        lambda: w._view_state == w.view_state,
+        lambda: f"_view_state {w._view_state} to follow view_state {w.view_state}",
+        timeout=5,
+        interval=0.02,
+    )
     return w._view_state
 
 
@@ -128,8 +130,11 @@ def test_the_synced_view_state_follows_every_change_once_they_pause(
     assert state["viewport"] == {"cx": 1.0, "cy": 2.0, "k": 0.5}
     assert state["steps"][-1] == {"focus": "report"}
     w.select("train-0")
+    pending = w._persistence._timer
+    assert pending is not None
     w.close()  # a pending update is dropped with the widget
-    time.sleep(0.5)
+    pending.join(timeout=5)  # a cancelled timer ends at once; one left running fires first
+    assert not pending.is_alive()
     assert w._view_state["selected"] == ["train-1"]
 
 

@@ -6,35 +6,10 @@ import json
 from typing import Any
 
 import pytest
-from conftest import wide_sweep
+from support import wide_sweep
+from widget_support import PagedSource, drawn, explored
 
-from lineage_widget import GraphSource, LineageGraph, LineageWidget
-
-
-class PagedSource(GraphSource):
-    """The in-memory walks, two neighbours a page (as W&B hands out runs' artifacts)."""
-
-    page_size = 2
-
-
-def drawn(w: LineageWidget) -> dict[str, tuple[int, float]]:
-    """Every known node's column and order: what the view draws where."""
-    explorer = w._explorer
-    return {n: (explorer.levels[n], explorer.orders[n]) for n in w.graph}
-
-
-def explored(g: LineageGraph) -> LineageWidget:
-    """A widget walked by hand: pages, a reveal, a pull-out, selection, highlight, viewport."""
-    w = LineageWidget(g, root="processed:v0", source=PagedSource(g), cluster_threshold=3)
-    w.expand("processed:v0", "downstream")  # the second page of its runs
-    w.expand("processed:v0", "downstream")  # the third
-    w.expand("train-4", "downstream")
-    w.focus("report")  # not shown yet: revealed with its path
-    w.pull_out("train-2")
-    w.select("model:v4")
-    w.highlight(["train-4", "model:v4"])
-    w.viewport = {"cx": 420.5, "cy": -80.0, "k": 0.75}
-    return w
+from lineage_widget import LineageWidget
 
 
 def test_a_view_state_gives_the_same_view_back() -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,45 +14,13 @@ from typing import Any
 
 import pytest
 import wandb
-from fake_wandb import FakeWandb, Lineage
+from fake_wandb import FakeWandb
+from polling import wait_until
+from support import CONSUMERS, OUTPUTS, build_lineage
 from wandb.apis.public import Run as SdkRun
 
 from lineage_widget import LineageWidget
 from lineage_widget._payload import node_columns
-
-CONSUMERS = 500
-OUTPUTS = 250
-
-
-def build_lineage() -> Lineage:
-    """raw -> prep -> clean -> train -> model:v0, model:v1 (best) -> 500 eval runs; a sweep run
-    with 250 outputs; clean:v0 is also used by a run of another project, one of a deleted
-    project and one of a project the viewer may not read; train also used an artifact of a
-    deleted project."""
-    lin = Lineage("ana")
-    raw = lin.artifact("demo", "raw", "dataset", description="the raw data", metadata={"rows": 3})
-    prep = lin.run("demo", "p1", "preprocess", "prep-run")
-    lin.use(prep, raw)
-    clean = lin.artifact("demo", "clean", "dataset")
-    lin.log(prep, clean)
-    train = lin.run("demo", "t1", "train", "brisk-sun-1")
-    lin.use(train, clean)
-    old = lin.artifact("gone", "old-data", "dataset")
-    lin.use(train, old)
-    lin.project("gone").deleted = True
-    lin.log(train, lin.artifact("demo", "model", "model"))
-    lin.log(train, lin.artifact("demo", "model", "model", aliases=["best"]))
-    model = lin.artifacts["artifact-" + str(lin._count)]
-    for i in range(CONSUMERS):
-        lin.use(lin.run("demo", f"e{i}", "eval", f"eval-{i}"), model)
-    lin.use(lin.run("other", "a1", "audit", "audit-run"), clean)
-    lin.use(lin.run("gone", "g1", "eval", "lost-run"), clean)
-    lin.use(lin.run("secret", "s1", "eval", "hidden-run"), clean)
-    lin.project("secret").refused = "permission denied: project ana/secret"
-    sweep = lin.run("demo", "sweep", "sweep", "big-sweep")
-    for i in range(OUTPUTS):
-        lin.log(sweep, lin.artifact("demo", f"ckpt-{i}", "checkpoint"))
-    return lin
 
 
 @pytest.fixture(scope="module")
@@ -242,12 +209,13 @@ def test_a_walk_that_times_out_stops_asking_and_its_retry_resumes(
     try:
         fake.reset()
         w._handle_message(w, {"type": "expand", "id": w.root, "direction": "downstream"}, [])
-        deadline = time.monotonic() + 10
-        while w._explorer.status.get((w.root, "downstream")) is None or w._explorer.is_loading(
-            w.root, "downstream"
-        ):
-            assert time.monotonic() < deadline
-            time.sleep(0.01)
+        wait_until(
+            lambda: (
+                w._explorer.status.get((w.root, "downstream")) is not None
+                and not w._explorer.is_loading(w.root, "downstream")
+            ),
+            "the walk's status, no longer loading",
+        )
         assert w._explorer.status[(w.root, "downstream")].state == "error"
         assert w.wait(timeout=10)
         assert fake.count() == 1  # the page in flight, and nothing after it

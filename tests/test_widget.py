@@ -9,25 +9,12 @@ from typing import Any, ClassVar
 import networkx as nx
 import pytest
 import traitlets
-from conftest import wide_sweep
+from polling import wait_until
+from support import wide_sweep
 from wandb_fakes import CALLS, FakeArtifact, FakeRun, wandb_pipeline
+from widget_support import GatedSource, Recorder
 
 from lineage_widget import GraphSource, LineageGraph, LineageNode, LineageWidget, WandbSource
-
-
-class Recorder:
-    """Captures what the widget sends to the browser."""
-
-    def __init__(self, widget: LineageWidget) -> None:
-        self.widget = widget
-        self.sent: list[dict[str, Any]] = []
-        widget.send = lambda msg, buffers=None: self.sent.append(msg)  # type: ignore[method-assign]
-
-    def browser_says(self, **msg: Any) -> list[dict[str, Any]]:
-        start = len(self.sent)
-        self.widget._handle_message(self.widget, msg, [])
-        assert self.widget.wait(timeout=10), "background fetches did not finish"
-        return self.sent[start:]
 
 
 def nodes_of(msg: dict[str, Any]) -> list[str]:
@@ -118,24 +105,6 @@ def test_failing_source_marks_the_node_and_keeps_the_graph(pipeline: LineageGrap
     replies = recorder.browser_says(type="expand", id="clean:v0", direction="downstream")
     assert replies[-1]["type"] == "delta"
     assert len(w.graph) == 5
-
-
-class GatedSource(GraphSource):
-    """Walks down from artifacts only when the test opens the gate: a slow server, made
-    deterministic."""
-
-    def __init__(self, graph: LineageGraph) -> None:
-        super().__init__(graph)
-        self.gate = threading.Event()
-        self.started = threading.Event()
-        self.walks = 0
-
-    def neighbours(self, node: LineageNode, direction: Any) -> list[LineageNode]:
-        if direction == "downstream" and node.kind == "artifact":
-            self.walks += 1
-            self.started.set()
-            assert self.gate.wait(10), "the test never opened the gate"
-        return super().neighbours(node, direction)
 
 
 def test_slow_source_does_not_block_and_repeat_clicks_send_one_request(
@@ -419,9 +388,7 @@ def test_a_walk_that_hangs_times_out_and_can_be_retried(pipeline: LineageGraph) 
     w = LineageWidget(pipeline, root="train-0", source=source, request_timeout=0.2)
     recorder = Recorder(w)
     w._handle_message(w, {"type": "expand", "id": "clean:v0", "direction": "downstream"}, [])
-    deadline = time.monotonic() + 10
-    while recorder.sent[-1].get("state") != "error" and time.monotonic() < deadline:
-        time.sleep(0.01)
+    recorder.wait_for(lambda sent: sent[-1].get("state") == "error", "an error status")
     assert recorder.sent[-1] == {
         "type": "status",
         "id": "clean:v0",
@@ -459,9 +426,7 @@ def test_expansions_in_flight_land_in_any_order() -> None:
         w._handle_message(w, {"type": "expand", "id": f"train-{i}", "direction": "downstream"}, [])
     for i in (2, 0, 1):  # answers come back in another order than asked
         source.gates[f"train-{i}"].set()
-        deadline = time.monotonic() + 10
-        while f"model:v{i}" not in w.graph and time.monotonic() < deadline:
-            time.sleep(0.01)
+        wait_until(lambda i=i: f"model:v{i}" in w.graph, f"model:v{i} in the graph")
     assert w.wait(timeout=10)
     assert {f"model:v{i}" for i in range(3)} <= set(w.graph)
     landed = [nodes_of(m) for m in recorder.sent if m["type"] == "delta"]
@@ -504,9 +469,7 @@ def test_retry_after_a_timeout_walks_afresh_while_the_old_walk_still_runs() -> N
     recorder = Recorder(w)
     w._handle_message(w, {"type": "expand", "id": "processed:v0", "direction": "downstream"}, [])
     assert source.started.wait(10)
-    deadline = time.monotonic() + 10
-    while recorder.sent[-1].get("state") != "error" and time.monotonic() < deadline:
-        time.sleep(0.01)
+    recorder.wait_for(lambda sent: sent[-1].get("state") == "error", "an error status")
     assert recorder.sent[-1]["state"] == "error"  # timed out, the walk still blocked
     w._handle_message(w, {"type": "expand", "id": "processed:v0", "direction": "downstream"}, [])
     source.gate.set()  # both walks go on: the old answer is dropped, the retry lands

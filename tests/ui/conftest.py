@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import re
 import shutil
 import subprocess
@@ -22,48 +21,40 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jupyterlab_harness import NOTEBOOK7, JupyterServer, LabNotebook
-from marimo_harness import MarimoServer
-from playwright.sync_api import Browser, Error, Page, sync_playwright
+from playwright.sync_api import Browser, Error, Page
 from server_process import ServerProcess
+from support import (
+    BUNDLE,
+    HARNESS,
+    JS,
+    NOTEBOOK7,
+    ROOT,
+    ChromiumNotFoundError,
+    JupyterServer,
+    LabNotebook,
+    MarimoServer,
+    chromium,
+    jupyter_server,
+    new_page,
+    open_notebook,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
-JS = ROOT / "js"
-BUNDLE = ROOT / "lineage_widget" / "static" / "widget.js"
-HARNESS = "/tests/ui/harness/index.html"
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--no-first-run",
-]
-
-
-def chromium_path() -> str:
-    """The Chromium binary: $LINEAGE_WIDGET_CHROMIUM, else Debian's /usr/bin/chromium."""
-    candidate = os.environ.get("LINEAGE_WIDGET_CHROMIUM") or shutil.which("chromium") or ""
-    if not candidate or not Path(candidate).exists():
-        pytest.fail(
-            "Chromium not found: install Debian's chromium (scripts/setup.sh does) "
-            "or set LINEAGE_WIDGET_CHROMIUM to its path",
-            pytrace=False,
-        )
-    return candidate
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that launches Chromium (its fixtures lead to ``browser``), in whichever file,
+    is marked ``browser``: ``-m "not browser"`` runs none of them."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
+    try:
+        with chromium() as browser:
+            yield browser
+    except ChromiumNotFoundError as exc:
+        pytest.fail(str(exc), pytrace=False)
 
 
 @dataclass(frozen=True)
@@ -100,8 +91,7 @@ def known_host_errors() -> list[KnownHostError]:
 
 @pytest.fixture
 def page(browser: Browser, known_host_errors: list[KnownHostError]) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
+    context, page = new_page(browser)
     errors: list[Error] = []
 
     def record(error: Error) -> None:  # (Playwright wants a Python function, not list.append)
@@ -118,15 +108,14 @@ def page(browser: Browser, known_host_errors: list[KnownHostError]) -> Iterator[
     assert not unexpected, "uncaught errors in the page:\n" + "\n".join(unexpected)
 
 
-@pytest.fixture(scope="session")
-def jupyter_server(
+@pytest.fixture(name="jupyter_server", scope="session")
+def jupyterlab_server(
     tmp_path_factory: pytest.TempPathFactory, bundle: Path
 ) -> Iterator[JupyterServer]:
     """One JupyterLab server for the session, isolated in a temp dir, stopped at the end. The
     kernel loads the bundle from lineage_widget/static: ``bundle`` rebuilds it first if stale."""
-    server = JupyterServer.start(tmp_path_factory.mktemp("jupyter"))
-    yield server
-    server.stop()
+    with jupyter_server(tmp_path_factory.mktemp("jupyter")) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
@@ -134,17 +123,15 @@ def notebook7_server(
     tmp_path_factory: pytest.TempPathFactory, bundle: Path
 ) -> Iterator[JupyterServer]:
     """One Notebook 7 server for the session, set up like ``jupyter_server``."""
-    server = JupyterServer.start(tmp_path_factory.mktemp("notebook7"), NOTEBOOK7)
-    yield server
-    server.stop()
+    with jupyter_server(tmp_path_factory.mktemp("notebook7"), NOTEBOOK7) as server:
+        yield server
 
 
 def _open_notebook(
     request: pytest.FixtureRequest, page: Page, server: JupyterServer
 ) -> Iterator[LabNotebook]:
-    page.set_default_timeout(20_000)
     name = request.node.name.replace("[", "-").replace("]", "") + ".ipynb"
-    notebook = LabNotebook.open(page, server, name, ["# end-to-end test"])
+    notebook = open_notebook(page, server, name, "end-to-end test", timeout_s=20)
     yield notebook
     server.shutdown_session(notebook.path)
 
@@ -233,8 +220,7 @@ def server(bundle: Path) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def harness_page(browser: Browser, server: str) -> Iterator[tuple[Page, list[str]]]:
     """One harness page for the module: loading the bundle once keeps each test fast."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
+    context, page = new_page(browser)
     page.set_default_timeout(5000)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))

@@ -14,7 +14,6 @@ import json
 import re
 import secrets
 import sys
-import time
 import urllib.request
 import uuid
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Locator, Page
+from polling import wait_until
 from server_process import ServerProcess, free_port, spawn
 
 KERNEL_NAME = "lineage-widget-test"
@@ -203,29 +203,6 @@ async (code) => {
 }
 """
 
-# Same, but times "run cell" -> `.lineage-widget[data-ready="true"]` inside that cell, per frame.
-_RUN_CELL_TIMED_JS = """
-async ({code, selector}) => {
-  const app = window.jupyterapp;
-  const notebook = app.shell.currentWidget.content;
-  const index = notebook.model.cells.length;
-  notebook.model.sharedModel.insertCell(index, {cell_type: "code", source: code});
-  notebook.activeCellIndex = index;
-  const start = performance.now();
-  const done = app.commands.execute("notebook:run-cell");
-  const node = notebook.widgets[index].node;
-  const deadline = start + 30000;
-  while (!node.querySelector(selector)) {
-    if (performance.now() > deadline) throw new Error(`${selector} not drawn after 30 s`);
-    await new Promise((resolve) => requestAnimationFrame(resolve));
-  }
-  const elapsed = performance.now() - start;
-  await done;
-  return {index, elapsed, outputs: notebook.widgets[index].model.outputs.toJSON()};
-}
-"""
-
-
 # Runs the notebook's existing cell `index` again (Shift+Enter on it) and returns its outputs.
 _RERUN_CELL_JS = """
 async (index) => {
@@ -288,11 +265,12 @@ class LabNotebook:
             timeout=timeout * 1000,
         )
         # Lab shows "idle" before a kernel exists: ask the server instead.
-        deadline = time.monotonic() + timeout
-        while self.server.kernel_state(self.path) != "idle":
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"kernel for {self.path} not idle:\n{self.server.log_tail()}")
-            time.sleep(0.1)
+        wait_until(
+            lambda: self.server.kernel_state(self.path) == "idle",
+            lambda: f"the kernel of {self.path} idle:\n{self.server.log_tail()}",
+            timeout,
+            interval=0.1,
+        )
         self.page.evaluate(
             """async () => {
                 const context = window.jupyterapp.shell.currentWidget.sessionContext;
@@ -324,21 +302,23 @@ class LabNotebook:
         output_text(self.page.evaluate(_RERUN_CELL_JS, index))
         return self.cell(index)
 
-    def display_timed(self, code: str, selector: str) -> tuple[Locator, float]:
-        """Like ``display`` and the time in ms from "run cell" to ``selector`` in the cell."""
-        result = self.page.evaluate(_RUN_CELL_TIMED_JS, {"code": code, "selector": selector})
-        output_text(result["outputs"])
-        return self.cell(result["index"]), float(result["elapsed"])
-
     def wait_for_output(self, code: str, expected: str, timeout: float = 5.0) -> str:
         """Rerun ``code`` until its output, stripped, is ``expected`` (for state that syncs
-        asynchronously); return the last output."""
-        deadline = time.monotonic() + timeout
-        while True:
-            text = self.run(code).strip()
-            if text == expected or time.monotonic() > deadline:
-                return text
-            time.sleep(0.05)
+        asynchronously) and return it; raise ``TimeoutError`` with the last output if it never
+        is."""
+        last = [""]
+
+        def prints_expected() -> bool:
+            last[0] = self.run(code).strip()
+            return last[0] == expected
+
+        wait_until(
+            prints_expected,
+            lambda: f"{code!r} to print {expected!r}; it printed {last[0]!r}",
+            timeout,
+            interval=0.05,
+        )
+        return expected
 
     def save(self) -> None:
         self.page.evaluate(

@@ -1,6 +1,6 @@
-"""The marimo app of tests/ui/test_marimo.py: the widget wrapped in ``mo.ui.anywidget``.
+"""The marimo app of tests/ui/test_hosts.py: the widget wrapped in ``mo.ui.anywidget``.
 
-raw:v0 -> prep -> clean:v0, as in test_jupyterlab.py. One cell shows what Python sees of the
+raw:v0 -> prep -> clean:v0, as in notebook_support.py. One cell shows what Python sees of the
 selection (marimo reruns it whenever the page changes the selection); a button selects clean:v0
 from Python.
 """

@@ -10,11 +10,12 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import time
 import urllib.error
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from polling import wait_until
 
 
 def free_port() -> int:
@@ -46,18 +47,23 @@ class ServerProcess:
     def wait_until_ready(self, probe: Callable[[], object], timeout: float) -> None:
         """Call ``probe`` until it stops raising ``OSError`` (connection refused, HTTP errors);
         raise with the log tail if the process exits or ``timeout`` seconds pass first."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+
+        def answers() -> bool:
             if self.process.poll() is not None:
                 raise RuntimeError(f"{self.name} exited early:\n{self.log_tail()}")
             try:
                 probe()
             except (OSError, urllib.error.URLError):
-                time.sleep(0.1)
-            else:
-                return
-        self.stop()
-        raise TimeoutError(f"{self.name} not ready after {timeout:.0f} s:\n{self.log_tail()}")
+                return False
+            return True
+
+        try:
+            wait_until(answers, f"{self.name} to answer", timeout, interval=0.1)
+        except TimeoutError as exc:
+            self.stop()
+            raise TimeoutError(
+                f"{self.name} not ready after {timeout:.0f} s:\n{self.log_tail()}"
+            ) from exc
 
     def stop(self) -> None:
         if self.process.poll() is None:

@@ -30,7 +30,7 @@ from frontend_harness import (
     wait_frames,
 )
 from playwright.sync_api import Page, expect
-from xss_payloads import COUNT_INJECTED_JS, INJECTED_SELECTOR, PAYLOADS
+from xss_payloads import COUNT_INJECTED_JS, FAILED_IMAGES_SETTLED_JS, INJECTED_SELECTOR, PAYLOADS
 
 SVG = "{http://www.w3.org/2000/svg}"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -190,7 +190,7 @@ def test_svg_holds_hostile_strings_as_escaped_text(harness: Page) -> None:
     assert parsed["errors"] == 0
     assert parsed["injected"] == []
     assert sorted(parsed["titles"]) == sorted(f"{p}: {p}" for p in PAYLOADS)
-    harness.wait_for_timeout(150)  # an <img src=x onerror> would have fired by now
+    harness.evaluate(FAILED_IMAGES_SETTLED_JS)
     assert harness.evaluate("window.__xss") is None
 
 

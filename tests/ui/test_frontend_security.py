@@ -22,7 +22,7 @@ from frontend_harness import (
     wait_frames,
 )
 from playwright.sync_api import Page, expect
-from xss_payloads import COUNT_INJECTED_JS, INJECTED_SELECTOR, PAYLOADS
+from xss_payloads import COUNT_INJECTED_JS, FAILED_IMAGES_SETTLED_JS, INJECTED_SELECTOR, PAYLOADS
 
 VIEW = "#view-0"
 PANEL = f"{VIEW} .lw-members"
@@ -61,7 +61,7 @@ def payload_graph() -> dict[str, Any]:
 
 def assert_nothing_ran(page: Page) -> None:
     """No payload ran, none left an element or a handler attribute behind, the page stayed."""
-    page.wait_for_timeout(150)  # an <img src=x> fails (and its onerror would run) by then
+    page.evaluate(FAILED_IMAGES_SETTLED_JS)
     wait_frames(page, 3)
     assert page.evaluate("window.__xss") is None
     assert page.evaluate("top.__xss") is None

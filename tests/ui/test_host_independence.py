@@ -13,9 +13,9 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import HARNESS, JS
 from frontend_harness import READY, node_sel, show_pipeline
 from playwright.sync_api import Browser
+from support import HARNESS, JS
 
 # Module specifiers still in a bundle (the host would have to resolve them) or in a source file.
 # (A specifier holds no spaces or commas: a list of keywords such as `"import","in"` is not one.)

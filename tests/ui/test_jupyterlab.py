@@ -1,4 +1,5 @@
-"""End to end in JupyterLab: a real kernel, the real bundle, Chromium.
+"""End to end in JupyterLab: a real kernel, the real bundle, Chromium. (What every host does, in
+JupyterLab too, is in test_hosts.py; this file holds what is tested in JupyterLab alone.)
 
 Each test crosses the Python/browser boundary at least once and checks the other side, so it
 fails if the comm, the front end or the Python side breaks.
@@ -10,101 +11,24 @@ import sys
 
 import pytest
 from jupyterlab_harness import LabNotebook
-from playwright.sync_api import Locator, expect
-
-import lineage_widget
+from notebook_support import (
+    GRAPH,
+    READY,
+    START_NODES,
+    WIDGET,
+    drawn_ids,
+    expand_control,
+    node,
+    show,
+)
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-# raw:v0 -> prep -> clean:v0 -> train -> model:v0; rooted at prep with depth 1 the view starts
-# with raw:v0, prep and clean:v0, and train lies one downstream hop from clean:v0.
-GRAPH = """
-from lineage_widget import GraphSource, LineageGraph, LineageWidget
-
-g = LineageGraph()
-g.add_artifact("raw:v0", type="dataset", name="raw", version="v0")
-g.add_run("prep", type="preprocess", name="prep")
-g.add_edge("raw:v0", "prep")
-g.add_artifact("clean:v0", type="dataset", name="clean", version="v0")
-g.add_edge("prep", "clean:v0")
-g.add_run("train", type="train", name="train")
-g.add_edge("clean:v0", "train")
-g.add_artifact("model:v0", type="model", name="model", version="v0")
-g.add_edge("train", "model:v0")
-"""
-WIDGET = GRAPH + 'w = LineageWidget(g, root="prep", depth=1)\n'
-START_NODES = ["raw:v0", "prep", "clean:v0"]
-READY = '.lineage-widget[data-ready="true"]'
-
-
-def node(view: Locator, node_id: str) -> Locator:
-    """The graph node ``node_id`` in ``view`` (the details panel carries data-node-id too)."""
-    return view.locator(f'[data-node-id="{node_id}"]:not(.lineage-details)')
-
-
-def expand_control(view: Locator, node_id: str, direction: str) -> Locator:
-    return node(view, node_id).locator(f'[data-expand="{direction}"]')
-
-
-def drawn_ids(view: Locator) -> set[str]:
-    ids = view.locator("[data-node-id]:not(.lineage-details)").evaluate_all(
-        "elements => elements.map(e => e.dataset.nodeId)"
-    )
-    return set(ids)
-
-
-def show(notebook: LabNotebook, code: str = "w") -> Locator:
-    """Display a widget and return its drawn root."""
-    view = notebook.display(code).locator(READY)
-    expect(view).to_have_count(1)
-    return view
-
 
 def test_kernel_runs_the_test_interpreter(notebook: LabNotebook) -> None:
+    # (That it imports the lineage_widget under test is checked in every host: test_hosts.py.)
     assert notebook.run("import sys; print(sys.executable)").strip() == sys.executable
-    kernel_package = notebook.run("import lineage_widget; print(lineage_widget.__file__)")
-    assert kernel_package.strip() == lineage_widget.__file__
-
-
-def test_display_draws_the_nodes(notebook: LabNotebook) -> None:
-    notebook.run(WIDGET)
-    cell, elapsed_ms = notebook.display_timed("w", READY)
-    print(f"\nrun cell -> data-ready (3 nodes): {elapsed_ms:.0f} ms")
-    view = cell.locator(READY)
-
-    assert drawn_ids(view) == set(START_NODES)
-    expect(node(view, "prep")).to_have_attribute("data-kind", "run")
-    expect(node(view, "raw:v0")).to_have_attribute("data-kind", "artifact")
-    expect(node(view, "clean:v0")).to_have_attribute("data-kind", "artifact")
-    expect(node(view, "prep")).to_contain_text("prep")
-    for node_id in START_NODES:
-        expect(node(view, node_id)).to_be_visible()
-
-
-def test_click_selects_in_python(notebook: LabNotebook) -> None:
-    notebook.run(WIDGET)
-    view = show(notebook)
-
-    node(view, "raw:v0").click()
-
-    expect(node(view, "raw:v0")).to_have_attribute("data-selected", "true")
-    assert notebook.wait_for_output("print(w.selected)", "['raw:v0']") == "['raw:v0']"
-    expect(view.locator(".lineage-details")).to_be_visible()
-
-
-def test_select_in_python_shows_in_page(notebook: LabNotebook) -> None:
-    notebook.run(WIDGET)
-    view = show(notebook)
-
-    notebook.run('w.select("clean:v0")')
-
-    expect(node(view, "clean:v0")).to_have_attribute("data-selected", "true")
-    expect(view.locator('[data-selected="true"]')).to_have_count(1)
-
-    notebook.run('w.select("prep")')
-
-    expect(node(view, "prep")).to_have_attribute("data-selected", "true")
-    expect(node(view, "clean:v0")).not_to_have_attribute("data-selected", "true")
 
 
 def test_expand_control_adds_nodes_in_page_and_python(notebook: LabNotebook) -> None:

@@ -6,33 +6,10 @@ import json
 
 import pytest
 from jupyterlab_harness import LabNotebook
+from notebook_support import EVAL, SWEEP, drawn_ids, expand_control, node, show
 from playwright.sync_api import Locator, expect
-from test_jupyterlab import drawn_ids, expand_control, node, show
 
 pytestmark = pytest.mark.browser
-
-# A sweep of 8: processed -> train-i -> model:vi -> eval-i -> metrics-i -> report. Rooted at the
-# report with depth 2, the page shows the report, a cluster of 8 metrics and a cluster of 8 eval
-# runs, whose inputs (the models) are not fetched yet.
-SWEEP = """
-from lineage_widget import LineageGraph, LineageWidget
-
-g = LineageGraph()
-g.add_artifact("processed:v0", type="dataset", name="processed", version="v0")
-g.add_run("report", type="report")
-for i in range(8):
-    g.add_run(f"train-{i}", type="train")
-    g.add_artifact(f"model:v{i}", type="model", name="model", version=f"v{i}")
-    g.add_run(f"eval-{i}", type="eval")
-    g.add_artifact(f"metrics-{i}:v0", type="metrics", name=f"metrics-{i}", version="v0")
-    g.add_edge("processed:v0", f"train-{i}")
-    g.add_edge(f"train-{i}", f"model:v{i}")
-    g.add_edge(f"model:v{i}", f"eval-{i}")
-    g.add_edge(f"eval-{i}", f"metrics-{i}:v0")
-    g.add_edge(f"metrics-{i}:v0", "report")
-w = LineageWidget(g, root="report", depth=2)
-"""
-EVAL = "cluster:run:eval@-2"
 
 
 def page_clusters(view: Locator) -> dict[str, int]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 from jupyterlab_harness import LabNotebook
+from notebook_support import GRAPH, drawn_ids, expand_control, node, show
 from playwright.sync_api import expect
-from test_jupyterlab import GRAPH, drawn_ids, expand_control, node, show
 
 pytestmark = pytest.mark.browser
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 from jupyterlab_harness import LabNotebook
+from notebook_support import WIDGET, node, show
 from playwright.sync_api import expect
-from test_jupyterlab import WIDGET, node, show
 
 pytestmark = pytest.mark.browser
 

@@ -4,16 +4,15 @@ close it (its kernel shut down), reopen it and re-run the cell: the same view is
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from frontend_harness import view_centre
 from jupyterlab_harness import JupyterServer, LabNotebook
+from notebook_support import EVAL, READY, SWEEP, drawn_ids, expand_control, node
 from playwright.sync_api import Locator, Page, expect
-from test_jupyterlab import READY, drawn_ids, expand_control, node
-from test_jupyterlab_clusters import EVAL, SWEEP
+from polling import wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -58,14 +57,19 @@ def pan(page: Page, view: Locator, dx: float, dy: float) -> None:
 
 
 def centred_at(view: Locator, viewport: dict[str, Any], timeout: float = 10.0) -> dict[str, float]:
-    """Waits until ``view`` shows ``viewport`` (the layout is drawn asynchronously)."""
-    deadline = time.monotonic() + timeout
-    while True:
+    """Waits until ``view`` shows ``viewport`` (the layout is drawn asynchronously); returns the
+    view's centre then, and raises with the last one seen if it never does."""
+    seen: list[dict[str, float]] = []
+
+    def shows_viewport() -> dict[str, float] | None:
         here = view_centre(view)
+        seen[:] = [here]
         close = all(abs(here[key] - viewport[key]) < 0.5 for key in ("cx", "cy"))
-        if (close and abs(here["k"] - viewport["k"]) < 0.01) or time.monotonic() > deadline:
-            return here
-        time.sleep(0.05)
+        return here if close and abs(here["k"] - viewport["k"]) < 0.01 else None
+
+    return wait_until(
+        shows_viewport, lambda: f"the view at {viewport}; it shows {seen}", timeout, interval=0.05
+    )
 
 
 def test_a_view_saved_with_the_notebook_is_back_when_the_cell_is_rerun(

@@ -7,9 +7,9 @@ import json
 
 import pytest
 from jupyterlab_harness import LabNotebook
+from notebook_support import WIDGET, expand_control, node, show
 from playwright.sync_api import expect
-from test_jupyterlab import WIDGET, expand_control, node, show
-from xss_payloads import COUNT_INJECTED_JS, INJECTED_SELECTOR, PAYLOADS
+from xss_payloads import COUNT_INJECTED_JS, FAILED_IMAGES_SETTLED_JS, INJECTED_SELECTOR, PAYLOADS
 
 pytestmark = pytest.mark.browser
 
@@ -109,6 +109,6 @@ def test_hostile_text_from_the_kernel_stays_text(notebook: LabNotebook) -> None:
     expect(error).to_contain_text(PAYLOADS[11])
     node(view, "clean").hover()
 
-    notebook.page.wait_for_timeout(150)  # an <img src=x> would have failed (and fired) by now
+    notebook.page.evaluate(FAILED_IMAGES_SETTLED_JS)
     assert notebook.page.evaluate("window.__xss") is None
     assert view.evaluate(COUNT_INJECTED_JS, INJECTED_SELECTOR) == []

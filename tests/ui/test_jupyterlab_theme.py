@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 from jupyterlab_harness import LabNotebook
+from notebook_support import WIDGET, node, show
 from playwright.sync_api import Locator, Page
-from test_jupyterlab import WIDGET, node, show
 
 pytestmark = pytest.mark.browser
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from fake_wandb import FakeWandb
 from jupyterlab_harness import LabNotebook
+from notebook_support import node, show
 from playwright.sync_api import expect
-from test_jupyterlab import node, show
-from test_wandb_sdk import build_lineage
+from support import build_lineage
 
 pytestmark = pytest.mark.browser
 

@@ -109,3 +109,15 @@ COUNT_INJECTED_JS = """
 """
 
 assert len(set(PAYLOADS)) == len(PAYLOADS) >= 30
+
+# For ``page.evaluate(FAILED_IMAGES_SETTLED_JS)``, before checking ``window.__xss``: resolves once
+# an <img src=x> of the test's own has failed to load and its error event has run. By then the
+# error event of every <img src=x> a payload created earlier (loads of one URL finish in order)
+# would have run too: an event to wait on, where a fixed pause would guess.
+FAILED_IMAGES_SETTLED_JS = """
+() => new Promise((resolve) => {
+  const probe = new Image();
+  probe.onerror = probe.onload = () => setTimeout(resolve, 0);
+  probe.src = "x";
+})
+"""

@@ -1,0 +1,95 @@
+"""What the benchmark measures: the widgets compared, the scenarios' parameters, and the code
+each runs in the kernel (cells as strings: they run in the notebook's kernel, not here)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+# Where the tests' support module (tests/support.py: wide_sweep, Chromium, JupyterLab) and the
+# harness it builds on live: put on the path here (every benchmark module imports this one before
+# `support`) and in the kernel (SETUP).
+TEST_PATHS = [str(ROOT / "tests"), str(ROOT / "tests" / "ui")]
+sys.path[:0] = [path for path in TEST_PATHS if path not in sys.path]
+
+from support import BUNDLE  # noqa: E402
+
+STATIC = BUNDLE.parent
+
+OURS = "ours"
+CYTOSCAPE = "ipycytoscape"
+SIGMA = "ipysigma"
+PEERS = (CYTOSCAPE, SIGMA)
+TIMEOUT = "timeout"
+SKIPPED = "skipped"
+
+EXPANDS = 20  # expand round trips per size (median reported)
+SEARCH_MEMBERS = 10_000  # members of the searched cluster
+SEARCH_TEXT = "train-9999"
+CLUSTERS_OFF_N = 499  # wide_sweep(499) = 2,000 nodes, all drawn with clusters off
+PAN_ZOOM_SECONDS = 2.0
+QUIET_MS = 100  # "page quiet": this long with no long task
+
+# ---- code run in the kernel -------------------------------------------------------------------
+
+SETUP = """
+import gc, json, os, sys, time
+sys.path[:0] = {test_paths!r}
+from support import wide_sweep  # the sweep builder of the test suite: one definition
+{imports}
+
+def _rss():
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+"""
+
+IMPORTS = {
+    OURS: "from lineage_widget import LineageWidget",
+    CYTOSCAPE: "import ipycytoscape",
+    SIGMA: "from ipysigma import Sigma",
+}
+
+# The graph, built before the timed cell; its kernel memory counted from here. The peers get the
+# same lineage as a networkx graph (the input both take).
+GRAPH = {
+    OURS: "gc.collect(); _rss0 = _rss()\ng = wide_sweep({n})\n_graph_bytes = _rss() - _rss0",
+    "peer": (
+        "g = wide_sweep({n})\ngc.collect(); _rss0 = _rss()\nnx_g = g.to_networkx()\n"
+        "_graph_bytes = _rss() - _rss0"
+    ),
+}
+
+# The timed cell: creates the widget (the kernel times that part alone) and displays it.
+DISPLAY = {
+    OURS: "_t0 = time.perf_counter()\nw = LineageWidget(g{kwargs})\n",
+    CYTOSCAPE: (
+        "_t0 = time.perf_counter()\nw = ipycytoscape.CytoscapeWidget()\n"
+        "w.graph.add_graph_from_networkx(nx_g, directed=True)\n"
+        'w.set_layout(name="dagre", rankDir="LR")\n'
+    ),
+    SIGMA: "_t0 = time.perf_counter()\nw = Sigma(nx_g)\n",
+}
+DISPLAY_END = "_build = time.perf_counter() - _t0\nw"
+
+STATS = (
+    'print(json.dumps({"build_s": _build, "graph_bytes": _graph_bytes, '
+    '"kernel_bytes": _rss() - _rss0}))'
+)
+
+# Expand: 20 training runs pulled out of their cluster, each with a downstream control that
+# fetches exactly one node (its model). The threshold keeps the 20 models from clustering.
+EXPAND_SETUP = (
+    'w_expand = LineageWidget(g, root="processed:v0", depth=1, cluster_threshold=50)\n'
+    "for _i in range({count}):\n"
+    '    w_expand.pull_out(f"train-{{_i}}")\n'
+)
+
+
+def widget_code_bytes() -> int:
+    """What anywidget sends of our front end with each new widget (``_esm`` and ``_css`` as JSON
+    strings in the comm_open): about, since the wire encoding may escape a little differently."""
+    return sum(
+        len(json.dumps(path.read_text())) for path in (STATIC / "widget.js", STATIC / "widget.css")
+    )

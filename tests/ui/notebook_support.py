@@ -1,0 +1,76 @@
+"""What the end-to-end tests share: the small lineage they draw in a notebook host, and how to find
+the widget's parts in the host's page.
+
+raw:v0 -> prep -> clean:v0 -> train -> model:v0; rooted at prep with depth 1 the view starts with
+raw:v0, prep and clean:v0, and train lies one downstream hop from clean:v0. (tests/ui/marimo_app.py
+builds the first three in its own cell: marimo runs the app from a copy, away from this folder.)
+"""
+
+from __future__ import annotations
+
+from jupyterlab_harness import LabNotebook
+from playwright.sync_api import Locator, expect
+
+GRAPH = """
+from lineage_widget import GraphSource, LineageGraph, LineageWidget
+
+g = LineageGraph()
+g.add_artifact("raw:v0", type="dataset", name="raw", version="v0")
+g.add_run("prep", type="preprocess", name="prep")
+g.add_edge("raw:v0", "prep")
+g.add_artifact("clean:v0", type="dataset", name="clean", version="v0")
+g.add_edge("prep", "clean:v0")
+g.add_run("train", type="train", name="train")
+g.add_edge("clean:v0", "train")
+g.add_artifact("model:v0", type="model", name="model", version="v0")
+g.add_edge("train", "model:v0")
+"""
+WIDGET = GRAPH + 'w = LineageWidget(g, root="prep", depth=1)\n'
+START_NODES = ["raw:v0", "prep", "clean:v0"]
+READY = '.lineage-widget[data-ready="true"]'
+
+# A sweep of 8: processed -> train-i -> model:vi -> eval-i -> metrics-i -> report. Rooted at the
+# report with depth 2, the page shows the report, a cluster of 8 metrics and a cluster of 8 eval
+# runs, whose inputs (the models) are not fetched yet.
+SWEEP = """
+from lineage_widget import LineageGraph, LineageWidget
+
+g = LineageGraph()
+g.add_artifact("processed:v0", type="dataset", name="processed", version="v0")
+g.add_run("report", type="report")
+for i in range(8):
+    g.add_run(f"train-{i}", type="train")
+    g.add_artifact(f"model:v{i}", type="model", name="model", version=f"v{i}")
+    g.add_run(f"eval-{i}", type="eval")
+    g.add_artifact(f"metrics-{i}:v0", type="metrics", name=f"metrics-{i}", version="v0")
+    g.add_edge("processed:v0", f"train-{i}")
+    g.add_edge(f"train-{i}", f"model:v{i}")
+    g.add_edge(f"model:v{i}", f"eval-{i}")
+    g.add_edge(f"eval-{i}", f"metrics-{i}:v0")
+    g.add_edge(f"metrics-{i}:v0", "report")
+w = LineageWidget(g, root="report", depth=2)
+"""
+EVAL = "cluster:run:eval@-2"
+
+
+def node(view: Locator, node_id: str) -> Locator:
+    """The graph node ``node_id`` in ``view`` (the details panel carries data-node-id too)."""
+    return view.locator(f'[data-node-id="{node_id}"]:not(.lineage-details)')
+
+
+def expand_control(view: Locator, node_id: str, direction: str) -> Locator:
+    return node(view, node_id).locator(f'[data-expand="{direction}"]')
+
+
+def drawn_ids(view: Locator) -> set[str]:
+    ids = view.locator("[data-node-id]:not(.lineage-details)").evaluate_all(
+        "elements => elements.map(e => e.dataset.nodeId)"
+    )
+    return set(ids)
+
+
+def show(notebook: LabNotebook, code: str = "w") -> Locator:
+    """Display a widget and return its drawn root."""
+    view = notebook.display(code).locator(READY)
+    expect(view).to_have_count(1)
+    return view
