@@ -36,16 +36,14 @@ from scenarios import (
     EXPAND_SETUP,
     EXPANDS,
     GRAPH,
-    IMPORTS,
     OURS,
     PAN_ZOOM_SECONDS,
     QUIET_MS,
     SEARCH_MEMBERS,
     SEARCH_TEXT,
-    SETUP,
     STATS,
-    TEST_PATHS,
     TIMEOUT,
+    setup_cell,
     widget_code_bytes,
 )
 from support import (
@@ -217,8 +215,7 @@ class Bench:
         name = f"bench-{widget}-{uuid.uuid4().hex[:8]}.ipynb"
         notebook = open_notebook(page, self.server, name, f"benchmark: {widget}", timeout_s=60)
         try:
-            imports = IMPORTS[widget] if widget in IMPORTS else IMPORTS[OURS]
-            notebook.run(SETUP.format(test_paths=TEST_PATHS, imports=imports))
+            notebook.run(setup_cell(widget))
             yield Session(page, notebook, wire, errors, self.watchdog)
         finally:
             with contextlib.suppress(Exception):

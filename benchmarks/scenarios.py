@@ -3,6 +3,7 @@ each runs in the kernel (cells as strings: they run in the notebook's kernel, no
 
 from __future__ import annotations
 
+import inspect
 import json
 import sys
 from pathlib import Path
@@ -10,11 +11,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 # Where the tests' support module (tests/support.py: wide_sweep, Chromium, JupyterLab) and the
 # harness it builds on live: put on the path here (every benchmark module imports this one before
-# `support`) and in the kernel (SETUP).
-TEST_PATHS = [str(ROOT / "tests"), str(ROOT / "tests" / "ui")]
-sys.path[:0] = [path for path in TEST_PATHS if path not in sys.path]
+# `support`).
+sys.path[:0] = [
+    path for path in (str(ROOT / "tests"), str(ROOT / "tests" / "ui")) if path not in sys.path
+]
 
-from support import BUNDLE  # noqa: E402
+from support import BUNDLE, wide_sweep  # noqa: E402
 
 STATIC = BUNDLE.parent
 
@@ -34,22 +36,35 @@ QUIET_MS = 100  # "page quiet": this long with no long task
 
 # ---- code run in the kernel -------------------------------------------------------------------
 
-SETUP = """
-import gc, json, os, sys, time
-sys.path[:0] = {test_paths!r}
-from support import wide_sweep  # the sweep builder of the test suite: one definition
-{imports}
-
-def _rss():
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-"""
-
 IMPORTS = {
     OURS: "from lineage_widget import LineageWidget",
     CYTOSCAPE: "import ipycytoscape",
     SIGMA: "from ipysigma import Sigma",
 }
+
+RSS = """
+def _rss():
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+"""
+
+
+def setup_cell(widget: str) -> str:
+    """The first cell of a benchmark notebook: the imports ``widget`` needs (ours for a scenario
+    of ours), ``wide_sweep`` and ``_rss``. The kernel gets wide_sweep's own source (one
+    definition, the tests'): importing tests/support.py there would load the browser tools into
+    the kernel whose memory and speed are measured."""
+    imports = IMPORTS.get(widget, IMPORTS[OURS])
+    return "\n".join(
+        [
+            "import gc, json, os, sys, time",
+            "from lineage_widget import LineageGraph",
+            imports,
+            inspect.getsource(wide_sweep),
+            RSS,
+        ]
+    )
+
 
 # The graph, built before the timed cell; its kernel memory counted from here. The peers get the
 # same lineage as a networkx graph (the input both take).
