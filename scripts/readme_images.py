@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/readme_images.py      # writes docs/*.png
 
-Uses the end-to-end test harness (tests/ui/jupyterlab_harness.py) and Debian's Chromium.
+Uses the tests' support module (tests/support.py: Chromium, JupyterLab, opening a notebook).
 """
 
 from __future__ import annotations
@@ -12,15 +12,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
-
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "ui"))
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "ui")]
 
-from conftest import CHROMIUM_ARGS, chromium_path  # noqa: E402
-from jupyterlab_harness import JupyterServer, LabNotebook  # noqa: E402
-
-READY = '.lineage-widget[data-ready="true"]'
+from notebook_support import READY  # noqa: E402
+from support import chromium, jupyter_server, open_notebook  # noqa: E402
 
 
 def quickstart_cells() -> list[str]:
@@ -32,35 +28,30 @@ def main() -> None:
     out = ROOT / "docs"
     out.mkdir(exist_ok=True)
     cells = quickstart_cells()
-    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
-        server = JupyterServer.start(Path(tmp))
-        try:
-            browser = playwright.chromium.launch(
-                executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
-            )
-            page = browser.new_page(viewport={"width": 1300, "height": 900}, device_scale_factor=2)
-            lab = LabNotebook.open(page, server, "quickstart.ipynb", ["# README images"])
-            for code in cells[:3]:  # set up the store, log the sweep, import
-                lab.run(code)
-            provenance = lab.display(
-                'w = LineageWidget.from_trackio("quickstart", artifact="model:best", depth=2)\nw'
-            ).locator(READY)
-            provenance.wait_for()
-            page.wait_for_timeout(400)
-            provenance.screenshot(path=out / "screenshot.png")
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        jupyter_server(Path(tmp)) as server,
+        chromium() as browser,
+    ):
+        page = browser.new_page(viewport={"width": 1300, "height": 900}, device_scale_factor=2)
+        lab = open_notebook(page, server, "quickstart.ipynb", "README images", timeout_s=30)
+        for code in cells[:3]:  # set up the store, log the sweep, import
+            lab.run(code)
+        provenance = lab.display(
+            'w = LineageWidget.from_trackio("quickstart", artifact="model:best", depth=2)\nw'
+        ).locator(READY)
+        provenance.wait_for()
+        page.wait_for_timeout(400)
+        provenance.screenshot(path=out / "screenshot.png")
 
-            sweep = lab.display(
-                'sweep = LineageWidget.from_trackio("quickstart", artifact="clean:v0", depth=3)\n'
-                "sweep"
-            ).locator(READY)
-            sweep.wait_for()
-            sweep.locator('[data-kind="cluster"]').first.click()
-            sweep.locator('input[type="search"]').fill("lr1e-0")
-            page.wait_for_timeout(400)
-            sweep.screenshot(path=out / "clusters.png")
-            browser.close()
-        finally:
-            server.stop()
+        sweep = lab.display(
+            'sweep = LineageWidget.from_trackio("quickstart", artifact="clean:v0", depth=3)\nsweep'
+        ).locator(READY)
+        sweep.wait_for()
+        sweep.locator('[data-kind="cluster"]').first.click()
+        sweep.locator('input[type="search"]').fill("lr1e-0")
+        page.wait_for_timeout(400)
+        sweep.screenshot(path=out / "clusters.png")
     print(f"wrote {out / 'screenshot.png'} and {out / 'clusters.png'}")
 
 
