@@ -2,7 +2,8 @@
 servers they drive it in.
 
 The test tiers import it as ``support`` (pyproject puts tests/ and tests/ui/ on pytest's
-``pythonpath``); benchmarks/*.py put both folders on ``sys.path`` and import it the same way.
+``pythonpath``); scripts (benchmarks/, scripts/) put tests/ on ``sys.path`` and import it the same
+way.
 """
 
 from __future__ import annotations
@@ -10,16 +11,30 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 from fake_wandb import Lineage
 from hypothesis import strategies as st
-from jupyterlab_harness import JUPYTERLAB, NOTEBOOK7, JupyterApp, JupyterServer, LabNotebook
-from marimo_harness import MarimoServer
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, sync_playwright
 
 from lineage_widget import LineageGraph
+
+# The notebook drivers live in tests/ui/: with them on the path, a script needs only tests/ on its
+# path to import this module (pytest's pythonpath has both).
+_UI = str(Path(__file__).resolve().with_name("ui"))
+if _UI not in sys.path:
+    sys.path.append(_UI)
+
+from jupyterlab_harness import (  # noqa: E402
+    JUPYTERLAB,
+    NOTEBOOK7,
+    JupyterApp,
+    JupyterServer,
+    LabNotebook,
+)
+from marimo_harness import MarimoServer  # noqa: E402
 
 __all__ = [
     "BUNDLE",
