@@ -153,7 +153,8 @@ class Clustering:
         return self.members_of_group(self.group_key(cluster))
 
     def members_of_group(self, key: GroupKey) -> list[str]:
-        return sorted(self._clustered[key], key=self.order)
+        # (Members are never pulled out: the explorer's layout orders them.)
+        return sorted(self._clustered[key], key=self.explorer.orders.__getitem__)
 
     def order(self, node_id: str) -> float:
         """Where ``node_id`` is drawn in its column (sorting it among the others)."""
@@ -183,7 +184,8 @@ class Clustering:
         return key[0] if key is not None else self.explorer.levels[view_id]
 
     def cluster_order(self, key: GroupKey) -> float:
-        return min(self.order(n) for n in self._clustered[key])
+        orders = self.explorer.orders  # (members are never pulled out: no override)
+        return min(orders[n] for n in self._clustered[key])
 
     # ---- changing ----------------------------------------------------------------------
 

@@ -20,16 +20,7 @@ from .clusters import DEFAULT_THRESHOLD, ViewDelta
 from .filters import FILTER_KEYS, LINEAGES, Filters
 from .graph import LineageGraph, LineageNode
 from .graph import node_id as to_id
-from .persistence import (
-    TRAIT_KEYS,
-    Persistence,
-    ViewState,
-    cell_key,
-    check_key,
-    check_view_state,
-    plain,
-)
-from .persistence import VERSION as VIEW_STATE_VERSION
+from .persistence import TRAIT_KEYS, Persistence, cell_key, check_key, check_view_state
 from .protocol import WalkState
 from .sources.base import DIRECTIONS, Direction, LineageSource, check_direction
 from .traits import (
@@ -293,14 +284,7 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         ("Save Widget State Automatically"): re-running the cell after reopening the notebook
         brings the view back by itself (``key`` in the class docs).
         """
-        with self._lock:
-            state: ViewState = {
-                "version": VIEW_STATE_VERSION,
-                "steps": [step.copy() for step in self._explorer.steps],
-                "pulled_out": sorted(self._view.clustering.pulled_out),
-            }
-            state.update({key: plain(getattr(self, key)) for key in TRAIT_KEYS})  # type: ignore[typeddict-item]
-            return dict(state)
+        return dict(self._persistence.current())
 
     @property
     def graph(self) -> LineageGraph:
