@@ -45,7 +45,15 @@ def node(
 
 
 def columns(nodes: list[dict[str, Any]]) -> dict[str, list[Any]]:
-    return {key: [n[key] for n in nodes] for key in protocol.NodeColumns.__annotations__}
+    """Node rows as the kernel's columns: every required column, and an optional one (such as
+    ``inaccessible``) only when some row has it, as the kernel sends them."""
+    shape = protocol.NodeColumns
+    keys = [
+        k
+        for k in shape.__annotations__
+        if k in shape.__required_keys__ or any(k in n for n in nodes)
+    ]
+    return {key: [n.get(key) for n in nodes] for key in keys}
 
 
 def cluster(
