@@ -4,6 +4,7 @@ from .graph import LineageGraph, LineageNode
 from .sources import (
     GraphSource,
     LineageSource,
+    MlflowSource,
     TrackioArtifact,
     TrackioRun,
     TrackioSource,
@@ -17,6 +18,7 @@ __all__ = [
     "LineageNode",
     "LineageSource",
     "LineageWidget",
+    "MlflowSource",
     "TrackioArtifact",
     "TrackioRun",
     "TrackioSource",

@@ -20,7 +20,7 @@ import traitlets
 from . import _payload
 from ._export import Exports, SaveFuture, export_format
 from ._restore import MAX_RESTORE_STEPS, VIEW_STATE_DELAY, cell_key, check_key
-from ._start import explorer_for, trackio_object, wandb_object
+from ._start import explorer_for, mlflow_object, trackio_object, wandb_object
 from ._view_state import FILTER_KEYS, ID_KEYS, TRAIT_KEYS, check_view_state
 from ._view_state import VERSION as VIEW_STATE_VERSION
 from .clusters import DEFAULT_THRESHOLD, Clustering, ViewDelta, check_threshold
@@ -311,6 +311,19 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         Needs ``pip install wandb`` and a login, as ``wandb.Api()`` does.
         """
         return cls(wandb_object(path, api), depth=depth, **kwargs)
+
+    @classmethod
+    def from_mlflow(
+        cls, uri: str, *, tracking_uri: str | None = None, depth: int = 1, **kwargs: Any
+    ) -> LineageWidget:
+        """The lineage of what an MLflow URI names: ``"runs:/<run id>"``, ``"models:/<model id>"``,
+        ``"models:/<name>/<version>"`` or ``"models:/<name>@<alias>"`` (read-only).
+
+        ``tracking_uri`` defaults to MLflow's current one (``mlflow.get_tracking_uri()``).
+        Needs ``pip install "lineage-widget[mlflow]"``.
+        """
+        start, source = mlflow_object(uri, tracking_uri)
+        return cls(start, depth=depth, source=source, **kwargs)
 
     # ---- Python API --------------------------------------------------------------------
 
