@@ -111,7 +111,7 @@ class MlflowSource(LineageSource):
         # Registered versions of the models of the pages walked so far (model id -> versions).
         self._versions: dict[str, list[ModelVersion]] = {}
         # Runs read with get_run, whose model inputs are known (search_runs leaves them out).
-        self._inputs_known: set[str] = set()
+        self._full_runs: dict[str, Run] = {}
 
     def __repr__(self) -> str:
         return f"MlflowSource(tracking_uri={self.tracking_uri!r})"
@@ -325,9 +325,10 @@ class MlflowSource(LineageSource):
         if isinstance(obj, Run):
             if direction == "downstream":
                 return len({o.model_id for o in obj.outputs.model_outputs} if obj.outputs else ())
-            if obj.info.run_id not in self._inputs_known:
+            full = self._full_runs.get(obj.info.run_id)
+            if full is None:
                 return None  # search_runs does not load model inputs
-            return len(_run_input_items(obj))
+            return len(_run_input_items(full))
         if direction == "upstream":
             return 1 if obj.source_run_id else 0
         return len(_metric_run_ids(obj))
@@ -375,7 +376,9 @@ class MlflowSource(LineageSource):
         """The run's datasets (loaded with it) and the LoggedModels it used (its model inputs,
         read with ``get_run``: a search leaves them out), models loaded a page at a time."""
         if not isinstance(cursor, _ListCursor):
-            full = self._found(self.client.get_run(run.info.run_id))
+            full = self._full_runs.get(run.info.run_id) or self._found(
+                self.client.get_run(run.info.run_id)
+            )
             cursor = _ListCursor(tuple(_run_input_items(full)), 0)
         return self._list_page(cursor, limit, self._models_by_id)
 
@@ -463,7 +466,7 @@ class MlflowSource(LineageSource):
 
     def _found(self, run: Run) -> Run:
         """``run`` read with ``get_run``: its model inputs are known."""
-        self._inputs_known.add(run.info.run_id)
+        self._full_runs[run.info.run_id] = run
         return run
 
     def _experiment_ids(self) -> tuple[str, ...]:
