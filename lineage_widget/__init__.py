@@ -1,4 +1,4 @@
-"""lineage_widget: explore ML lineage graphs (W&B, Trackio, networkx) in a notebook."""
+"""lineage_widget: explore ML lineage graphs (W&B, Trackio, MLflow, networkx) in a notebook."""
 
 from .graph import LineageGraph, LineageNode
 from .sources import (
