@@ -116,6 +116,10 @@ def test_widget_takes_mlflow_run_and_logged_model(current_store: str, pipe: Pipe
     from_model = LineageWidget(model, depth=2)
     assert from_model.root == pipe.models[0]
     assert {("train-lr0.1", "classifier"), ("classifier", "evaluate")} <= _edges(from_model)
+    dataset = run.inputs.dataset_inputs[0].dataset
+    from_dataset = LineageWidget(dataset)
+    assert from_dataset.root == f"reviews@{pipe.train_digest}"
+    assert {n.id for n in from_dataset.graph.consumers(from_dataset.root)} == set(pipe.train_runs)
 
 
 def test_selected_objects_are_mlflow_entities(pipe: Pipeline) -> None:
@@ -149,6 +153,14 @@ def test_uri_naming_nothing_says_what_exists(pipe: Pipeline, uri: str, names: li
     assert repr(pipe.uri) in message
     for name in names:
         assert name in message
+
+
+def test_missing_run_in_a_big_store_does_not_list_them_all(
+    wide: tuple[str, str, list[str]],
+) -> None:
+    uri = wide[0]
+    with pytest.raises(LookupError, match="it has more than 20 runs"):
+        LineageWidget.from_mlflow("runs:/0123456789abcdef", tracking_uri=uri)
 
 
 @pytest.mark.parametrize("uri", ["sentiment", "s3://bucket/model", "models:/", "models:/a/b/c"])
@@ -265,6 +277,9 @@ def test_model_preview_lists_metrics_with_dataset_and_run(pipe: Pipeline) -> Non
     assert fields["Source run"] == pipe.train_runs[1]
     assert fields["Params"] == '{"epochs": "3", "lr": "0.03"}'  # the run's, as MLflow copies them
     assert fields["Model URI"] == f"models:/{pipe.models[1]}"
+    # the counts come with the model (its source run, the runs that logged metrics for it)
+    preview = _payload.details(widget._explorer, pipe.models[1])
+    assert (preview["inputs"], preview["outputs"]) == (1, 1)
 
 
 def test_dataset_preview_has_digest_schema_and_profile(pipe: Pipeline) -> None:
