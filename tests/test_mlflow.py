@@ -266,11 +266,11 @@ def test_run_preview_has_mlflows_fields(pipe: Pipeline) -> None:
 def test_model_preview_lists_metrics_with_dataset_and_run(pipe: Pipeline) -> None:
     widget = LineageWidget.from_mlflow("models:/sentiment/1", tracking_uri=pipe.uri)
     fields = _fields(widget._explorer, pipe.models[1])
-    assert fields["Registered versions"] == "sentiment v1, sentiment@champion"
+    assert fields["Registered versions"] == "sentiment v1 @champion"
     assert fields["Aliases"] == "sentiment v1, sentiment@champion"
     metrics = fields["Metrics"]
-    assert f"loss = 0.97 (dataset reviews@{pipe.train_digest}, run {pipe.train_runs[1]})" in metrics
-    assert f"accuracy = 0.92 (dataset reviews-test@{pipe.test_digest}, run {pipe.eval_run})" in (
+    assert f"loss = 0.97 (dataset reviews@{pipe.train_digest}; run {pipe.train_runs[1]})" in metrics
+    assert f"accuracy = 0.92 (dataset reviews-test@{pipe.test_digest}; run {pipe.eval_run})" in (
         metrics
     )
     assert fields["Status"] == "READY"

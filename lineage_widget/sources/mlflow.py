@@ -173,6 +173,8 @@ class MlflowSource(LineageSource):
 
     def _what_exists(self, uri: str) -> str:
         """What the store has of the kind ``uri`` asks for, to list in an error."""
+        from mlflow.exceptions import MlflowException  # noqa: PLC0415 - optional
+
         if uri.startswith("runs:"):
             runs = self.client.search_runs(
                 list(self._experiment_ids()),
@@ -186,10 +188,11 @@ class MlflowSource(LineageSource):
                 list(self._experiment_ids()), max_results=_LIST_AT_MOST + 1
             )
             return _listing("LoggedModels", [f"{m.model_id} ({m.name})" for m in models])
-        registered = self.client.search_registered_models(max_results=_LIST_AT_MOST + 1)
-        if name not in {m.name for m in registered}:
+        try:
+            model = self.client.get_registered_model(name)
+        except MlflowException:
+            registered = self.client.search_registered_models(max_results=_LIST_AT_MOST + 1)
             return _listing("registered models", [m.name for m in registered])
-        model = self.client.get_registered_model(name)
         versions = self.client.search_model_versions(
             f"name = {_quoted(name)}", max_results=_LIST_AT_MOST + 1
         )
@@ -262,7 +265,10 @@ class MlflowSource(LineageSource):
             "Model type": model.model_type,
             "Source run": model.source_run_id,
             "Experiment id": model.experiment_id,
-            "Registered versions": aliases,
+            "Registered versions": [
+                " ".join([f"{v.name} v{v.version}", *(f"@{a}" for a in v.aliases)])
+                for v in versions
+            ],
             "Params": dict(model.params),
             "Metrics": [_metric_line(m) for m in model.metrics or ()],
             "Tags": {k: v for k, v in model.tags.items() if not k.startswith("mlflow.")},
@@ -545,13 +551,14 @@ def _metric_run_ids(model: LoggedModel) -> list[str]:
 
 
 def _metric_line(metric: Any) -> str:
-    """``"accuracy = 0.91 (step 0, dataset iris@a53575, run 8f3e...)"``: one metric of a model."""
+    """``"accuracy = 0.91 (step 3; dataset iris@a53575; run 8f3e...)"``: one metric of a model
+    (listed with the others after a comma, so its own parts are split by semicolons)."""
     where = [f"step {metric.step}"] if metric.step else []
     if metric.dataset_name:
         where.append(f"dataset {metric.dataset_name}@{metric.dataset_digest}")
     if metric.run_id:
         where.append(f"run {metric.run_id}")
-    suffix = f" ({', '.join(where)})" if where else ""
+    suffix = f" ({'; '.join(where)})" if where else ""
     return f"{metric.key} = {metric.value}{suffix}"
 
 
