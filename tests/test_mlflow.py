@@ -8,8 +8,13 @@ logging accuracy for each model, "notes" with no lineage, version 1 of "sentimen
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -360,6 +365,75 @@ def test_dataset_of_2000_runs_pages_through_searches(wide: tuple[str, str, list[
     # one search per page of 100, never a request per run
     assert calls.counts["search_runs"] == WIDE_RUNS // 100
     assert calls.counts["get_run"] == 1  # the root's inputs
+
+
+# ---- through a tracking server -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def server(pipe: Pipeline, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``mlflow server`` on the pipeline's store; its tracking URI (http://...)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = tmp_path_factory.mktemp("mlflow-server") / "server.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "mlflow",
+                "server",
+                "--backend-store-uri",
+                pipe.uri,
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                "1",
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its uvicorn child goes with it (killpg below)
+        )
+    uri = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"mlflow server exited: {log.read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{uri}/health", timeout=2):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"mlflow server not up after 120 s: {log.read_text()[-2000:]}")
+                time.sleep(0.2)  # polling the health endpoint until it answers
+        yield uri
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def test_a_tracking_server_is_read_like_a_local_store(server: str, pipe: Pipeline) -> None:
+    local = LineageWidget.from_mlflow("models:/sentiment@champion", tracking_uri=pipe.uri, depth=2)
+    remote = LineageWidget.from_mlflow("models:/sentiment@champion", tracking_uri=server, depth=2)
+    assert sorted(remote.graph) == sorted(local.graph)
+    assert _edges(remote) == _edges(local)
+    dataset = f"reviews@{pipe.train_digest}"
+    source = MlflowSource(server, per_page=2)
+    paged = LineageWidget(source.lookup(f"runs:/{pipe.train_runs[0]}"), source=source)
+    for _ in range(2):
+        paged.expand(dataset, "downstream")
+        paged.wait()
+    assert [n.id for n in paged.graph.consumers(dataset)] == pipe.train_runs
+    with pytest.raises(LookupError, match="aliases: champion"):
+        source.lookup("models:/sentiment@gone")
 
 
 # ---- without mlflow ---------------------------------------------------------------------------
