@@ -8,10 +8,11 @@ stores in a temporary folder; nothing is faked.
 - :func:`log_pipeline`: a dataset, a sweep of three training runs each logging a pyfunc
   model, an evaluation logging metrics for each model on a test dataset, a registered
   version with an alias, and a run without a job type.
-- :func:`add_runs_on_dataset`: many runs using one dataset. Logging them one by one costs
-  about 50 ms each (two transactions), so the first few are logged through the API and the
-  rest are copies of those rows (``runs``, ``tags``, ``inputs``, ``input_tags``) inserted in one
-  transaction with MLflow's own SQLAlchemy tables, new run ids and names in them.
+- :func:`add_runs_on_dataset`: many runs using one dataset. Logging them one by one through
+  the fluent API (``start_run`` + ``log_input``) costs 0.14 s a run here (about 5 minutes for
+  2,000), so the first few are logged through the API and the rest are copies of their rows
+  (``runs``, ``tags``, ``inputs``, ``input_tags``) inserted in one transaction with MLflow's own
+  SQLAlchemy tables, with new run ids, names and start times: about 1 s for 2,000.
 """
 
 from __future__ import annotations
