@@ -21,6 +21,7 @@ import shutil
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import mlflow
 import pandas as pd
@@ -48,11 +49,11 @@ def copy_store(template: Path, folder: Path) -> str:
     return store_uri(folder)
 
 
-class Echo(mlflow.pyfunc.PythonModel):  # type: ignore[misc]
+class Echo(mlflow.pyfunc.PythonModel):
     """A pyfunc model needing no ML library."""
 
-    # No type hints: MLflow would try (and fail, with a warning) to infer a signature from them.
-    def predict(self, context, model_input, params=None):  # type: ignore[no-untyped-def]
+    # (model_input's hint: MLflow warns about a predict without one, or with one it cannot use)
+    def predict(self, context: Any, model_input: pd.DataFrame, params: Any = None) -> Any:
         del context, params
         return model_input
 

@@ -46,8 +46,55 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.fixture(scope="module")
-def pipe(stores: Path) -> Pipeline:
-    return log_pipeline(copy_store(stores, stores.parent / "pipeline"))
+def pipeline_uri(stores: Path) -> str:
+    return copy_store(stores, stores.parent / "pipeline")
+
+
+@pytest.fixture(scope="module")
+def server_process(
+    pipeline_uri: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[subprocess.Popen[bytes], str, Path]]:
+    """``mlflow server`` on the pipeline's store, started before the pipeline is logged: it
+    takes 15-45 s to come up here, which then overlaps the other tests. (process, URI, log)"""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = tmp_path_factory.mktemp("mlflow-server") / "server.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "mlflow",
+                "server",
+                "--backend-store-uri",
+                pipeline_uri,
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                "1",
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its uvicorn child goes with it (killpg below)
+        )
+    try:
+        yield process, f"http://127.0.0.1:{port}", log
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+@pytest.fixture(scope="module")
+def pipe(pipeline_uri: str, server_process: object) -> Pipeline:
+    del server_process  # (started first, so that it boots while MLflow logs)
+    return log_pipeline(pipeline_uri)
 
 
 @pytest.fixture(scope="module")
@@ -371,53 +418,21 @@ def test_dataset_of_2000_runs_pages_through_searches(wide: tuple[str, str, list[
 
 
 @pytest.fixture(scope="module")
-def server(pipe: Pipeline, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``mlflow server`` on the pipeline's store; its tracking URI (http://...)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    log = tmp_path_factory.mktemp("mlflow-server") / "server.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "mlflow",
-                "server",
-                "--backend-store-uri",
-                pipe.uri,
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--workers",
-                "1",
-            ],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its uvicorn child goes with it (killpg below)
-        )
-    uri = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"mlflow server exited: {log.read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{uri}/health", timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"mlflow server not up after 120 s: {log.read_text()[-2000:]}")
-                time.sleep(0.2)  # polling the health endpoint until it answers
-        yield uri
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
+def server(server_process: tuple[subprocess.Popen[bytes], str, Path], pipe: Pipeline) -> str:
+    """The tracking URI (http://...) of ``mlflow server`` on the pipeline's store, once it
+    answers."""
+    process, uri, log = server_process
+    deadline = time.monotonic() + 120
+    while True:
+        if process.poll() is not None:
+            pytest.fail(f"mlflow server exited: {log.read_text()[-2000:]}")
         try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+            with urllib.request.urlopen(f"{uri}/health", timeout=2):
+                return uri
+        except OSError:
+            if time.monotonic() > deadline:
+                pytest.fail(f"mlflow server not up after 120 s: {log.read_text()[-2000:]}")
+            time.sleep(0.2)  # polling the health endpoint until it answers
 
 
 def test_a_tracking_server_is_read_like_a_local_store(server: str, pipe: Pipeline) -> None:
