@@ -15,7 +15,7 @@ import traitlets
 
 from . import _payload
 from ._export import Exports, SaveFuture, export_format
-from ._start import explorer_for, trackio_object, wandb_object
+from ._start import explorer_for, mlflow_object, trackio_object, wandb_object
 from .clusters import DEFAULT_THRESHOLD, ViewDelta
 from .filters import FILTER_KEYS, LINEAGES, Filters
 from .graph import LineageGraph, LineageNode
@@ -267,6 +267,20 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         """
         check_keywords("LineageWidget.from_wandb", kwargs, cls._keyword_names())  # (before W&B)
         return cls(wandb_object(path, api), depth=depth, **kwargs)
+
+    @classmethod
+    def from_mlflow(
+        cls, uri: str, *, tracking_uri: str | None = None, depth: int = 1, **kwargs: Any
+    ) -> LineageWidget:
+        """The lineage of what an MLflow URI names: ``"runs:/<run id>"``, ``"models:/<model id>"``,
+        ``"models:/<name>/<version>"`` or ``"models:/<name>@<alias>"`` (read-only).
+
+        ``tracking_uri`` defaults to MLflow's current one (``mlflow.get_tracking_uri()``).
+        Needs ``pip install "lineage-widget[mlflow]"``.
+        """
+        check_keywords("LineageWidget.from_mlflow", kwargs, cls._keyword_names())  # (before MLflow)
+        start, source = mlflow_object(uri, tracking_uri)
+        return cls(start, depth=depth, source=source, **kwargs)
 
     # ---- Python API --------------------------------------------------------------------
 
