@@ -1,10 +1,11 @@
-"""lineage_widget: explore ML lineage graphs (W&B, Trackio, networkx) in a notebook."""
+"""lineage_widget: explore ML lineage graphs (W&B, Trackio, MLflow, networkx) in a notebook."""
 
 from .diff import Changed, LineageDiff
 from .graph import LineageGraph, LineageNode
 from .sources import (
     GraphSource,
     LineageSource,
+    MlflowSource,
     TrackioArtifact,
     TrackioRun,
     TrackioSource,
@@ -20,6 +21,7 @@ __all__ = [
     "LineageNode",
     "LineageSource",
     "LineageWidget",
+    "MlflowSource",
     "TrackioArtifact",
     "TrackioRun",
     "TrackioSource",

@@ -11,6 +11,7 @@ from .explorer import Explorer
 from .graph import LineageGraph, node_id
 from .sources.base import LineageSource
 from .sources.memory import GraphSource
+from .sources.mlflow import MlflowSource, is_mlflow_object
 from .sources.trackio import TrackioArtifact, TrackioRun, TrackioSource
 from .sources.wandb import WandbSource, is_wandb_artifact, is_wandb_run
 
@@ -30,13 +31,17 @@ def explorer_for(obj: Any, root: Any, depth: int, source: LineageSource | None) 
         explorer = Explorer(source or obj.source)
         explorer.start(obj, depth)
         return explorer
+    if is_mlflow_object(obj):
+        explorer = Explorer(source or MlflowSource())
+        explorer.start(obj, depth)
+        return explorer
     if is_wandb_artifact(obj) or is_wandb_run(obj):
         explorer = Explorer(source or WandbSource())
         explorer.start(obj, depth)
         return explorer
     raise TypeError(
-        "LineageWidget needs a W&B-style artifact or run, a LineageGraph or a "
-        f"networkx.DiGraph, got {type(obj).__name__}: {obj!r:.200}"
+        "LineageWidget needs a W&B-style artifact or run, an MLflow Run or LoggedModel, a "
+        f"LineageGraph or a networkx.DiGraph, got {type(obj).__name__}: {obj!r:.200}"
     )
 
 
@@ -54,6 +59,12 @@ def trackio_object(
         )
     source = TrackioSource(project, trackio_dir)
     return source.artifact(artifact) if artifact is not None else source.run(str(run))
+
+
+def mlflow_object(uri: str, tracking_uri: str | None) -> tuple[Any, MlflowSource]:
+    """The MLflow run or LoggedModel ``uri`` names, and a source reading its store."""
+    source = MlflowSource(tracking_uri)
+    return source.lookup(uri), source
 
 
 def wandb_object(path: str, api: Any) -> Any:

@@ -155,7 +155,8 @@ class Clustering:
         return self.members_of_group(self.group_key(cluster))
 
     def members_of_group(self, key: GroupKey) -> list[str]:
-        return sorted(self._clustered[key], key=self.order)
+        # (Members are never pulled out: the explorer's layout orders them.)
+        return sorted(self._clustered[key], key=self.explorer.orders.__getitem__)
 
     def order(self, node_id: str) -> float:
         """Where ``node_id`` is drawn in its column (sorting it among the others)."""
@@ -187,7 +188,8 @@ class Clustering:
     def cluster_order(self, key: GroupKey) -> float:
         order = self._cluster_orders.get(key)
         if order is None:
-            order = self._cluster_orders[key] = min(self.order(n) for n in self._clustered[key])
+            orders = self.explorer.orders  # (members are never pulled out: no override)
+            order = self._cluster_orders[key] = min(orders[n] for n in self._clustered[key])
         return order
 
     # ---- changing ----------------------------------------------------------------------
@@ -329,7 +331,7 @@ class Clustering:
                 clustered.update(dict.fromkeys(fresh))
                 self.versions[cid] += 1
                 if key in self._cluster_orders:  # (a node's order is fixed when it appears)
-                    first = min(self.order(n) for n in fresh)
+                    first = min(self.explorer.orders[n] for n in fresh)
                     self._cluster_orders[key] = min(self._cluster_orders[key], first)
             delta.clusters[cid] = None
             delta.removed.pop(cid, None)

@@ -13,14 +13,16 @@ Every change is collected in :attr:`Explorer.pending` until the widget sends it 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
 from .graph import LineageGraph, LineageNode
+from .graph import node_id as node_id_of
+from .protocol import FetchState, WalkState
 from .sources.base import DIRECTIONS, Direction, LineageSource, check_direction
 
-StatusHook = Callable[[str, Direction, str, "str | None"], None]
+StatusHook = Callable[[str, Direction, WalkState, "str | None"], None]
 
 
 class ExpandStep(TypedDict):
@@ -81,7 +83,7 @@ class _Page:
 
 @dataclass(frozen=True)
 class FetchStatus:
-    state: str  # "loading" | "error"
+    state: FetchState
     error: str | None = None
 
 
@@ -409,6 +411,41 @@ class Explorer:
         pending, self.pending = self.pending, Changes()
         return pending
 
+    # ---- nodes as the user names them -------------------------------------------------
+
+    def id_of(self, node: Any) -> str:
+        """The id of a node given as an id, a :class:`LineageNode` or the source's object."""
+        if isinstance(node, LineageNode):
+            return node.id
+        if isinstance(node, str):
+            return node
+        if isinstance(node, Hashable) and node_id_of(node) in self.graph:
+            return node_id_of(node)  # ints, tuples: their string ids
+        try:
+            record = self.source.to_node(node)
+        except Exception:  # not an object of this source: refused by id below
+            record = None
+        if isinstance(record, LineageNode):
+            return record.id
+        if isinstance(node, Hashable):
+            return node_id_of(node)
+        raise TypeError(
+            f"not a node id, node record or {type(self.source).__name__} object: "
+            f"{type(node).__name__} {node!r:.200}"
+        )
+
+    def ids_of(self, nodes: Any) -> list[str]:
+        """The ids of ``nodes``: one node (an id, a record, an object) or an iterable of them."""
+        if isinstance(nodes, str | LineageNode) or (
+            isinstance(nodes, Hashable) and node_id_of(nodes) in self.graph  # a tuple id, say
+        ):
+            return [self.id_of(nodes)]
+        try:
+            many = list(nodes)
+        except TypeError:
+            return [self.id_of(nodes)]  # a source object
+        return [self.id_of(node) for node in many]
+
     # ---- internals ---------------------------------------------------------------------
 
     def _is_fetched(self, node_id: str, direction: Direction) -> bool:
@@ -476,7 +513,7 @@ class Explorer:
         else:
             self.status[(node_id, direction)] = status
         if self.on_status is not None:
-            state = "idle" if status is None else status.state
+            state: WalkState = "idle" if status is None else status.state
             self.on_status(node_id, direction, state, status.error if status else None)
 
 

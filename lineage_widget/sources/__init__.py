@@ -2,6 +2,7 @@
 
 from .base import DIRECTIONS, Direction, LineageSource, Page
 from .memory import GraphSource
+from .mlflow import MlflowSource
 from .trackio import TrackioArtifact, TrackioRun, TrackioSource
 from .wandb import WandbRecord, WandbSource
 
@@ -10,6 +11,7 @@ __all__ = [
     "Direction",
     "GraphSource",
     "LineageSource",
+    "MlflowSource",
     "Page",
     "TrackioArtifact",
     "TrackioRun",
