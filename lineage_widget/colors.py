@@ -71,20 +71,25 @@ class Coloring:
 
 def lookup(details: Mapping[str, Any], key: str) -> Any:
     """``key`` in ``details`` or in any dict nested in it (breadth first: the shallowest wins);
-    a dotted key (``"optimizer.lr"``) is also tried as a path. A missing key gives None."""
-    if "." in key:
-        value: Any = details
-        for part in key.split("."):
-            value = value.get(part, _MISSING) if isinstance(value, Mapping) else _MISSING
-        if value is not _MISSING:
-            return value
+    a dotted key (``"optimizer.lr"``) is also tried as a path from each of them (so it finds
+    ``{"Config": {"optimizer": {"lr": ...}}}``). A missing key gives None."""
     level: list[Mapping[str, Any]] = [details]
     while level:
         for mapping in level:
             if key in mapping:
                 return mapping[key]
+            value = _path(mapping, key) if "." in key else _MISSING
+            if value is not _MISSING:
+                return value
         level = [v for mapping in level for v in mapping.values() if isinstance(v, Mapping)]
     return None
+
+
+def _path(mapping: Mapping[str, Any], key: str) -> Any:
+    value: Any = mapping
+    for part in key.split("."):
+        value = value.get(part, _MISSING) if isinstance(value, Mapping) else _MISSING
+    return value
 
 
 def describe_color_by(color_by: ColorBy) -> str:

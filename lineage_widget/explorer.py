@@ -185,20 +185,24 @@ class Explorer:
             running.wait()
         return []
 
-    def claim(self, node_id: str, direction: Direction) -> threading.Event | None:
+    def claim(
+        self, node_id: str, direction: Direction, *, again: bool = False
+    ) -> threading.Event | None:
         """Reserve the next walk from ``node_id`` (marking it loading) for the caller.
 
         Returns the claim (an event set when the walk ends), or None when there is nothing left
         to fetch or another caller holds the walk already. A claim must be followed by
         :meth:`run_claimed`, or given up with :meth:`abandon` or :meth:`release_all`.
+        ``again``: a walk done already is to be asked again (:meth:`walked`, a refresh).
         """
         key = (node_id, direction)
         with self.lock:
             self.graph.node(node_id)
-            if self._is_fetched(node_id, direction) or key in self._inflight:
+            if (self._is_fetched(node_id, direction) and not again) or key in self._inflight:
                 return None
             claim = self._inflight[key] = threading.Event()
-            self._set_status(node_id, direction, FetchStatus("loading"))
+            if not again:  # a refresh is quiet: the node keeps what it shows unless it fails
+                self._set_status(node_id, direction, FetchStatus("loading"))
             return claim
 
     def abandon(
@@ -215,13 +219,17 @@ class Explorer:
         claim.set()
 
     def run_claimed(
-        self, node_id: str, direction: Direction, claim: threading.Event
+        self, node_id: str, direction: Direction, claim: threading.Event, *, again: bool = False
     ) -> list[LineageNode]:
         """Do the walk reserved by ``claim``: ask the source (no lock held), then land it.
 
         If the claim was given up meanwhile (:meth:`abandon`, :meth:`release_all`), the answer
-        is dropped and ``[]`` returned.
+        is dropped and ``[]`` returned. ``again``: a refresh of a walk done already, asked from
+        its start (cursor None) through all its pages; what is new lands beside what is shown,
+        which keeps its place.
         """
+        if again:
+            return self._run_again(node_id, direction, claim)
         key = (node_id, direction)
 
         def current() -> bool:  # (called with the lock held)
@@ -262,6 +270,55 @@ class Explorer:
         finally:
             with self.lock:
                 if current():
+                    del self._inflight[key]
+            claim.set()
+
+    def walked(self) -> list[tuple[str, Direction]]:
+        """The walks done to their end so far (every node both ways for a graph shown whole):
+        what a refresh asks the source again."""
+        with self.lock:
+            if self._complete:
+                return [(node_id, d) for node_id in self.graph for d in DIRECTIONS]
+            return sorted(self._fetched)
+
+    def _run_again(
+        self, node_id: str, direction: Direction, claim: threading.Event
+    ) -> list[LineageNode]:
+        key = (node_id, direction)
+        try:
+            with self.lock:
+                node = self.graph.node(node_id)
+            found: list[LineageNode] = []
+            counts: dict[tuple[str, Direction], int] = {}
+            cursor: Any | None = None
+            while True:  # every page: a new neighbour may come on any of them
+                page = self._walk(node, direction, cursor)
+                found += page.found
+                counts.update(page.counts)
+                cursor = page.cursor
+                if cursor is None:
+                    break
+            with self.lock:
+                if self._inflight.get(key) is not claim:
+                    return []  # given up: drop the late answer
+                for other in found:
+                    self._check_neighbour(node, other)
+                new = self._land(node, direction, found, keep_places=True)
+                for other in found:  # fresher fields (a run's state) reach the page
+                    self.pending.nodes[other.id] = None
+                for count_key, count in counts.items():
+                    self._totals.setdefault(count_key, count)
+                if key in self.status:  # an earlier failure is cleared
+                    self._set_status(node_id, direction, None)
+            return new
+        except Exception as exc:
+            with self.lock:
+                if self._inflight.get(key) is claim:
+                    self._set_status(node_id, direction, FetchStatus("error", describe(exc)))
+            raise
+        finally:
+            with self.lock:
+                if self._inflight.get(key) is claim:
                     del self._inflight[key]
             claim.set()
 
@@ -307,19 +364,31 @@ class Explorer:
         return self.drawn_orders.get(node_id, self.orders[node_id])
 
     def _land(
-        self, node: LineageNode, direction: Direction, found: list[LineageNode]
+        self,
+        node: LineageNode,
+        direction: Direction,
+        found: list[LineageNode],
+        *,
+        keep_places: bool = False,
     ) -> list[LineageNode]:
-        """Add one walk's result to the graph (under the lock); returns the new nodes."""
-        new = []
+        """Add one walk's result to the graph (under the lock); returns the new nodes.
+
+        ``keep_places``: the neighbours known already are drawn (a refresh), so the new ones go
+        after them in their column rather than around ``node``, and nothing shown moves."""
+        new: list[LineageNode] = []
         count = len(found)
+        level = self.levels[node.id] + (-1 if direction == "upstream" else 1)
+        if keep_places:
+            known = [self._drawn_at(n) for n in self._known_neighbours(node.id, direction)]
+            after = max(known, default=self._drawn_at(node.id) - 1.0) + 1.0
         for index, other in enumerate(found):
             if other.id not in self.graph:
                 self.found_by[other.id] = (node.id, direction)
-                step = -1 if direction == "upstream" else 1
-                spread = index - (count - 1) / 2
-                self._place(
-                    other, level=self.levels[node.id] + step, order=self._drawn_at(node.id) + spread
-                )
+                if keep_places:
+                    order = after + len(new)
+                else:
+                    order = self._drawn_at(node.id) + index - (count - 1) / 2
+                self._place(other, level=level, order=order)
                 new.append(other)
             else:
                 self.graph.add_node(other)  # fresher fields, same place
