@@ -91,6 +91,7 @@ class Walker:
         """Ask the source again for every walk done so far, in a background thread; the future
         gives the nodes that were new. Walks running now are left to bring their news; a walk
         that fails marks its node with the error, as a walk from the page does."""
+        self._explorer.source.forget()
         with self._lock:
             claims: dict[Direction, list[tuple[str, threading.Event]]] = {}
             for node_id, direction in self._explorer.walked():
