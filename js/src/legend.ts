@@ -60,7 +60,12 @@ export class Legend {
     this.color.replaceChildren();
     this.color.hidden = !isLegend(legend);
     if (!isLegend(legend)) return;
-    const title = html("div", "lw-legend-title", `Colour: ${legend.key}`);
+    const log = legend.kind === "continuous" && legend.scale === "log";
+    const title = html(
+      "div",
+      "lw-legend-title",
+      `Colour: ${legend.key}${log ? " (log scale)" : ""}`,
+    );
     title.dir = "auto";
     this.color.append(title);
     if (legend.kind === "continuous") {

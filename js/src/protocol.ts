@@ -323,7 +323,14 @@ export interface ModelTraits {
 
 /** `color_by`'s legend: a continuous scale (its ends and stops) or categories with colours. */
 export type ColorLegend =
-  | { key: string; kind: "continuous"; min: number; max: number; stops: string[] }
+  | {
+      key: string;
+      kind: "continuous";
+      scale: "linear" | "log";
+      min: number;
+      max: number;
+      stops: string[];
+    }
   | { key: string; kind: "categorical"; categories: [label: string, color: string][] };
 
 /** A cluster's span of its members' values, with the colours at its ends or of its labels. */

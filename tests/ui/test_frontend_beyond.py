@@ -75,7 +75,8 @@ def test_color_by_a_number_paints_the_nodes_and_names_the_range(harness: Page) -
     Kernel(harness, w)
     legend = harness.locator(LEGEND)
     expect(legend).to_be_visible()
-    expect(legend.locator(".lw-legend-title")).to_have_text("Colour: lr")
+    # 0.001 to 0.1: a hundredfold, on a log scale (the legend says so).
+    expect(legend.locator(".lw-legend-title")).to_have_text("Colour: lr (log scale)")
     assert legend.locator(".lw-legend-min").inner_text() == "0.001"
     assert legend.locator(".lw-legend-max").inner_text() == "0.1"
     low = harness.locator(node_sel("train-3"))
