@@ -289,12 +289,10 @@ class Explorer:
             with self.lock:
                 node = self.graph.node(node_id)
             found: list[LineageNode] = []
-            counts: dict[tuple[str, Direction], int] = {}
             cursor: Any | None = None
             while True:  # every page: a new neighbour may come on any of them
-                page = self._walk(node, direction, cursor)
+                page = self._walk(node, direction, cursor, count=False)
                 found += page.found
-                counts.update(page.counts)
                 cursor = page.cursor
                 if cursor is None:
                     break
@@ -303,13 +301,14 @@ class Explorer:
                     return []  # given up: drop the late answer
                 for other in found:
                     self._check_neighbour(node, other)
+                # Fresher fields (a run's state) reach the page; the rest is not sent again.
+                changed = [o.id for o in found if o.id in self.graph and self.graph.node(o.id) != o]
                 new = self._land(node, direction, found, keep_places=True)
-                for other in found:  # fresher fields (a run's state) reach the page
-                    self.pending.nodes[other.id] = None
-                for count_key, count in counts.items():
-                    self._totals.setdefault(count_key, count)
+                for other_id in changed:
+                    self.pending.nodes[other_id] = None
                 if key in self.status:  # an earlier failure is cleared
                     self._set_status(node_id, direction, None)
+            self._count(new)  # (what was known is counted already)
             return new
         except Exception as exc:
             with self.lock:
@@ -330,12 +329,15 @@ class Explorer:
                 self.status.pop((node_id, direction), None)
                 running.set()
 
-    def _walk(self, node: LineageNode, direction: Direction, cursor: Any | None) -> _Page:
+    def _walk(
+        self, node: LineageNode, direction: Direction, cursor: Any | None, *, count: bool = True
+    ) -> _Page:
         """One page of neighbours from the source, resuming ``cursor`` if given (no lock held:
-        this is the slow part). Also counts the new nodes' neighbours, as hints for the page."""
+        this is the slow part). Also counts the new nodes' neighbours, as hints for the page
+        (unless ``count`` is False: a refresh counts only the nodes that were new)."""
         page = self.source.page(node, direction, cursor, self.source.page_size)
         nodes = [self.source.to_node(obj) for obj in page.items]
-        counts = self.source.neighbour_counts(nodes) if nodes else {}
+        counts = self.source.neighbour_counts(nodes) if nodes and count else {}
         return _Page(nodes, page.cursor, page.total, counts)
 
     def _count(self, nodes: Iterable[LineageNode]) -> None:

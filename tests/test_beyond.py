@@ -289,3 +289,15 @@ def _stops_soon() -> bool:
             return True
         time.sleep(0.02)
     return False
+
+
+def test_refresh_sends_a_run_whose_state_changed_and_nothing_else() -> None:
+    g = sweep(2)
+    g.add_run("train-0", type="train", details={"State": "running"})
+    w = LineageWidget(g, root="clean:v0", cluster_threshold=None)
+    recorder = Recorder(w)
+    g.add_run("train-0", type="train", details={"State": "finished"})  # it ended meanwhile
+    assert w.refresh() == []
+    (delta,) = [m for m in recorder.sent if m["type"] == "delta"]
+    assert delta["nodes"]["id"] == ["train-0"]
+    assert "run_state" not in delta["nodes"]  # finished: no badge any more
