@@ -256,3 +256,42 @@ def boxes_of(page: Page) -> dict[str, tuple[float, float]]:
             [Math.round(r.x), Math.round(r.y)]]; }))"""
     )
     return {k: tuple(v) for k, v in found.items()}  # type: ignore[misc]
+
+
+CONTRAST_JS = """([name, dark]) => {
+  if (dark) {
+    document.body.dataset.jpThemeLight = "false";
+    document.body.style.setProperty("--jp-layout-color0", "#111111");
+  } else {
+    delete document.body.dataset.jpThemeLight;
+    document.body.style.removeProperty("--jp-layout-color0");
+  }
+  const root = document.querySelector("#view-0 .lineage-widget");
+  const style = getComputedStyle(root);
+  const rgb = (text) => {
+    const probe = document.createElement("span");
+    probe.style.color = text;
+    document.body.append(probe);
+    const parts = getComputedStyle(probe).color.match(/[\\d.]+/g).map(Number);
+    probe.remove();
+    return parts;
+  };
+  const lum = ([r, g, b]) => {
+    const lin = (c) => (c /= 255) <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+  };
+  const mark = lum(rgb(style.getPropertyValue(name)));
+  const [a, b] = [mark, lum(rgb(style.getPropertyValue("--lw-bg")))];
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}"""
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_the_diff_colours_stand_out_in_light_and_dark_themes(harness: Page, dark: bool) -> None:
+    Kernel(harness, LineageWidget(two_trainings(), cluster_threshold=None))
+    try:
+        for name in ("--lw-diff-a", "--lw-diff-b"):
+            ratio = harness.evaluate(CONTRAST_JS, [name, dark])
+            assert ratio >= 3, f"{name} on the background: {ratio:.2f}:1 (WCAG wants 3:1 for marks)"
+    finally:
+        harness.evaluate(CONTRAST_JS, ["--lw-bg", False])  # back to the light page
