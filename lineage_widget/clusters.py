@@ -69,6 +69,8 @@ class Clustering:
         self._groups: dict[GroupKey, dict[str, None]] = {}
         self._group_of: dict[str, GroupKey] = {}
         self._clustered: dict[GroupKey, dict[str, None]] = {}  # members drawn inside a cluster
+        # cluster_order's answers, kept while a cluster only gains members (see _regroup)
+        self._cluster_orders: dict[GroupKey, float] = {}
         self._rep: dict[str, str] = {}  # node id -> the view id drawing it
         self._keys: dict[str, GroupKey] = {}  # cluster id -> its group
         self._drawn: dict[str, None] = {}  # nodes drawn as themselves (an ordered set)
@@ -153,7 +155,8 @@ class Clustering:
         return self.members_of_group(self.group_key(cluster))
 
     def members_of_group(self, key: GroupKey) -> list[str]:
-        return sorted(self._clustered[key], key=self.order)
+        # (Members are never pulled out: the explorer's layout orders them.)
+        return sorted(self._clustered[key], key=self.explorer.orders.__getitem__)
 
     def order(self, node_id: str) -> float:
         """Where ``node_id`` is drawn in its column (sorting it among the others)."""
@@ -183,7 +186,11 @@ class Clustering:
         return key[0] if key is not None else self.explorer.levels[view_id]
 
     def cluster_order(self, key: GroupKey) -> float:
-        return min(self.order(n) for n in self._clustered[key])
+        order = self._cluster_orders.get(key)
+        if order is None:
+            orders = self.explorer.orders  # (members are never pulled out: no override)
+            order = self._cluster_orders[key] = min(orders[n] for n in self._clustered[key])
+        return order
 
     # ---- changing ----------------------------------------------------------------------
 
@@ -193,6 +200,8 @@ class Clustering:
         For the view of everything known only: a filtered view is rebuilt (:meth:`rebuild`)."""
         delta = ViewDelta()
         touched: dict[GroupKey, None] = {}
+        joined: dict[GroupKey, list[str]] = {}
+        left: set[GroupKey] = set()
         for node_id in changes.nodes:
             node = self.explorer.graph.node(node_id)
             key = (self.explorer.levels[node_id], node.kind, node.type)
@@ -201,12 +210,14 @@ class Clustering:
                 if old is not None:
                     del self._groups[old][node_id]
                     touched[old] = None
+                    left.add(old)
                 self._groups.setdefault(key, {})[node_id] = None
                 self._group_of[node_id] = key
                 touched[key] = None  # (a node that stays in its group changes no membership)
+                joined.setdefault(key, []).append(node_id)
         new_edges = set(changes.edges)
         for group in touched:
-            self._regroup(group, delta, new_edges)
+            self._regroup(group, delta, new_edges, None if group in left else joined[group])
         for src, dst in changes.edges:
             self._bump((self._rep[src], self._rep[dst]), +1, delta)
         for node_id in changes.nodes:  # their own fields changed (counts of what is left)
@@ -256,6 +267,7 @@ class Clustering:
         mores_before = self._mores
         self.shown = shown
         self._groups, self._group_of, self._clustered = {}, {}, {}
+        self._cluster_orders.clear()
         self._rep, self._keys, self._drawn = {}, {}, {}
         self.edge_counts = Counter()
         self._build()
@@ -298,9 +310,34 @@ class Clustering:
     def _eligible(self, node_id: str) -> bool:
         return node_id != self.explorer.root and node_id not in self.pulled_out
 
-    def _regroup(self, key: GroupKey, delta: ViewDelta, uncounted: set[ViewEdge]) -> None:
-        """Recompute one group: cluster or not, and move the edges of members that changed."""
+    def _regroup(
+        self,
+        key: GroupKey,
+        delta: ViewDelta,
+        uncounted: set[ViewEdge],
+        joined: list[str] | None = None,
+    ) -> None:
+        """Recompute one group: cluster or not, and move the edges of members that changed.
+
+        ``joined``: the group's only change is these new members (a page of a walk). A group
+        clustered already then stays so and only they move: O(page), not O(group), per page.
+        """
         members = self._groups.get(key, {})
+        clustered = self._clustered.get(key)
+        if joined is not None and clustered:
+            cid = cluster_id(key)
+            fresh = [n for n in joined if self._eligible(n)]
+            if fresh:
+                clustered.update(dict.fromkeys(fresh))
+                self.versions[cid] += 1
+                if key in self._cluster_orders:  # (a node's order is fixed when it appears)
+                    first = min(self.explorer.orders[n] for n in fresh)
+                    self._cluster_orders[key] = min(self._cluster_orders[key], first)
+            delta.clusters[cid] = None
+            delta.removed.pop(cid, None)
+            self._move(joined, delta, uncounted)
+            return
+        self._cluster_orders.pop(key, None)  # members may leave, or their order have changed
         eligible = [n for n in members if self._eligible(n)]
         now = dict.fromkeys(eligible) if self._is_crowded(eligible) else {}
         before = self._clustered.get(key, {})
@@ -321,6 +358,10 @@ class Clustering:
             delta.clusters.pop(cid, None)
         if not members:
             self._groups.pop(key, None)
+        self._move(moved, delta, uncounted)
+
+    def _move(self, moved: list[str], delta: ViewDelta, uncounted: set[ViewEdge]) -> None:
+        """Draw each of ``moved`` where its group now says: as itself or in its cluster."""
         for node_id in moved:
             old_rep = self._rep.get(node_id)
             new_key = self._group_of[node_id]

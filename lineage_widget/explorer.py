@@ -13,14 +13,16 @@ Every change is collected in :attr:`Explorer.pending` until the widget sends it 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
 from .graph import LineageGraph, LineageNode
+from .graph import node_id as node_id_of
+from .protocol import FetchState, WalkState
 from .sources.base import DIRECTIONS, Direction, LineageSource, check_direction
 
-StatusHook = Callable[[str, Direction, str, "str | None"], None]
+StatusHook = Callable[[str, Direction, WalkState, "str | None"], None]
 
 
 class ExpandStep(TypedDict):
@@ -81,7 +83,7 @@ class _Page:
 
 @dataclass(frozen=True)
 class FetchStatus:
-    state: str  # "loading" | "error"
+    state: FetchState
     error: str | None = None
 
 
@@ -152,13 +154,15 @@ class Explorer:
         self.graph.node(node_id)
         new: list[LineageNode] = []
         frontier, seen = [node_id], {node_id}
-        for _ in range(depth):
+        for hop in range(depth):
             after: list[str] = []
             for current in frontier:
                 with self.lock:
                     fetched = self._is_fetched(current, direction)
                 if not fetched:
                     new.extend(self.fetch(current, direction))
+                if hop == depth - 1:
+                    continue  # the last hop: no next frontier (O(fan-out) on each page)
                 with self.lock:
                     neighbours = self._known_neighbours(current, direction)
                 for neighbour in neighbours:
@@ -478,18 +482,54 @@ class Explorer:
         pending, self.pending = self.pending, Changes()
         return pending
 
+    # ---- nodes as the user names them -------------------------------------------------
+
+    def id_of(self, node: Any) -> str:
+        """The id of a node given as an id, a :class:`LineageNode` or the source's object."""
+        if isinstance(node, LineageNode):
+            return node.id
+        if isinstance(node, str):
+            return node
+        if isinstance(node, Hashable) and node_id_of(node) in self.graph:
+            return node_id_of(node)  # ints, tuples: their string ids
+        try:
+            record = self.source.to_node(node)
+        except Exception:  # not an object of this source: refused by id below
+            record = None
+        if isinstance(record, LineageNode):
+            return record.id
+        if isinstance(node, Hashable):
+            return node_id_of(node)
+        raise TypeError(
+            f"not a node id, node record or {type(self.source).__name__} object: "
+            f"{type(node).__name__} {node!r:.200}"
+        )
+
+    def ids_of(self, nodes: Any) -> list[str]:
+        """The ids of ``nodes``: one node (an id, a record, an object) or an iterable of them."""
+        if isinstance(nodes, str | LineageNode) or (
+            isinstance(nodes, Hashable) and node_id_of(nodes) in self.graph  # a tuple id, say
+        ):
+            return [self.id_of(nodes)]
+        try:
+            many = list(nodes)
+        except TypeError:
+            return [self.id_of(nodes)]  # a source object
+        return [self.id_of(node) for node in many]
+
     # ---- internals ---------------------------------------------------------------------
 
     def _is_fetched(self, node_id: str, direction: Direction) -> bool:
         return self._complete or (node_id, direction) in self._fetched
 
     def _known_neighbours(self, node_id: str, direction: Direction) -> list[str]:
-        nodes = (
-            self.graph.producers(node_id)
+        # Ids only: building the records cost O(fan-out) lookups on every page of a big walk.
+        ids = (
+            self.graph.producer_ids(node_id)
             if direction == "upstream"
-            else self.graph.consumers(node_id)
+            else self.graph.consumer_ids(node_id)
         )
-        return [n.id for n in nodes]
+        return list(ids)
 
     def _check_neighbour(self, node: LineageNode, other: LineageNode) -> None:
         if other.kind == node.kind:
@@ -544,7 +584,7 @@ class Explorer:
         else:
             self.status[(node_id, direction)] = status
         if self.on_status is not None:
-            state = "idle" if status is None else status.state
+            state: WalkState = "idle" if status is None else status.state
             self.on_status(node_id, direction, state, status.error if status else None)
 
 

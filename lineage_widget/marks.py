@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import protocol
 from ._payload import as_text
 from .clusters import Clustering
 from .colors import ColorBy, Coloring, color_nodes
@@ -94,16 +95,17 @@ def diff_state(
     }
 
 
-def diff_details(comparison: LineageDiff | None, node_id: str) -> dict[str, Any] | None:
+def diff_details(comparison: LineageDiff | None, node_id: str) -> protocol.DiffDetails | None:
     """What the details panel of a node in a changed pair shows: its side, the node it pairs
     with, and each differing key with both values (as text); None for any other node."""
     if comparison is None:
         return None
     for pair in comparison.changed:
         if node_id in (pair.a.id, pair.b.id):
-            side, other = ("a", pair.b) if node_id == pair.a.id else ("b", pair.a)
             rows = [[key, _text(x), _text(y)] for key, x, y in differences(pair)]
-            return {"side": side, "other": other.id, "other_label": other.label, "rows": rows}
+            if node_id == pair.a.id:
+                return {"side": "a", "other": pair.b.id, "other_label": pair.b.label, "rows": rows}
+            return {"side": "b", "other": pair.a.id, "other_label": pair.a.label, "rows": rows}
     return None
 
 

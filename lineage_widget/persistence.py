@@ -225,9 +225,21 @@ class Persistence:
             self._view.replayed(state["steps"])
             return problems + known_ids_only(state, self._explorer.graph)
 
+    def current(self) -> ViewState:
+        """The view as it is now (``LineageWidget.view_state``)."""
+        with self._lock:
+            state: ViewState = {
+                "version": VERSION,
+                "steps": [step.copy() for step in self._explorer.steps],
+                "pulled_out": sorted(self._view.clustering.pulled_out),
+            }
+            for key in TRAIT_KEYS:
+                state[key] = plain(getattr(self._widget, key))  # type: ignore[literal-required]
+            return state
+
     def started(self) -> None:
         """The widget is built: its view state now is the one a saved view may replace."""
-        self._initial = self._widget.view_state
+        self._initial = dict(self.current())
         self._widget.set_trait("_view_state", self._initial)
 
     # ---- the copy saved with the notebook --------------------------------------------------
@@ -271,7 +283,7 @@ class Persistence:
         """``_view_state`` := ``view_state`` (a trait change only if it differs)."""
         with self._lock:
             self.close()
-            state = self._widget.view_state
+            state = self.current()
             if state != self._widget.trait_values()["_view_state"]:
                 self._widget.set_trait("_view_state", state)
 
@@ -282,7 +294,7 @@ class Persistence:
         was re-run after the notebook was reopened). It is taken once, and only while the view is
         as the widget started: it never undoes what the user did. A bad offer raises ValueError
         (sent to the page) and changes nothing."""
-        if self._taken or self._widget.view_state != self._initial:
+        if self._taken or self.current() != self._initial:
             return
         checked = self._check(state)
         self._taken = True

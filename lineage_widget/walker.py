@@ -18,14 +18,15 @@ from typing import Any, Protocol, TypeVar
 from .explorer import Explorer
 from .filters import MAX_HIDDEN_HOPS
 from .graph import LineageNode
+from .protocol import WalkState
 from .sources.base import Direction
 from .view_model import ViewModel
 
-StatusCallback = Callable[[str, Direction, str, "str | None"], None]
+StatusCallback = Callable[[str, Direction, WalkState, "str | None"], None]
 """(node id, direction, "loading" | "error" | "idle", error): a walk's mark on its node."""
 ErrorCallback = Callable[[str, Direction, str], None]
-T = TypeVar("T")
 """(node id, direction, error): an expand failed (shown under the toolbar; the node retries)."""
+T = TypeVar("T")
 
 
 class Limits(Protocol):
@@ -235,7 +236,7 @@ class Walker:
             ]
 
     def _report_status(
-        self, node_id: str, direction: Direction, state: str, error: str | None
+        self, node_id: str, direction: Direction, state: WalkState, error: str | None
     ) -> None:
         # A walk through hidden nodes is shown on the node it started from (unless a filter
         # change drew the hidden node meanwhile).

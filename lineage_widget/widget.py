@@ -7,7 +7,7 @@ import os
 import pathlib
 import time
 import warnings
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import anywidget
@@ -22,16 +22,8 @@ from .filters import FILTER_KEYS, LINEAGES, Filters
 from .graph import LineageGraph, LineageNode
 from .graph import node_id as to_id
 from .marks import coloring_state, diff_details, diff_state
-from .persistence import (
-    TRAIT_KEYS,
-    Persistence,
-    ViewState,
-    cell_key,
-    check_key,
-    check_view_state,
-    plain,
-)
-from .persistence import VERSION as VIEW_STATE_VERSION
+from .persistence import TRAIT_KEYS, Persistence, cell_key, check_key, check_view_state
+from .protocol import WalkState
 from .sources.base import DIRECTIONS, Direction, LineageSource, check_direction
 from .traits import (
     ClusterThreshold,
@@ -321,14 +313,7 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         ("Save Widget State Automatically"): re-running the cell after reopening the notebook
         brings the view back by itself (``key`` in the class docs).
         """
-        with self._lock:
-            state: ViewState = {
-                "version": VIEW_STATE_VERSION,
-                "steps": [step.copy() for step in self._explorer.steps],
-                "pulled_out": sorted(self._view.clustering.pulled_out),
-            }
-            state.update({key: plain(getattr(self, key)) for key in TRAIT_KEYS})  # type: ignore[typeddict-item]
-            return dict(state)
+        return dict(self._persistence.current())
 
     @property
     def graph(self) -> LineageGraph:
@@ -351,7 +336,7 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
 
         Each is an id, a :class:`LineageNode` record or the source's object.
         """
-        self.selected = [self._id_of(i) for i in ids]
+        self.selected = [self._explorer.id_of(i) for i in ids]
 
     def highlight(self, nodes: Any = ()) -> None:
         """Mark ``nodes`` in every view and dim the rest; ``highlight()`` or ``highlight([])``
@@ -363,44 +348,12 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         inside a cluster marks its cluster. Raises ``KeyError`` naming any node the widget does
         not know (``w.graph``), and then changes nothing.
         """
-        ids = list(dict.fromkeys(self._id_of(n) for n in self._as_nodes(nodes)))
+        ids = list(dict.fromkeys(self._explorer.ids_of(nodes)))
         unknown = [i for i in ids if i not in self.graph]
         if unknown:
             raise KeyError(f"cannot highlight unknown node(s): {unknown!r}")
         with self.hold_sync():  # the ids and their clusters reach the page in one update
             self.highlighted = ids
-
-    def _as_nodes(self, nodes: Any) -> list[Any]:
-        """``nodes`` as a list: one node (an id, a record, an object) or an iterable of them."""
-        if isinstance(nodes, str | LineageNode):
-            return [nodes]
-        if isinstance(nodes, Hashable) and to_id(nodes) in self.graph:
-            return [nodes]  # a tuple id, say
-        try:
-            return list(nodes)
-        except TypeError:
-            return [nodes]  # a source object
-
-    def _id_of(self, node: Any) -> str:
-        """The id of a node given as an id, a :class:`LineageNode` or the source's object."""
-        if isinstance(node, LineageNode):
-            return node.id
-        if isinstance(node, str):
-            return node
-        if isinstance(node, Hashable) and to_id(node) in self.graph:
-            return to_id(node)  # ints, tuples: their string ids
-        try:
-            record = self._explorer.source.to_node(node)
-        except Exception:  # not an object of this source: refused by id below
-            record = None
-        if isinstance(record, LineageNode):
-            return record.id
-        if isinstance(node, Hashable):
-            return to_id(node)
-        raise TypeError(
-            f"not a node id, node record or {type(self._explorer.source).__name__} object: "
-            f"{type(node).__name__} {node!r:.200}"
-        )
 
     def on_select(self, callback: SelectCallback, *, remove: bool = False) -> None:
         """Call ``callback(selected_ids)`` whenever the selection changes, from either side."""
@@ -519,7 +472,7 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
             return None
         if a is None or b is None:
             raise TypeError(f"compare() needs two nodes, or none to clear; got a={a!r}, b={b!r}")
-        ids = [self._id_of(a), self._id_of(b)]
+        ids = [self._explorer.id_of(a), self._explorer.id_of(b)]
         for node_id in ids:
             if node_id not in self.graph:
                 self._explorer.reveal(node_id)
@@ -684,8 +637,11 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
             try:
                 self._dispatch(msg, buffers)
             except Exception as exc:  # a bad request must not be lost in the comm handler
+                request, node_id = str(msg.get("type")), msg.get("id")
                 self.send(
-                    _payload.error(str(msg.get("type")), msg.get("id"), exc, msg.get("direction"))
+                    _payload.error(
+                        request, node_id, exc, msg.get("direction"), msg.get("request_id")
+                    )
                 )
 
     def _dispatch(self, msg: dict[str, Any], buffers: list[Any]) -> None:
@@ -697,12 +653,16 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
             self._expand_from_view(str(msg["id"]), check_direction(msg["direction"]))
         elif kind == "details":
             full = bool(msg.get("full", False))
+            asked = _request_id(msg)
             node_id = str(msg["id"])
             diff = diff_details(self._comparison, node_id)
-            self.send(_payload.details(self._explorer, node_id, full=full, diff=diff))
+            self.send(
+                _payload.details(self._explorer, node_id, full=full, request_id=asked, diff=diff)
+            )
         elif kind == "members":
-            cluster = str(msg["cluster"])
-            self.send(_payload.members(self._explorer, self._view.clustering, cluster))
+            cluster, asked = str(msg["cluster"]), _request_id(msg)
+            clustering = self._view.clustering
+            self.send(_payload.members(self._explorer, clustering, cluster, request_id=asked))
         elif kind == "pull_out":
             self.pull_out(str(msg["id"]))
         elif kind == "put_back":
@@ -721,7 +681,7 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         self._walker.expand(node_id, direction)
 
     def _send_status(
-        self, node_id: str, direction: Direction, state: str, error: str | None
+        self, node_id: str, direction: Direction, state: WalkState, error: str | None
     ) -> None:
         self.send(_payload.status(node_id, direction, state, error))
 
@@ -745,3 +705,11 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
             if self.color_by is not None or self._comparison is not None:
                 self._sync_marks()
         self._persistence.changed()
+
+
+def _request_id(msg: Mapping[str, Any]) -> int:
+    """The id a request from the page carries; its answer carries it back."""
+    value = msg.get("request_id")
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{msg.get('type')} request without an integer request_id: {value!r}")
+    return value

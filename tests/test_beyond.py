@@ -155,16 +155,16 @@ def test_the_details_of_a_changed_pair_say_what_differs() -> None:
     g = two_trainings()
     w = LineageWidget(g, root="model:v3", cluster_threshold=None)
     w.compare("model:v3", "model:v7")
-    (details,) = Recorder(w).browser_says(type="details", id="train-a")
+    (details,) = Recorder(w).browser_says(type="details", id="train-a", request_id=1)
     assert details["diff"] == {
         "side": "a",
         "other": "train-b",
         "other_label": "train-b",
         "rows": [["lr", "0.1", "0.01"], ["opt.beta", "0.9", "0.8"]],
     }
-    (details,) = Recorder(w).browser_says(type="details", id="processed:v2")
+    (details,) = Recorder(w).browser_says(type="details", id="processed:v2", request_id=2)
     assert details["diff"]["rows"] == [["version", "v1", "v2"]]
-    (details,) = Recorder(w).browser_says(type="details", id="raw:v0")
+    (details,) = Recorder(w).browser_says(type="details", id="raw:v0", request_id=3)
     assert "diff" not in details  # shared: nothing differs
 
 

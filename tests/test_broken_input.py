@@ -140,7 +140,7 @@ def test_unknown_ids_from_the_page_are_answered_with_an_error(pipeline: LineageG
     before = set(w.graph)
     for request in [
         {"type": "expand", "id": "nope", "direction": "upstream"},
-        {"type": "details", "id": "nope"},
+        {"type": "details", "id": "nope", "request_id": 7},
         {"type": "pull_out", "id": "nope"},
     ]:
         (reply,) = recorder.browser_says(**request)
@@ -152,13 +152,18 @@ def test_unknown_ids_from_the_page_are_answered_with_an_error(pipeline: LineageG
         }
         if request["type"] == "expand":  # the page clears that control's loading mark
             expected["direction"] = "upstream"
+        if request["type"] == "details":  # the page stops waiting for that request's answer
+            expected["request_id"] = 7
         assert reply == expected
     (reply,) = recorder.browser_says(type="expand", id="train-0", direction="sideways")
     assert (
         reply["error"] == "ValueError: direction must be 'upstream' or 'downstream', got 'sideways'"
     )
-    (reply,) = recorder.browser_says(type="members", cluster="cluster:x")
+    (reply,) = recorder.browser_says(type="members", cluster="cluster:x", request_id=8)
     assert reply["error"] == "KeyError: \"unknown cluster 'cluster:x'\""
+    assert reply["request_id"] == 8
+    (reply,) = recorder.browser_says(type="details", id="train-0")
+    assert reply["error"] == "ValueError: details request without an integer request_id: None"
     assert set(w.graph) == before
 
 

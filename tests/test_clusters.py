@@ -213,3 +213,28 @@ def test_pulling_out_a_node_drawn_as_itself_changes_nothing() -> None:
     view = whole(wide_sweep(6))
     assert not view.pull_out("raw:v0")
     assert "raw:v0" not in view.pulled_out
+
+
+def test_a_cluster_that_gains_members_sits_at_its_first_member() -> None:
+    g = LineageGraph()
+    g.add_run("p", type="prep")
+    for side in ("a", "b"):
+        g.add_artifact(f"{side}:v0", type="data")
+        g.add_edge("p", f"{side}:v0")
+        for i in range(4):
+            g.add_run(f"{side}-{i}", type="train")
+            g.add_edge(f"{side}:v0", f"{side}-{i}")
+    explorer, view = from_root(g, "p", threshold=3)
+    explorer.expand("b:v0", "downstream")  # b's runs sit below a's, which are not known yet
+    view.sync(explorer.take_pending())
+    key = view.group_key(view.cluster_of("b-0") or "")
+    before = view.cluster_order(key)
+    explorer.expand("a:v0", "downstream")  # members with lower orders join the cluster
+    view.sync(explorer.take_pending())
+    assert view.cluster_of("a-0") == view.cluster_of("b-0")
+    assert (
+        view.cluster_order(key)
+        == min(explorer.orders[m] for m in view.members(view.cluster_of("a-0") or ""))
+        < before
+    )
+    assert_matches_fresh(view)

@@ -72,6 +72,9 @@ def check_invariants(view: Clustering) -> None:
         assert view.cluster_of(node_id) is None  # type: ignore[arg-type]
     # Edges point forwards (the data is acyclic).
     assert all(explorer.levels[s] < explorer.levels[d] for s, d in explorer.graph.edges())
+    # A cluster sits where its first member does (cluster_order remembers it between changes).
+    for cid, ms in view.clusters.items():
+        assert view.cluster_order(view.group_key(cid)) == min(explorer.orders[m] for m in ms)
     # The incremental view is the one computed from scratch.
     fresh = Clustering(explorer, None)
     fresh.pulled_out = set(view.pulled_out)

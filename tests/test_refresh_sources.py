@@ -12,7 +12,9 @@ import pytest
 import trackio
 import wandb
 from fake_wandb import FakeWandb, Lineage
-from test_trackio import _log, _point_trackio_at, _run
+from trackio_support import log_file_artifact as _log
+from trackio_support import point_trackio_at as _point_trackio_at
+from trackio_support import start_run as _run
 
 from lineage_widget import LineageWidget
 

@@ -8,8 +8,9 @@ project "other" has two runs named "dup". The tests only read it.
 from __future__ import annotations
 
 import hashlib
+import shutil
 import sqlite3
-import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any
 
 import pytest
 import trackio  # a test dependency: if it is missing the set-up is broken, which must fail
+from trackio_support import log_file_artifact, point_trackio_at, start_run, write_wide_store
 
 from lineage_widget import LineageWidget, _payload
 from lineage_widget.sources.trackio import (
@@ -24,43 +26,8 @@ from lineage_widget.sources.trackio import (
     TrackioRun,
     TrackioSource,
 )
-
-# trackio computes its directory when imported and copies it into several modules.
-_DIR_NAMES = {"TRACKIO_DIR": "", "MEDIA_DIR": "media", "ARTIFACTS_DIR": "artifacts"}
-# Environment that would send trackio to a Space, a server or a bucket instead.
-_REMOTE_ENV = ("TRACKIO_SPACE_ID", "TRACKIO_SERVER_URL", "TRACKIO_BUCKET_ID", "TRACKIO_DATASET_ID")
-
-
-def _point_trackio_at(mp: pytest.MonkeyPatch, store: Path) -> None:
-    mp.setenv("TRACKIO_DIR", str(store))
-    for name in _REMOTE_ENV:
-        mp.delenv(name, raising=False)
-    for module_name, module in list(sys.modules.items()):
-        if module_name == "trackio" or module_name.startswith("trackio."):
-            for attr, sub in _DIR_NAMES.items():
-                if isinstance(getattr(module, attr, None), Path):
-                    mp.setattr(module, attr, store / sub if sub else store)
-
-
-def _run(project: str, name: str, **config: Any) -> None:
-    trackio.init(
-        project=project,
-        name=name,
-        config=config or None,
-        embed=False,
-        auto_log_cpu=False,
-        auto_log_gpu=False,
-    )
-
-
-def _log(files: Path, name: str, type: str, content: str, **kwargs: Any) -> Any:
-    aliases = kwargs.pop("aliases", None)
-    path = files / f"{name}-{content}.txt"
-    path.write_text(content)
-    artifact = trackio.Artifact(name, type=type, **kwargs)
-    artifact.add_file(path)
-    return trackio.log_artifact(artifact, aliases=aliases)
-
+from lineage_widget.sources.trackio import store as trackio_store
+from lineage_widget.sources.trackio.source import db_filename
 
 BUILD_SECONDS: dict[str, float] = {}
 
@@ -72,29 +39,33 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     files.mkdir()
     started = time.perf_counter()
     with pytest.MonkeyPatch.context() as mp:
-        _point_trackio_at(mp, store)
-        _run("sweep", "upload")  # logs no metrics: no config row, so no job type
-        _log(files, "raw", "dataset", "r0", description="the raw data", metadata={"rows": 100})
+        point_trackio_at(mp, store)
+        start_run("sweep", "upload")  # logs no metrics: no config row, so no job type
+        log_file_artifact(
+            files, "raw", "dataset", "r0", description="the raw data", metadata={"rows": 100}
+        )
         trackio.finish()
-        _run("sweep", "prep", job_type="preprocess")
+        start_run("sweep", "prep", job_type="preprocess")
         trackio.use_artifact("raw")
         trackio.log({"rows": 100})
-        _log(files, "clean", "dataset", "c0")
+        log_file_artifact(files, "clean", "dataset", "c0")
         trackio.finish()
         for i in range(3):
-            _run("sweep", f"train-{i}", job_type="train", lr=10**-i)
+            start_run("sweep", f"train-{i}", job_type="train", lr=10**-i)
             trackio.use_artifact("clean:latest")
             trackio.log({"loss": 1 / (i + 1)})
-            _log(files, "model", "model", f"m{i}", aliases=["best"] if i == 1 else None)
+            log_file_artifact(
+                files, "model", "model", f"m{i}", aliases=["best"] if i == 1 else None
+            )
             trackio.finish()
-        _run("sweep", "eval", job_type="eval")
+        start_run("sweep", "eval", job_type="eval")
         for i in range(3):
             trackio.use_artifact(f"model:v{i}")
         trackio.log({"acc": 0.9})
-        _log(files, "scores", "report", "s0")
+        log_file_artifact(files, "scores", "report", "s0")
         trackio.finish()
         for _ in range(2):
-            _run("other", "dup")
+            start_run("other", "dup")
             trackio.log({"x": 1})
             trackio.finish()
         BUILD_SECONDS["store"] = time.perf_counter() - started
@@ -221,7 +192,7 @@ def test_store_defaults_to_trackio_dir(store: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("TRACKIO_DIR", str(store))
     assert TrackioSource("sweep").trackio_dir == store
     monkeypatch.delenv("TRACKIO_DIR")
-    _point_trackio_at(monkeypatch, store)  # as if trackio had been imported with it
+    point_trackio_at(monkeypatch, store)  # as if trackio had been imported with it
     monkeypatch.delenv("TRACKIO_DIR")
     assert TrackioSource("sweep").db_path == store / "sweep.db"
 
@@ -354,3 +325,228 @@ def test_widget_accepts_a_run(source: TrackioSource) -> None:
 def test_store_build_time_is_reported(store: Path) -> None:
     print(f"trackio wrote the test store in {BUILD_SECONDS['store']:.2f}s")
     assert BUILD_SECONDS["store"] < 60
+
+
+# ---- other projects -----------------------------------------------------------------------
+# Project "vendor" logs ext:v0; "lab" uses it (an artifact of another project), logs feat:v0 and
+# model:v0 from it, and its run "mix" uses feat:v0 and ext:v0; "judges" uses lab's model:v0 (a
+# run of another project). Written by trackio.
+
+
+@pytest.fixture(scope="module")
+def cross_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("trackio-cross")
+    store, files = root / "store", root / "files"
+    files.mkdir()
+    with pytest.MonkeyPatch.context() as mp:
+        point_trackio_at(mp, store)
+        start_run("vendor", "fetch", job_type="download")
+        trackio.log({"n": 1})
+        ext = log_file_artifact(files, "ext", "dataset", "e0", description="vendor data")
+        trackio.finish()
+        start_run("lab", "prep", job_type="preprocess")
+        trackio.use_artifact(ext)  # an Artifact of project "vendor": trackio links both stores
+        trackio.log({"n": 1})
+        log_file_artifact(files, "feat", "dataset", "f0")
+        trackio.finish()
+        start_run("lab", "train", job_type="train")
+        trackio.use_artifact("feat")
+        trackio.log({"loss": 1})
+        model = log_file_artifact(files, "model", "model", "m0")
+        trackio.finish()
+        start_run("lab", "mix", job_type="eval")  # inputs of this project and of another
+        trackio.use_artifact("feat")
+        trackio.use_artifact(ext)
+        trackio.log({"n": 1})
+        trackio.finish()
+        start_run("judges", "judge", job_type="eval")
+        trackio.use_artifact(model)
+        trackio.log({"acc": 1})
+        trackio.finish()
+    return store
+
+
+def test_runs_of_other_projects_are_shown_with_their_project(cross_store: Path) -> None:
+    lab = TrackioSource("lab", trackio_dir=cross_store)
+    model = lab.artifact("model:v0")
+    (judge,) = lab.used_by(model)
+    assert (judge.project, judge.name, judge.job_type) == ("judges", "judge", "eval")
+    node = lab.to_node(judge)
+    assert node.id == f"judges/{judge.id}"
+    assert node.label == "judges/judge"  # the project is in the label, not only in the id
+    assert node.details["Project"] == "judges"
+    assert lab.neighbour_count(lab.to_node(model), "downstream") == 1
+    # its walks go on in its own project's database: it used lab's model
+    assert [a.qualified_name for a in judge.used_artifacts()] == ["lab/model:v0"]
+
+
+def test_artifacts_of_other_projects_are_shown_with_their_project(cross_store: Path) -> None:
+    lab = TrackioSource("lab", trackio_dir=cross_store)
+    prep = lab.run("prep")
+    (ext,) = lab.used_artifacts(prep)
+    assert ext.qualified_name == "vendor/ext:v0"
+    assert ext.description == "vendor data"  # read from vendor's own database
+    node = lab.to_node(ext)
+    assert (node.label, node.details["Project"]) == ("vendor/ext:v0", "vendor")
+    counts = lab.neighbour_counts([lab.to_node(prep)])
+    assert counts[(lab.to_node(prep).id, "upstream")] == 1  # the external link is counted
+    fetch = lab.logged_by(ext)
+    assert fetch is not None
+    assert (fetch.project, fetch.name) == ("vendor", "fetch")  # the lineage crosses projects
+    assert lab.run("prep") == prep
+
+
+def test_an_other_project_missing_from_the_store_shows_what_was_noted(
+    cross_store: Path, tmp_path: Path
+) -> None:
+    partial = tmp_path / "store"
+    partial.mkdir()
+    for name in ("lab.db",):
+        shutil.copy(cross_store / name, partial / name)
+    lab = TrackioSource("lab", trackio_dir=partial)
+    (ext,) = lab.used_artifacts(lab.run("prep"))
+    assert (ext.qualified_name, ext.type, ext.size) == ("vendor/ext:v0", "dataset", 2)
+    node = lab.to_node(ext)
+    assert lab.neighbour_counts([node]) == {(node.id, "upstream"): 0, (node.id, "downstream"): 0}
+    assert lab.logged_by(ext) is None
+    (judge,) = lab.used_by(lab.artifact("model:v0"))
+    assert (judge.project, judge.name) == ("judges", "judge")
+    assert [a.qualified_name for a in judge.used_artifacts()] == ["lab/model:v0"]
+
+
+def test_a_run_pages_through_its_own_and_other_projects_artifacts(cross_store: Path) -> None:
+    lab = TrackioSource("lab", trackio_dir=cross_store)
+    mix = lab.to_node(lab.run("mix"))
+    first = lab.page(mix, "upstream", None, 1)
+    assert ([a.qualified_name for a in first.items], first.total) == (["lab/feat:v0"], 2)
+    second = lab.page(mix, "upstream", first.cursor, 1)
+    assert [a.qualified_name for a in second.items] == ["vendor/ext:v0"]
+    assert second.cursor is None
+    assert [a.qualified_name for a in lab.used_artifacts(mix.obj)] == [
+        "lab/feat:v0",
+        "vendor/ext:v0",
+    ]
+
+
+def test_widget_crosses_projects(cross_store: Path) -> None:
+    w = LineageWidget.from_trackio("lab", artifact="feat:v0", trackio_dir=cross_store, depth=2)
+    labels = sorted(w.graph.node(i).label for i in w.graph)
+    assert labels == ["feat:v0", "mix", "model:v0", "prep", "train", "vendor/ext:v0"]
+    judge = TrackioSource("judges", trackio_dir=cross_store).run("judge")
+    w.focus(f"judges/{judge.id}")  # a run of another project, found by the path search
+    assert w.graph.has_edge("lab/model:v0", f"judges/{judge.id}")
+    w.focus("vendor/ext:v0")
+    assert "vendor/ext:v0" in w.graph
+
+
+# ---- paging, counts and connections on a big store ----------------------------------------
+
+WIDE = 1_000  # bulk consumers of wide/model:v0, beside the one logged through trackio
+
+
+@pytest.fixture(scope="module")
+def wide_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_wide_store(tmp_path_factory.mktemp("trackio-wide"), WIDE)
+
+
+@pytest.fixture
+def wide(wide_store: Path) -> TrackioSource:
+    return TrackioSource("wide", trackio_dir=wide_store)
+
+
+def test_walks_are_paged_in_sql(wide: TrackioSource) -> None:
+    model = wide.to_node(wide.artifact("model:v0"))
+    seen: list[str] = []
+    first = wide.page(model, "downstream", None, 100)
+    assert (len(first.items), first.total) == (100, WIDE + 1)
+    cursor, pages = first.cursor, 1
+    seen += [r.qualified_name for r in first.items]
+    while cursor is not None:
+        page = wide.page(model, "downstream", cursor, 100)
+        seen += [r.qualified_name for r in page.items]
+        cursor, pages = page.cursor, pages + 1
+    assert pages == 11
+    assert len(seen) == len(set(seen)) == WIDE + 1  # every consumer once
+    assert wide.used_by(wide.artifact("model:v0"))[0].name == "eval-api"  # link order
+
+
+def test_a_page_costs_a_few_queries_and_its_counts_one(wide: TrackioSource) -> None:
+    model = wide.to_node(wide.artifact("model:v0"))
+    statements: list[str] = []
+    wide.store.conn.set_trace_callback(statements.append)
+    try:
+        page = wide.page(model, "downstream", None, 100)
+        walked = len(statements)
+        nodes = [wide.to_node(r) for r in page.items]
+        counts = wide.neighbour_counts(nodes)
+    finally:
+        wide.store.conn.set_trace_callback(None)
+    assert walked <= 4  # count, links, configs, first links: whatever the fan-out
+    assert len(statements) - walked == 1  # the counts of 100 runs
+    assert all(counts[(n.id, "upstream")] == 1 for n in nodes)
+    assert all(counts[(n.id, "downstream")] == 0 for n in nodes)
+
+
+def test_one_connection_per_thread_reused(
+    wide: TrackioSource, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[int] = []
+    real_connect = sqlite3.connect
+
+    def counting_connect(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        opened.append(threading.get_ident())
+        return real_connect(*args, **kwargs)
+
+    monkeypatch.setattr(trackio_store.sqlite3, "connect", counting_connect)
+    fresh = TrackioSource("wide", trackio_dir=wide.trackio_dir)
+    w = LineageWidget(fresh.artifact("model:v0"), source=fresh)
+    w.expand("wide/model:v0", "downstream")
+    assert len(opened) == 1
+    worker = threading.Thread(target=lambda: fresh.used_by(fresh.artifact("clean")))
+    worker.start()
+    worker.join()
+    assert len(opened) == 2
+    assert opened[1] != opened[0]
+
+
+def test_the_widget_reaches_every_consumer_by_paging(wide: TrackioSource) -> None:
+    w = LineageWidget(wide.artifact("model:v0"), source=wide)
+    root = "wide/model:v0"
+    consumers = {i for i in w.graph if w.graph.has_edge(root, i)}
+    assert len(consumers) == 100  # the first page
+    assert w._explorer.more(root, "downstream") == WIDE + 1 - 100  # the count of the rest
+    while w._explorer.more(root, "downstream"):
+        w.expand(root, "downstream")
+    consumers = {i for i in w.graph if w.graph.has_edge(root, i)}
+    assert len(consumers) == WIDE + 1
+
+
+def test_path_search_reads_only_the_hops_it_needs(wide: TrackioSource) -> None:
+    target = wide.run("eval-999")
+    statements: list[str] = []
+    wide.store.conn.set_trace_callback(statements.append)
+    try:
+        found = wide._search(target.qualified_name, {"wide/model:v0"})
+    finally:
+        wide.store.conn.set_trace_callback(None)
+    assert found is not None
+    records, explored = found
+    assert [r.qualified_name for r in records] == ["wide/model:v0", target.qualified_name]
+    assert len(explored) == 2  # one hop: the consumers of model:v0 were never read
+    assert len(statements) <= 6
+    far = wide.find_path("wide/raw:v0", [target.qualified_name])
+    assert far is not None
+    assert [(s.label, d.label) for s, d in far[1]] == [
+        ("model:v0", "eval-999"),
+        ("train", "model:v0"),
+        ("clean:v0", "train"),
+        ("prep", "clean:v0"),
+        ("raw:v0", "prep"),
+    ]
+
+
+@pytest.mark.parametrize("project", ["sweep", "my.model", "a b/c", "ünï-cödé_1", "...", ""])
+def test_db_filename_follows_trackio(project: str) -> None:
+    from trackio.sqlite_storage import SQLiteStorage  # noqa: PLC0415
+
+    assert db_filename(project) == SQLiteStorage.get_project_db_filename(project)

@@ -153,7 +153,7 @@ def test_slow_source_does_not_block_and_repeat_clicks_send_one_request(
     ]
     # The kernel is free meanwhile: Python calls and other requests are answered.
     w.select("model:v0")
-    w._handle_message(w, {"type": "details", "id": "model:v0"}, [])
+    w._handle_message(w, {"type": "details", "id": "model:v0", "request_id": 1}, [])
     assert recorder.sent[-1]["type"] == "details"
     assert "train-1" not in w.graph
     source.gate.set()
@@ -185,7 +185,7 @@ def test_closing_drops_pending_work_without_errors(pipeline: LineageGraph) -> No
 def test_details_of_a_wandb_artifact() -> None:
     objs = wandb_pipeline()
     w = LineageWidget(objs["prep"])  # shows raw (used) and clean (logged)
-    (details,) = Recorder(w).browser_says(type="details", id="ana/demo/raw:v0")
+    (details,) = Recorder(w).browser_says(type="details", id="ana/demo/raw:v0", request_id=1)
     fields = dict(details["fields"])
     assert fields["Name"] == "raw:v0"
     assert fields["Type"] == "dataset"
@@ -194,7 +194,7 @@ def test_details_of_a_wandb_artifact() -> None:
     assert fields["Metadata"] == '{"rows": 100}'
     assert fields["Full name"] == "ana/demo/raw:v0"
     assert (details["inputs"], details["outputs"]) == (0, 1)
-    (clean,) = Recorder(w).browser_says(type="details", id="ana/demo/clean:v0")
+    (clean,) = Recorder(w).browser_says(type="details", id="ana/demo/clean:v0", request_id=2)
     assert dict(clean["fields"])["Logged by"] == "prep-run"
 
 
@@ -314,7 +314,7 @@ def test_clusters_travel_in_the_snapshot_and_members_on_request() -> None:
         ("processed:v0", "cluster:run:train@1", 6),
     }
     assert w.clusters == {"cluster:run:train@1": [f"train-{i}" for i in range(6)]}
-    (members,) = recorder.browser_says(type="members", cluster="cluster:run:train@1")
+    (members,) = recorder.browser_says(type="members", cluster="cluster:run:train@1", request_id=3)
     assert members["id"] == [f"train-{i}" for i in range(6)]
     assert members["label"][0] == "train-0"
 
@@ -404,12 +404,12 @@ def test_details_can_be_asked_in_full() -> None:
     g.add_artifact("big", type="dataset", details={"metadata": {"blob": "x" * 1_000_000}})
     w = LineageWidget(g)
     recorder = Recorder(w)
-    (short,) = recorder.browser_says(type="details", id="big")
+    (short,) = recorder.browser_says(type="details", id="big", request_id=4)
     value = dict(short["fields"])["metadata"]
     assert len(value) < 3_000
     assert value.endswith("more characters)")
     assert short["truncated"] == ["metadata"]
-    (full,) = recorder.browser_says(type="details", id="big", full=True)
+    (full,) = recorder.browser_says(type="details", id="big", full=True, request_id=5)
     assert len(dict(full["fields"])["metadata"]) > 1_000_000
     assert full["truncated"] == []
 

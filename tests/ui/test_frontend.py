@@ -15,15 +15,19 @@ from frontend_harness import (
     boxes,
     centre,
     delta,
+    details_reply,
+    last_request,
     node,
     node_sel,
     pipeline,
+    requests,
     sent,
     show,
     show_pipeline,
     snapshot,
     transform,
     wait_frames,
+    without_request_id,
 )
 from playwright.sync_api import Page
 
@@ -255,19 +259,12 @@ def test_details_request_and_reply(harness: Page) -> None:
     assert not panel.is_visible()
     harness.click(node_sel("model:v1"))
     assert panel.is_visible()
-    assert [m for m in sent(harness) if m["type"] == "details"] == [
+    assert without_request_id(requests(harness, "details")) == [
         {"type": "details", "id": "model:v1"}
     ]
-    show(
-        harness,
-        {
-            "type": "details",
-            "id": "model:v1",
-            "fields": [["Type", "model"], ["Aliases", "latest, best"], ["Note", HOSTILE]],
-            "inputs": 1,
-            "outputs": 3,
-        },
-    )
+    fields = [("Type", "model"), ("Aliases", "latest, best"), ("Note", HOSTILE)]
+    asked = last_request(harness, "details")
+    show(harness, details_reply(asked, fields, inputs=1, outputs=3))
     assert panel.locator("dt").all_inner_texts() == ["Type", "Aliases", "Note"]
     assert panel.locator("dd").all_text_contents() == ["model", "latest, best", HOSTILE]
     counts = panel.locator(".lw-details-counts").inner_text()
@@ -292,7 +289,7 @@ def test_details_request_and_reply(harness: Page) -> None:
     # Selected from Python: the panel opens too; two nodes selected: no panel.
     harness.evaluate("lw.setTrait('selected', ['train-0'])")
     assert panel.is_visible()
-    assert sent(harness)[-1] == {"type": "details", "id": "train-0"}
+    assert without_request_id(sent(harness)[-1:]) == [{"type": "details", "id": "train-0"}]
     harness.evaluate("lw.setTrait('selected', ['train-0', 'train-1'])")
     assert not panel.is_visible()
 
@@ -306,8 +303,8 @@ def test_two_views_of_one_model_stay_in_sync(harness: Page) -> None:
     assert harness.get_attribute(node_sel("train-0", view=1), "data-selected") == "true"
     # One details request for both panels, and both fill from the one reply.
     assert [m["type"] for m in sent(harness)].count("details") == 1
-    reply = {"type": "details", "id": "train-0", "fields": [["State", "finished"]]}
-    show(harness, {**reply, "inputs": 1, "outputs": 1})
+    asked = last_request(harness, "details")
+    show(harness, details_reply(asked, [("State", "finished")], inputs=1, outputs=1))
     for view in (0, 1):
         fields = harness.locator(f"#view-{view} .lineage-details dd")
         assert fields.all_inner_texts() == ["finished"]

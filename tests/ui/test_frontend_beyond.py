@@ -10,7 +10,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from frontend_harness import HOSTILE, READY, node_sel, restart, show, traits, wait_frames
+from frontend_harness import (
+    HOSTILE,
+    READY,
+    node_sel,
+    restart,
+    sent,
+    show,
+    traits,
+    wait_frames,
+)
 from playwright.sync_api import Page, expect
 
 from lineage_widget import LineageGraph, LineageWidget
@@ -197,7 +206,9 @@ def test_compare_marks_each_side_and_the_details_say_what_differs(harness: Page)
 
     # The details of a changed pair: the keys and both values, as text.
     harness.click(node_sel("train-b"))
-    kernel.answer({"type": "details", "id": "train-b"})
+    (asked,) = [m for m in sent(harness) if m["type"] == "details"]  # what the page asked
+    assert asked["id"] == "train-b"
+    kernel.answer(asked)
     section = harness.locator(f"{VIEW} .lineage-details .lw-diff-details")
     expect(section).to_be_visible()
     expect(section.locator(".lw-diff-details-title")).to_have_text("Differs from train-a")
