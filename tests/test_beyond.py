@@ -179,9 +179,16 @@ def test_compare_needs_two_nodes_or_none() -> None:
 # ---- refresh ---------------------------------------------------------------------------------
 
 
+class NewestFirst(GraphSource):
+    """Lists neighbours newest first (as W&B's API does)."""
+
+    def neighbours(self, node: LineageNode, direction: Any) -> list[LineageNode]:
+        return list(reversed(super().neighbours(node, direction)))
+
+
 def test_refresh_draws_what_the_source_added_without_moving_what_is_shown() -> None:
     g = sweep(2)
-    w = LineageWidget(g, root="clean:v0", depth=2, cluster_threshold=None)
+    w = LineageWidget(g, root="clean:v0", depth=2, cluster_threshold=None, source=NewestFirst(g))
     recorder = Recorder(w)
     before = {n: (w._explorer.levels[n], w._explorer.orders[n]) for n in w.graph}
     g.add_run("train-2", type="train", name="train-2")  # the user keeps adding to the graph
