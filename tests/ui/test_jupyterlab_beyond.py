@@ -9,6 +9,7 @@ import pytest
 from jupyterlab_harness import LabNotebook
 from playwright.sync_api import expect
 from test_jupyterlab import drawn_ids, node, show
+from test_jupyterlab_theme import DARK, LIGHT, set_theme
 
 pytestmark = pytest.mark.browser
 
@@ -59,6 +60,15 @@ def test_color_by_compare_and_refresh_in_jupyterlab(notebook: LabNotebook) -> No
     expect(node(view, "raw:v0")).to_have_attribute("data-diff", "both")
     expect(legend.locator("[data-legend='diff']")).to_be_visible()
     view.screenshot(path=RESULTS / "beyond-lab-diff.png", animations="disabled")
+    # In Lab's dark theme the two sides take their lighter shades (readable on the dark page).
+    ring = node(view, "model:v3").locator(".lw-diff-badge")
+    expect(ring).to_have_css("background-color", "rgb(0, 114, 178)")
+    try:
+        set_theme(notebook.page, DARK)
+        expect(ring).to_have_css("background-color", "rgb(86, 180, 233)")
+        view.screenshot(path=RESULTS / "beyond-lab-diff-dark.png", animations="disabled")
+    finally:
+        set_theme(notebook.page, LIGHT)  # the server's settings outlive the test
     node(view, "train-a").click()
     row = view.locator(".lineage-details [data-diff-key='lr'] td")
     expect(row).to_have_text(["lr", "0.1", "0.01"])
