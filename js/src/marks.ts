@@ -8,7 +8,8 @@
  * Test hooks: data-color, data-diff, data-changed, data-run-state, .lw-color-bar,
  * .lw-diff-badge, .lw-run-state, .lw-cluster-range.
  */
-import { html } from "./dom";
+import { html, svg } from "./dom";
+import type { Layout } from "./layout";
 import { formatValue, Legend } from "./legend";
 import type { Coloring, DiffMarks } from "./protocol";
 import type { GraphNode } from "./store";
@@ -101,6 +102,39 @@ export class Marks {
     label.dir = "auto";
     box.title = text;
     box.replaceChildren(bar, label);
+  }
+
+  /**
+   * The same marks on a picture of the graph (export.ts's `drawSvg`, for `save()` and the
+   * download button): each coloured node's bar and each diff side's ring, in concrete colours.
+   */
+  paintPicture(picture: SVGSVGElement, layout: Layout): void {
+    const style = getComputedStyle(this.root);
+    const ring = {
+      a: style.getPropertyValue("--lw-diff-a").trim(),
+      b: style.getPropertyValue("--lw-diff-b").trim(),
+    };
+    for (const group of picture.querySelectorAll<SVGGElement>("g.lw-node[data-node-id]")) {
+      const id = group.getAttribute("data-node-id") as string;
+      const box = layout.boxes.get(id);
+      if (!box) continue;
+      const color = this.coloring.nodes?.[id];
+      if (color !== undefined) {
+        const { width, height } = box;
+        const bar = { x: 14, y: height - 7, width: width - 28, height: 4, rx: 2, fill: color };
+        group.append(svg("rect", bar));
+      }
+      const side = this.diff.nodes?.[id];
+      if (side === "a" || side === "b") {
+        const height = box.height + 6;
+        const rx = group.getAttribute("data-kind") === "run" ? height / 2 : 8;
+        const frame = { x: -3, y: -3, width: box.width + 6, height, rx, fill: "none" };
+        const mark = svg("rect", { ...frame, stroke: ring[side], "stroke-width": 3 });
+        const name = group.querySelector(":scope > title"); // (stays the group's first child)
+        if (name) name.after(mark);
+        else group.prepend(mark);
+      }
+    }
   }
 
   private read(): void {

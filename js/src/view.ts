@@ -321,7 +321,9 @@ export class GraphView {
     if (this.layoutError !== null) throw new Error(this.layoutError);
     if (!this.layout) throw new Error("nothing is drawn yet");
     const selected = new Set(this.selection());
-    return picture(drawSvg(this.store, this.layout, selected, resolveTheme(this.root)));
+    const drawn = drawSvg(this.store, this.layout, selected, resolveTheme(this.root));
+    this.marks.paintPicture(drawn, this.layout);
+    return picture(drawn);
   }
 
   /** The kernel is gone: the graph stays readable, but nothing offers to ask it anything. */

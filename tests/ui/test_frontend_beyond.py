@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 from frontend_harness import (
@@ -306,3 +307,27 @@ def test_the_diff_colours_stand_out_in_light_and_dark_themes(harness: Page, dark
             assert ratio >= 3, f"{name} on the background: {ratio:.2f}:1 (WCAG wants 3:1 for marks)"
     finally:
         harness.evaluate(CONTRAST_JS, ["--lw-bg", False])  # back to the light page
+
+
+def test_the_saved_picture_carries_the_colours_and_the_diff_sides(harness: Page) -> None:
+    w = LineageWidget(two_trainings(), cluster_threshold=None, color_by="lr")
+    kernel = Kernel(harness, w)
+    w.color_by = lambda node: 1.0 if node.id == "train-a" else None  # one value: the middle
+    w.compare("model:v3", "model:v7")
+    kernel.sync()
+    show(harness, {"type": "export", "request": "r1", "format": "svg"})
+    found = "(msg) => msg.type === 'export_result' && msg.request === 'r1'"
+    harness.wait_for_function(f"() => lw.models[0].sent.some({found})")
+    reply = harness.evaluate(f"() => lw.models[0].sent.find({found})")
+    root = ElementTree.fromstring(reply["svg"].encode("utf-8"))
+    svg_ns = "{http://www.w3.org/2000/svg}"
+
+    def rects(node_id: str) -> list[dict[str, str]]:
+        (group,) = [g for g in root.iter(f"{svg_ns}g") if g.get("data-node-id") == node_id]
+        return [dict(r.attrib) for r in group.findall(f"{svg_ns}rect")]
+
+    assert any(r.get("fill") == "#21918c" for r in rects("train-a"))  # the colour-by bar
+    assert not any(r.get("fill") == "#21918c" for r in rects("train-b"))
+    assert any(r.get("stroke") == "#0072b2" for r in rects("model:v3"))  # side a's ring
+    assert any(r.get("stroke") == "#d55e00" for r in rects("model:v7"))  # side b's
+    assert not any(r.get("stroke") in ("#0072b2", "#d55e00") for r in rects("raw:v0"))
