@@ -35,6 +35,8 @@ export interface GraphNode {
   pulledOut: boolean;
   /** Why the source could not read this node (a deleted project, no permission), or null. */
   inaccessible: string | null;
+  /** A run's state worth showing ("running", "failed", "crashed"), or null. */
+  runState: string | null;
 }
 
 /** A crowded group of nodes (same column, kind and type) drawn as one node. */
@@ -419,6 +421,7 @@ export class GraphStore {
         moreDown: columns.more_down[i] ?? 0,
         pulledOut,
         inaccessible: columns.inaccessible?.[i] ?? null,
+        runState: columns.run_state?.[i] ?? null,
       });
     }
   }

@@ -18,6 +18,7 @@ import { FilterControl } from "./filters";
 import { closeIcon, fitIcon, kindIcon, minusIcon, plusIcon } from "./icons";
 import { drawnInOrder, MOVE_KEYS, moveFrom } from "./keyboard";
 import { computeLayout, type Layout } from "./layout";
+import { Marks } from "./marks";
 import { MemberPanel } from "./members";
 import { NodeElement } from "./node-element";
 import { PanZoom } from "./panzoom";
@@ -77,6 +78,8 @@ export class GraphView {
   private readonly members: MemberPanel;
   private readonly downloads: DownloadMenu;
   private readonly filters: FilterControl;
+  /** color_by, the lineage diff and run states, painted over the nodes (marks.ts). */
+  private readonly marks: Marks;
   private readonly elements = new Map<string, NodeElement>();
   private readonly clusterElements = new Map<string, ClusterElement>();
   private readonly cleanups: (() => void)[] = [];
@@ -158,6 +161,8 @@ export class GraphView {
     this.viewport.setAttribute("aria-describedby", help.id);
     this.content.append(this.edges.element, this.nodeLayer);
     this.viewport.append(this.content, this.message, help);
+    this.marks = new Marks(model, root);
+    this.viewport.append(this.marks.legend.element);
     this.details = new DetailsPanel(
       store,
       (id, direction) => this.expand(id, direction),
@@ -219,6 +224,7 @@ export class GraphView {
       () => this.members.destroy(),
       () => this.downloads.destroy(),
       () => this.filters.destroy(),
+      () => this.marks.destroy(),
       listen(fit, "click", () => {
         this.fit();
         this.saveViewportSoon();
@@ -315,7 +321,9 @@ export class GraphView {
     if (this.layoutError !== null) throw new Error(this.layoutError);
     if (!this.layout) throw new Error("nothing is drawn yet");
     const selected = new Set(this.selection());
-    return picture(drawSvg(this.store, this.layout, selected, resolveTheme(this.root)));
+    const drawn = drawSvg(this.store, this.layout, selected, resolveTheme(this.root));
+    this.marks.paintPicture(drawn, this.layout);
+    return picture(drawn);
   }
 
   /** The kernel is gone: the graph stays readable, but nothing offers to ask it anything. */
@@ -824,6 +832,7 @@ export class GraphView {
         holding.has(cluster.id),
         this.highlightedClusters.has(cluster.id),
       );
+      this.marks.paintCluster(element.element, cluster.id);
     }
   }
 
@@ -868,6 +877,7 @@ export class GraphView {
       puttingBack: this.store.isPuttingBack(id),
       connected: this.store.connected,
     });
+    this.marks.paintNode(element.element, node);
   }
 
   private applyFocus(): void {

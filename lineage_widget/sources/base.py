@@ -134,6 +134,11 @@ class LineageSource(ABC):
         following = None if done else IteratorCursor(state.items, taken, state.total)
         return Page(objs, following, state.total)
 
+    def forget(self) -> None:
+        """Drop what the source keeps of earlier answers: the walks that follow ask afresh
+        (a refresh). The default keeps nothing."""
+        return
+
     def original(self, node: LineageNode) -> Any:
         """The object ``node`` stands for, as the selection hands it back (the node record
         itself when it has none). A source whose walks bring only fields makes it here."""

@@ -349,6 +349,12 @@ class WandbSource(LineageSource):
                     self._counts[(node.id, walk)] = found.total
         return pages[(direction, after.after)]
 
+    def forget(self) -> None:
+        # A page comes along with another and is kept until asked for: a refresh asks again.
+        with self._lock:
+            self._answered.clear()
+            self._counts.clear()
+
     def neighbour_count(self, node: LineageNode, direction: Direction) -> int | None:
         with self._lock:
             return self._counts.get((node.id, direction))
