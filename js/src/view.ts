@@ -10,7 +10,7 @@
 import type { AnyModel } from "@anywidget/types";
 import { ClusterElement } from "./cluster-element";
 import { DetailsPanel } from "./details";
-import { html, listen } from "./dom";
+import { html, listen, uniqueId } from "./dom";
 import { DownloadMenu } from "./download-menu";
 import { type Bounds, EdgeLayer, overlaps } from "./edges";
 import { drawSvg, type Picture, picture, resolveTheme } from "./export";
@@ -37,8 +37,6 @@ export const DISCONNECTED_TEXT = "Disconnected from the kernel: re-run the cell 
 const KEYBOARD_HELP =
   "Arrow keys: Left and Right follow the edges to inputs and outputs, Up and Down move within " +
   "a column. Enter expands a node or opens a cluster, Space selects, Escape closes the panel.";
-/** Element ids (the keyboard help) must be unique in the page: one number per view. */
-let viewCount = 0;
 
 function toolButton(action: string, label: string, icon: SVGSVGElement): HTMLButtonElement {
   const button = html("button", "lw-icon-button");
@@ -151,7 +149,7 @@ export class GraphView {
     );
 
     const help = html("div", "lw-visually-hidden", KEYBOARD_HELP);
-    help.id = `lw-keyboard-help-${++viewCount}`;
+    help.id = uniqueId("lw-keyboard-help");
     this.viewport.setAttribute("role", "application");
     this.viewport.setAttribute("aria-roledescription", "lineage graph");
     this.viewport.setAttribute("aria-label", "Lineage graph");
