@@ -17,7 +17,7 @@ import { drawSvg, type Picture, picture, resolveTheme } from "./export";
 import { FilterControl } from "./filters";
 import { closeIcon, fitIcon, kindIcon, minusIcon, plusIcon } from "./icons";
 import { drawnInOrder, MOVE_KEYS, moveFrom } from "./keyboard";
-import { computeLayout, type Layout } from "./layout";
+import { type Box, computeLayout, type Layout } from "./layout";
 import { MemberPanel } from "./members";
 import { NodeElement } from "./node-element";
 import { PanZoom } from "./panzoom";
@@ -27,6 +27,14 @@ import type { GraphStore, StoreEvent } from "./store";
 export type Model = AnyModel<ModelTraits & Record<string, unknown>>;
 
 const ZOOM_STEP = 1.25;
+/**
+ * The first view never draws names smaller than this on screen (px): widget.css draws them
+ * (.lw-node-label) at 13 px, so the scale stays at 0.77 or more. A graph too big to fit at that
+ * scale starts at its root (or its first column) and the user pans; "Zoom to fit" shows it all.
+ */
+const NAME_FONT_PX = 13;
+const MIN_NAME_PX = 10;
+export const READABLE_SCALE = Math.ceil((MIN_NAME_PX / NAME_FONT_PX) * 100) / 100;
 /** How long pan and zoom must pause before the model's `viewport` is updated (ms). */
 const VIEWPORT_SAVE_DELAY = 300;
 /** Above this many cards and clusters drawn, those far off screen are not rendered. */
@@ -53,6 +61,22 @@ function legendItem(kind: "run" | "artifact", text: string): HTMLElement {
   item.dataset.kind = kind;
   item.append(kindIcon(kind), html("span", undefined, text));
   return item;
+}
+
+/** The bounding box of the layout's first (leftmost) column (boxes are centred on it). */
+function firstColumn(layout: Layout): { x: number; y: number; width: number; height: number } {
+  const middle = (box: Box) => box.x + box.width / 2;
+  let first = Number.POSITIVE_INFINITY;
+  for (const box of layout.boxes.values()) first = Math.min(first, middle(box));
+  let [left, top, right, bottom] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const box of layout.boxes.values()) {
+    if (middle(box) >= first + 1) continue;
+    left = Math.min(left, box.x);
+    top = Math.min(top, box.y);
+    right = Math.max(right, box.x + box.width);
+    bottom = Math.max(bottom, box.y + box.height);
+  }
+  return { x: left, y: top, width: right - left, height: bottom - top };
 }
 
 export class GraphView {
@@ -685,6 +709,28 @@ export class GraphView {
     if (this.layout) this.panzoom.fit(this.layout.width, this.layout.height);
   }
 
+  /**
+   * The first view of a graph: all of it if that is readable (names at least MIN_NAME_PX high),
+   * else the root (for a graph shown whole: its first column) at the smallest readable scale.
+   */
+  private startView(): void {
+    const layout = this.layout;
+    if (!layout || layout.boxes.size === 0) return;
+    if (this.panzoom.fitScale(layout.width, layout.height) >= READABLE_SCALE) {
+      this.fit();
+      return;
+    }
+    const root = this.store.root === null ? undefined : layout.boxes.get(this.store.root);
+    const start = root ?? firstColumn(layout);
+    this.panzoom.showAround(
+      start.x + start.width / 2,
+      start.y + start.height / 2,
+      READABLE_SCALE,
+      layout.width,
+      layout.height,
+    );
+  }
+
   /** Moves to the model's `viewport` (where the user left a view); false if it holds none. */
   private restoreViewport(): boolean {
     const saved = this.model.get("viewport") as Partial<Viewport> | undefined;
@@ -749,7 +795,7 @@ export class GraphView {
       // second view, a restored view_state or saved view); later fits (a new snapshot) fit.
       const restored = !this.viewportChecked && this.restoreViewport();
       this.viewportChecked = true;
-      if (!restored) this.fit();
+      if (!restored) this.panzoom.whenSized(() => this.startView());
     } else if (!this.fitOnNextDraw && previous) {
       this.keepAnchorInPlace(previous, layout);
     }

@@ -7,6 +7,8 @@ set traits "from Python". The fixtures live in conftest.py, the builders in fron
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from frontend_harness import (
     HOSTILE,
@@ -15,6 +17,7 @@ from frontend_harness import (
     boxes,
     centre,
     delta,
+    name_sizes,
     node,
     node_sel,
     pipeline,
@@ -375,6 +378,7 @@ def test_hostile_text_is_shown_literally(harness: Page) -> None:
 
 def test_zoom_buttons_and_fit_change_the_transform(harness: Page) -> None:
     show_pipeline(harness)
+    harness.click("#view-0 [data-action='fit']")
     fitted = transform(harness)
     assert "scale(" in fitted
     harness.click("#view-0 [data-action='zoom-in']")
@@ -420,14 +424,63 @@ def test_empty_graph_shows_empty_state(harness: Page) -> None:
     assert harness.locator("#view-0 [data-node-id]").count() == 0
 
 
-def test_first_nodes_after_an_empty_snapshot_are_fitted(harness: Page) -> None:
+def test_first_nodes_after_an_empty_snapshot_get_the_first_view(harness: Page) -> None:
     show(harness, snapshot([], []))
     harness.locator("#view-0 .lw-message").wait_for()
     nodes, edges = pipeline()
     show(harness, delta(nodes, edges))
     harness.wait_for_selector(READY)
     assert not harness.locator("#view-0 .lw-message").is_visible()
+    assert min(name_sizes(harness).values()) >= 10
+    assert_inside(harness, ids={"raw-data:v0"})  # no root: the first column
+
+
+def chain(columns: int) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
+    """A lineage ``columns`` long, two nodes per column (run and artifact columns alternate)."""
+    nodes = [
+        node(
+            f"n{c}-{i}", "run" if c % 2 else "artifact", "train" if c % 2 else "dataset", c, order=i
+        )
+        for c in range(columns)
+        for i in range(2)
+    ]
+    edges = [(f"n{c}-{i}", f"n{c + 1}-{i}") for c in range(columns - 1) for i in range(2)]
+    return nodes, edges
+
+
+def test_first_view_of_a_wide_graph_is_readable_at_its_root(harness: Page) -> None:
+    # 9 columns do not fit 1100 px with names of 10 px or more: the view starts at the root.
+    show(harness, snapshot(*chain(9), root="n4-1"))
+    harness.wait_for_selector(READY)
+
+    sizes = name_sizes(harness)
+    assert len(sizes) == 18
+    assert min(sizes.values()) >= 10, sizes
+    assert_inside(harness, ids={"n4-1"})
+    # "Zoom to fit" still shows it all, smaller.
+    harness.click("#view-0 [data-action='fit']")
     assert_inside(harness)
+    assert min(name_sizes(harness).values()) < 10
+
+
+def test_first_view_of_a_wide_graph_shown_whole_starts_at_its_first_column(harness: Page) -> None:
+    show(harness, snapshot(*chain(9)))
+    harness.wait_for_selector(READY)
+
+    assert min(name_sizes(harness).values()) >= 10
+    assert_inside(harness, ids={"n0-0", "n0-1"})
+    # The first column is at the left edge: no empty space before it.
+    viewport = harness.locator("#view-0 .lw-viewport").bounding_box()
+    assert viewport is not None
+    assert boxes(harness)["n0-0"]["x"] - viewport["x"] < 60
+
+
+def test_first_view_of_a_graph_that_fits_readably_shows_it_all(harness: Page) -> None:
+    show(harness, snapshot(*chain(3), root="n1-0"))
+    harness.wait_for_selector(READY)
+
+    assert_inside(harness)
+    assert min(name_sizes(harness).values()) >= 10
 
 
 def test_zoomed_far_out_cards_become_plain_boxes(harness: Page) -> None:

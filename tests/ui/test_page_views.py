@@ -1,0 +1,86 @@
+"""The page as a user sees it, in JupyterLab and Notebook 7: each state a user meets first is
+checked for what a person would notice, and saved as a screenshot under test-results/ to look at.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from frontend_harness import view_name_sizes
+from jupyterlab_harness import LabNotebook
+from playwright.sync_api import Locator, expect
+
+pytestmark = pytest.mark.browser
+
+RESULTS = Path(__file__).resolve().parents[2] / "test-results"
+HOSTS = ["notebook", "notebook7"]
+READY = '.lineage-widget[data-ready="true"]'
+
+# A realistic sweep, 7 columns and 94 nodes: raw -> prep -> clean -> 30 train runs -> 30 models
+# -> 30 eval runs -> a report.
+SWEEP = """
+from lineage_widget import LineageGraph, LineageWidget
+
+g = LineageGraph()
+g.add_artifact("raw:v0", type="dataset", name="raw", version="v0")
+g.add_run("prep", type="preprocess", name="prep")
+g.add_edge("raw:v0", "prep")
+g.add_artifact("clean:v0", type="dataset", name="clean", version="v0")
+g.add_edge("prep", "clean:v0")
+g.add_artifact("report:v0", type="report", name="report", version="v0")
+for i in range(30):
+    g.add_run(f"train-{i}", type="train", name=f"train-{i}")
+    g.add_edge("clean:v0", f"train-{i}")
+    g.add_artifact(f"model:v{i}", type="model", name="model", version=f"v{i}")
+    g.add_edge(f"train-{i}", f"model:v{i}")
+    g.add_run(f"eval-{i}", type="eval", name=f"eval-{i}")
+    g.add_edge(f"model:v{i}", f"eval-{i}")
+    g.add_edge(f"eval-{i}", "report:v0")
+"""
+
+
+def screenshot(view: Locator, name: str) -> None:
+    RESULTS.mkdir(exist_ok=True)
+    view.screenshot(path=RESULTS / f"{name}.png", animations="disabled")
+
+
+def inside(view: Locator, node_id: str) -> bool:
+    inner: bool = view.evaluate(
+        """(root, id) => {
+            const port = root.querySelector(".lw-viewport").getBoundingClientRect();
+            const box = root.querySelector(`.lw-node[data-node-id="${id}"]`)
+                .getBoundingClientRect();
+            return box.left >= port.left && box.right <= port.right
+                && box.top >= port.top && box.bottom <= port.bottom;
+        }""",
+        node_id,
+    )
+    return inner
+
+
+def shown(notebook: LabNotebook, code: str) -> Locator:
+    view = notebook.display(code).locator(READY)
+    expect(view).to_have_count(1)
+    return view
+
+
+@pytest.mark.parametrize("host", HOSTS)
+def test_first_view_is_readable(host: str, request: pytest.FixtureRequest) -> None:
+    notebook: LabNotebook = request.getfixturevalue(host)
+    notebook.run(SWEEP)
+
+    # Clusters off, the whole sweep: 94 cards, names readable, the first column in view.
+    whole = shown(notebook, "LineageWidget(g, cluster_threshold=None)")
+    screenshot(whole, f"first-view-whole-{host}")
+    sizes = view_name_sizes(whole)
+    assert len(sizes) == 94
+    assert min(sizes.values()) >= 10, min(sizes.values())
+    assert inside(whole, "raw:v0")
+    expect(whole.locator(".lw-content")).to_have_attribute("data-detail", "near")  # cards
+
+    # Rooted at a model: readable, the root in view.
+    rooted = shown(notebook, 'LineageWidget(g, root="model:v3", depth=3)')
+    screenshot(rooted, f"first-view-rooted-{host}")
+    assert min(view_name_sizes(rooted).values()) >= 10
+    assert inside(rooted, "model:v3")
