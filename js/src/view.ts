@@ -200,14 +200,9 @@ export class GraphView {
         store.fetchState(cluster.moreFrom, cluster.moreDirection)?.state === "loading",
       close: () => this.closeMembers(),
     });
-    root.append(
-      toolbar,
-      this.banner,
-      this.errorBar,
-      this.viewport,
-      this.members.element,
-      this.details.element,
-    );
+    const body = html("div", "lw-body");
+    body.append(this.viewport, this.details.element);
+    root.append(toolbar, this.banner, this.errorBar, body, this.members.element);
 
     this.panzoom = new PanZoom(
       this.viewport,
@@ -362,8 +357,33 @@ export class GraphView {
     this.edges.highlight(selected);
     const [only] = selected;
     if (selected.size !== 1 || only !== this.dismissedId) this.dismissedId = null;
-    if (selected.size === 1 && this.dismissedId === null) this.details.show(only);
-    else this.details.hide();
+    if (selected.size === 1 && this.dismissedId === null) {
+      this.keepingView(() => this.details.show(only));
+      // The node the pane describes is in view beside it.
+      this.revealItem(only);
+    } else {
+      this.keepingView(() => this.details.hide());
+    }
+  }
+
+  /**
+   * Opens or closes the docked details pane (`change`), which narrows or widens the viewport:
+   * a graph that was shown whole stays whole (zoomed out if needed, while names stay readable),
+   * else the graph point at the middle stays at the middle.
+   */
+  private keepingView(change: () => void): void {
+    const before = this.viewport.clientWidth;
+    change();
+    const after = this.viewport.clientWidth;
+    const layout = this.layout;
+    if (before === after || before === 0 || after === 0 || !layout) return;
+    const { x, y, k } = this.panzoom.transform;
+    const wasWhole = x >= 0 && x + layout.width * k <= before;
+    const fitted = this.panzoom.fitScale(layout.width, layout.height);
+    if (wasWhole && layout.width * k > after && fitted >= READABLE_SCALE) this.fit();
+    else if (wasWhole && layout.width * k <= after) {
+      this.panzoom.set({ x: (after - layout.width * k) / 2, y, k });
+    } else this.panzoom.set({ x: x + (after - before) / 2, y, k });
   }
 
   /** Marks the highlighted nodes and the clusters holding one; the rest dims (CSS). */
@@ -573,22 +593,25 @@ export class GraphView {
     (element ?? this.root).focus({ preventScroll: true });
   }
 
-  /** Pans just enough that the node or cluster `id` lies inside the viewport. */
+  /** Pans just enough that the node or cluster `id` lies inside the viewport (from its place in
+   * the layout: right after a layout too, before the cards are moved there). */
   private revealItem(id: string): void {
-    const element = this.itemElement(id);
-    if (!element) return;
-    const view = this.viewport.getBoundingClientRect();
-    const box = element.getBoundingClientRect();
-    const shift = (start: number, end: number, min: number, max: number): number => {
-      if (start < min) return min - start;
-      if (end > max) return Math.max(max - end, min - start); // too big: its start shows
+    const box = this.layout?.boxes.get(id);
+    const width = this.viewport.clientWidth;
+    const height = this.viewport.clientHeight;
+    if (!box || width === 0 || height === 0) return;
+    const { x, y, k } = this.panzoom.transform;
+    const shift = (start: number, end: number, max: number): number => {
+      const [low, high] = [REVEAL_MARGIN, max - REVEAL_MARGIN];
+      if (start < low) return low - start;
+      if (end > high) return Math.max(high - end, low - start); // too big: its start shows
       return 0;
     };
-    const dx = shift(box.left, box.right, view.left + REVEAL_MARGIN, view.right - REVEAL_MARGIN);
-    const dy = shift(box.top, box.bottom, view.top + REVEAL_MARGIN, view.bottom - REVEAL_MARGIN);
-    if (dx === 0 && dy === 0) return;
-    const { x, y, k } = this.panzoom.transform;
-    this.panzoom.set({ x: x + dx, y: y + dy, k });
+    const left = x + box.x * k;
+    const top = y + box.y * k;
+    const dx = shift(left, left + box.width * k, width);
+    const dy = shift(top, top + box.height * k, height);
+    if (dx !== 0 || dy !== 0) this.panzoom.set({ x: x + dx, y: y + dy, k });
   }
 
   /** Enter on a node: one more hop both ways, as its two expand controls do. */
@@ -608,21 +631,6 @@ export class GraphView {
     this.model.set("selected", next);
     this.model.save_changes();
     this.syncSelection();
-    if (next.length === 1) this.revealBesideDetails(id);
-  }
-
-  /** Pans just enough that the clicked node is not hidden under the details panel. */
-  private revealBesideDetails(id: string): void {
-    const node = this.elements.get(id)?.element;
-    if (!node || !this.details.visible) return;
-    const panel = this.details.element.getBoundingClientRect();
-    const box = node.getBoundingClientRect();
-    // Horizontal only: the panel grows downwards once the details arrive.
-    const overlap = box.right + 16 - panel.left;
-    if (overlap > 0) {
-      const { x, y, k } = this.panzoom.transform;
-      this.panzoom.set({ x: x - overlap, y, k });
-    }
   }
 
   private clearSelection(): void {
@@ -635,7 +643,7 @@ export class GraphView {
   private closeDetails(): void {
     const [only, ...rest] = this.selection();
     this.dismissedId = rest.length === 0 && only !== undefined ? only : null;
-    this.details.hide();
+    this.keepingView(() => this.details.hide());
     this.focusActive();
   }
 
@@ -796,6 +804,9 @@ export class GraphView {
       const restored = !this.viewportChecked && this.restoreViewport();
       this.viewportChecked = true;
       if (!restored) this.panzoom.whenSized(() => this.startView());
+      // A reload reopens the selected node's details: the node stays in view beside them.
+      const [only, ...others] = this.selection();
+      if (only !== undefined && others.length === 0 && this.details.visible) this.revealItem(only);
     } else if (!this.fitOnNextDraw && previous) {
       this.keepAnchorInPlace(previous, layout);
     }

@@ -28,7 +28,7 @@ from frontend_harness import (
     transform,
     wait_frames,
 )
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 # ---- tests ------------------------------------------------------------------------------------
 
@@ -602,3 +602,102 @@ def test_a_big_graph_renders_only_the_cards_near_the_view(harness: Page) -> None
     wait_frames(harness)
     assert culled(".lw-node") == 0
     assert culled(".lw-edge") == 0
+
+
+def rect(page: Page, selector: str) -> dict[str, float]:
+    found = page.locator(selector).bounding_box()
+    assert found is not None, selector
+    return found
+
+
+def overlap(a: dict[str, float], b: dict[str, float]) -> bool:
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and b["y"] < a["y"] + a["height"]
+    )
+
+
+DETAILS_PANE = "#view-0 .lineage-details"
+
+
+def long_details(id: str) -> dict[str, Any]:
+    """A details reply with 40 long fields: more than the pane's height."""
+    fields = [[f"Field {i}", "a long value " * 12] for i in range(40)]
+    return {"type": "details", "id": id, "fields": fields, "inputs": 1, "outputs": 2}
+
+
+def test_details_pane_is_docked_beside_the_graph_with_its_buttons_in_reach(harness: Page) -> None:
+    show(harness, snapshot(*chain(3), root="n1-0"))
+    harness.wait_for_selector(READY)
+    assert_inside(harness)
+    # The node at the right edge: the pane opens beside the graph, never over the node.
+    harness.click(node_sel("n2-0"))
+    show(harness, long_details("n2-0"))
+    expect(harness.locator(f"{DETAILS_PANE} dt")).to_have_count(40)
+
+    pane = rect(harness, DETAILS_PANE)
+    viewport = rect(harness, "#view-0 .lw-viewport")
+    assert not overlap(pane, viewport)
+    assert_inside(harness)  # the graph shown whole before is still whole, beside the pane
+    assert min(name_sizes(harness).values()) >= 10
+    # Its buttons show without scrolling: inside the pane's box, and the pane inside the widget.
+    widget = rect(harness, "#view-0 .lineage-widget")
+    assert pane["y"] + pane["height"] <= widget["y"] + widget["height"] + 1
+    for direction in ("upstream", "downstream"):
+        button = rect(harness, f"{DETAILS_PANE} [data-details-expand='{direction}']")
+        assert pane["y"] <= button["y"]
+        assert button["y"] + button["height"] <= pane["y"] + pane["height"]
+    # The values scroll inside their own box.
+    body = harness.locator(f"{DETAILS_PANE} .lw-details-body")
+    assert body.evaluate("el => el.scrollHeight > el.clientHeight")
+
+    # Fit fits beside the pane.
+    harness.click("#view-0 [data-action='zoom-in']")
+    harness.click("#view-0 [data-action='fit']")
+    assert_inside(harness)
+
+
+def test_details_pane_never_hides_the_node_it_describes(harness: Page) -> None:
+    show(harness, snapshot(*chain(9), root="n4-1"))
+    harness.wait_for_selector(READY)
+    harness.click("#view-0 [data-action='zoom-in']")
+    # A node near the right edge of the viewport, where the pane opens.
+    viewport = rect(harness, "#view-0 .lw-viewport")
+    right = max(
+        (b for b in boxes(harness).values() if b["x"] + b["w"] < viewport["x"] + viewport["width"]),
+        key=lambda b: b["x"],
+    )
+    target = next(id for id, b in boxes(harness).items() if b == right)
+    harness.click(node_sel(target))
+
+    expect(harness.locator(DETAILS_PANE)).to_be_visible()
+    assert_inside(harness, ids={target})
+    assert not overlap(rect(harness, DETAILS_PANE), rect(harness, node_sel(target)))
+
+
+def test_a_new_view_reopens_the_details_beside_the_selected_node(harness: Page) -> None:
+    show(harness, snapshot(*chain(3), root="n1-0"))
+    harness.wait_for_selector(READY)
+    # The model remembers a viewport with the selected node right of the middle: a view that
+    # opens its details pane there would cover it.
+    here = centre(harness)
+    node_box = boxes(harness)["n2-1"]
+    port = rect(harness, "#view-0 .lw-viewport")
+    gx = (
+        here["cx"] + (node_box["x"] + node_box["w"] / 2 - port["x"] - port["width"] / 2) / here["k"]
+    )
+    harness.evaluate(
+        "(v) => lw.setTrait('viewport', v)", {"cx": gx - 420, "cy": here["cy"], "k": 1}
+    )
+    harness.evaluate("lw.setTrait('selected', ['n2-1'])")
+    harness.evaluate("lw.render(0)")  # a reload: a new view of the model
+    harness.wait_for_selector(f"#view-1 {READY}")
+    show(harness, long_details("n2-1"))
+
+    expect(harness.locator("#view-1 .lineage-details dt")).to_have_count(40)
+    assert_inside(harness, view=1, ids={"n2-1"})
+    assert not overlap(
+        rect(harness, "#view-1 .lineage-details"), rect(harness, node_sel("n2-1", 1))
+    )

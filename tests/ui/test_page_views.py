@@ -84,3 +84,39 @@ def test_first_view_is_readable(host: str, request: pytest.FixtureRequest) -> No
     screenshot(rooted, f"first-view-rooted-{host}")
     assert min(view_name_sizes(rooted).values()) >= 10
     assert inside(rooted, "model:v3")
+
+
+def box(locator: Locator) -> dict[str, float]:
+    found = locator.bounding_box()
+    assert found is not None
+    return found
+
+
+def apart(a: dict[str, float], b: dict[str, float]) -> bool:
+    return (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
+
+
+@pytest.mark.parametrize("host", HOSTS)
+def test_details_pane_sits_beside_the_graph(host: str, request: pytest.FixtureRequest) -> None:
+    notebook: LabNotebook = request.getfixturevalue(host)
+    notebook.run(SWEEP)
+    notebook.run('w = LineageWidget(g, root="model:v3", depth=3)')
+    view = shown(notebook, "w")
+    node = view.locator('.lw-node[data-node-id="eval-3"]')  # right of the middle
+    node.click()
+    pane = view.locator(".lineage-details")
+    expect(pane.locator("dt").first).to_be_visible()
+    screenshot(view, f"panel-open-{host}")
+
+    assert apart(box(pane), box(view.locator(".lw-viewport")))
+    assert apart(box(pane), box(node))
+    assert inside(view, "eval-3")
+    for direction in ("upstream", "downstream"):
+        button = box(pane.locator(f'[data-details-expand="{direction}"]'))
+        assert box(pane)["y"] + box(pane)["height"] >= button["y"] + button["height"]
+    assert notebook.wait_for_output("print(w.selected)", "['eval-3']") == "['eval-3']"
