@@ -21,6 +21,8 @@ const FIT_PADDING = 24;
  * zoomed-out view of thousands of nodes smooth.
  */
 export const FAR_SCALE = 0.3;
+/** How long a glide (glideTo) takes, in ms. */
+const GLIDE_MS = 350;
 /** Pointer travel (px) under which a press on the background counts as a click, not a drag. */
 const CLICK_SLOP = 4;
 
@@ -31,6 +33,8 @@ export class PanZoom {
   /** A move asked for while the viewport had no size yet (not attached): done once it has one. */
   private pendingMove: (() => void) | null = null;
   private readonly cleanups: (() => void)[] = [];
+  /** The animation frame of a glide in progress (0: none). */
+  private glide = 0;
 
   constructor(
     private readonly viewport: HTMLElement,
@@ -110,6 +114,38 @@ export class PanZoom {
   }
 
   set(transform: Transform): void {
+    cancelAnimationFrame(this.glide);
+    this.glide = 0;
+    this.apply(transform);
+  }
+
+  /**
+   * Moves to `target` smoothly (GLIDE_MS, eased; at once when the user prefers reduced motion).
+   * Any other move (a drag, the wheel, a button, code) stops it where it is.
+   */
+  glideTo(target: Transform): void {
+    cancelAnimationFrame(this.glide);
+    const reduced = globalThis.matchMedia?.("(prefers-reduced-motion: reduce)").matches;
+    if (reduced) {
+      this.set(target);
+      return;
+    }
+    const from = this.current;
+    const start = performance.now();
+    const step = (now: number) => {
+      const t = Math.min(1, (now - start) / GLIDE_MS);
+      const eased = 1 - (1 - t) ** 3;
+      const mix = (a: number, b: number) => a + (b - a) * eased;
+      this.apply({ x: mix(from.x, target.x), y: mix(from.y, target.y), k: mix(from.k, target.k) });
+      this.glide = t < 1 ? requestAnimationFrame(step) : 0;
+      this.viewport.dataset.gliding = String(this.glide !== 0);
+    };
+    this.viewport.dataset.gliding = "true";
+    this.glide = requestAnimationFrame(step);
+  }
+
+  private apply(transform: Transform): void {
+    if (this.glide === 0) this.viewport.dataset.gliding = "false";
     this.current = { ...transform, k: clampScale(transform.k) };
     const { x, y, k } = this.current;
     this.content.style.transform = `translate(${x}px, ${y}px) scale(${k})`;
@@ -209,6 +245,7 @@ export class PanZoom {
   }
 
   destroy(): void {
+    cancelAnimationFrame(this.glide);
     for (const cleanup of this.cleanups.splice(0)) cleanup();
   }
 }

@@ -809,6 +809,7 @@ export class GraphView {
       if (only !== undefined && others.length === 0 && this.details.visible) this.revealItem(only);
     } else if (!this.fitOnNextDraw && previous) {
       this.keepAnchorInPlace(previous, layout);
+      this.takeInNewNodes(previous, layout);
     }
     const focused = this.focusedElement();
     const hadFocus = focused !== null && this.nodeLayer.contains(focused);
@@ -907,6 +908,69 @@ export class GraphView {
         this.panzoom.shiftBy(after.x - before.x, after.y - before.y);
         return;
       }
+    }
+  }
+
+  /**
+   * After an expand (or a pull-out), glides the view to take in what came, at the same zoom,
+   * as far as the expanded node (the anchor) stays in view: nothing lands off screen unseen.
+   */
+  private takeInNewNodes(previous: Layout, next: Layout): void {
+    const anchor = this.store.anchorId === null ? undefined : next.boxes.get(this.store.anchorId);
+    if (!anchor) return;
+    let [left, top, right, bottom] = [
+      anchor.x,
+      anchor.y,
+      anchor.x + anchor.width,
+      anchor.y + anchor.height,
+    ];
+    let added = 0;
+    for (const [id, box] of next.boxes) {
+      if (previous.boxes.has(id)) continue;
+      added += 1;
+      left = Math.min(left, box.x);
+      top = Math.min(top, box.y);
+      right = Math.max(right, box.x + box.width);
+      bottom = Math.max(bottom, box.y + box.height);
+    }
+    if (added === 0) return;
+    const { x, y, k } = this.panzoom.transform;
+    const width = this.viewport.clientWidth;
+    const height = this.viewport.clientHeight;
+    // Zoomed out as far as needed to take it all in, but never below a readable scale.
+    const fits = Math.min(
+      (width - 2 * REVEAL_MARGIN) / (right - left),
+      (height - 2 * REVEAL_MARGIN) / (bottom - top),
+    );
+    const scale = Math.min(k, Math.max(READABLE_SCALE, fits));
+    // Where the view goes on one axis: zoomed about the anchor (it stays put), then moved so
+    // that [start, end] (graph px) shows; what does not fit shows from the anchor's side. The
+    // anchor [keepStart, keepEnd] always stays inside.
+    const place = (
+      t: number,
+      start: number,
+      end: number,
+      keepStart: number,
+      keepEnd: number,
+      view: number,
+    ) => {
+      const origin = t + keepStart * k - keepStart * scale;
+      const at = (g: number) => origin + g * scale;
+      const [low, high] = [REVEAL_MARGIN, view - REVEAL_MARGIN];
+      let move = 0;
+      if ((end - start) * scale > high - low) {
+        move = start + end < keepStart + keepEnd ? high - at(keepEnd) : low - at(keepStart);
+      } else if (at(start) < low) move = low - at(start);
+      else if (at(end) > high) move = high - at(end);
+      return origin + Math.min(high - at(keepEnd), Math.max(low - at(keepStart), move));
+    };
+    const target = {
+      x: place(x, left, right, anchor.x, anchor.x + anchor.width, width),
+      y: place(y, top, bottom, anchor.y, anchor.y + anchor.height, height),
+      k: scale,
+    };
+    if (Math.abs(target.x - x) >= 1 || Math.abs(target.y - y) >= 1 || scale !== k) {
+      this.panzoom.glideTo(target);
     }
   }
 

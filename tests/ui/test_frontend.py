@@ -200,12 +200,12 @@ def test_delta_keeps_columns_order_and_expanded_node_in_place(harness: Page) -> 
     idle = {"type": "status", "id": "clean-data:v2", "direction": "upstream", "state": "idle"}
     show(harness, idle)
     harness.wait_for_function("document.querySelectorAll('#view-0 [data-node-id]').length === 10")
-    wait_frames(harness)
+    wait_glide(harness)
     after = boxes(harness)
 
-    # The expanded node did not move on screen.
-    assert after["clean-data:v2"]["x"] == pytest.approx(before["clean-data:v2"]["x"], abs=1)
-    assert after["clean-data:v2"]["y"] == pytest.approx(before["clean-data:v2"]["y"], abs=1)
+    # The view glided to take in what came (too much for one screen at a readable zoom: what
+    # is next to the expanded node), and the expanded node stays in view.
+    assert_inside(harness, ids={"clean-data:v2", "train-0", "train-2", "model:v0"})
     # Old nodes keep their columns (same x within a column, columns in the same order) ...
     for a in before:
         for b in before:
@@ -701,3 +701,50 @@ def test_a_new_view_reopens_the_details_beside_the_selected_node(harness: Page) 
     assert not overlap(
         rect(harness, "#view-1 .lineage-details"), rect(harness, node_sel("n2-1", 1))
     )
+
+
+def wait_glide(page: Page, view: int = 0) -> None:
+    """Waits until the view's glide (after an expand) has ended."""
+    wait_frames(page)
+    page.wait_for_function(
+        f"document.querySelector('#view-{view} .lw-viewport').dataset.gliding !== 'true'",
+        polling="raf",
+    )
+
+
+def test_expanding_glides_to_the_new_nodes_keeping_the_clicked_node_in_view(
+    harness: Page,
+) -> None:
+    nodes, edges = chain(9)
+    for each in nodes:
+        each["more_down"] = 1
+    show(harness, snapshot(nodes, edges, root="n4-1"))
+    harness.wait_for_selector(READY)
+    # The last node in view on the right; its outputs will land off screen.
+    viewport = rect(harness, "#view-0 .lw-viewport")
+    in_view = {
+        id: b
+        for id, b in boxes(harness).items()
+        if viewport["x"] <= b["x"] and b["x"] + b["w"] <= viewport["x"] + viewport["width"]
+    }
+    target = max(in_view, key=lambda id: in_view[id]["x"])
+    level = int(target[1])
+    harness.click(f"{node_sel(target)} [data-expand='downstream']", force=True)
+    new = [node(f"new-{i}", "artifact", "model", level + 3, order=i) for i in range(3)]
+    hop = [node(f"hop-{i}", "run", "train", level + 2, order=i) for i in range(3)]
+    after = node(f"after-{level}", "artifact", "dataset", level + 1, order=9)
+    show(
+        harness,
+        delta(
+            [after, *hop, *new],
+            [(target, after["id"])]
+            + [(after["id"], f"hop-{i}") for i in range(3)]
+            + [(f"hop-{i}", f"new-{i}") for i in range(3)],
+        ),
+    )
+    harness.wait_for_selector(node_sel("new-2"))
+    assert harness.locator("#view-0 .lw-viewport").get_attribute("data-gliding") == "true"
+    wait_glide(harness)
+
+    assert_inside(harness, ids={target, after["id"], "hop-0", "hop-1", "hop-2"})
+    assert min(name_sizes(harness).values()) >= 10  # the same zoom: still readable

@@ -120,3 +120,25 @@ def test_details_pane_sits_beside_the_graph(host: str, request: pytest.FixtureRe
         button = box(pane.locator(f'[data-details-expand="{direction}"]'))
         assert box(pane)["y"] + box(pane)["height"] >= button["y"] + button["height"]
     assert notebook.wait_for_output("print(w.selected)", "['eval-3']") == "['eval-3']"
+
+
+@pytest.mark.parametrize("host", HOSTS)
+def test_expanding_shows_what_came(host: str, request: pytest.FixtureRequest) -> None:
+    notebook: LabNotebook = request.getfixturevalue(host)
+    notebook.run(SWEEP)
+    notebook.run('w = LineageWidget(g, root="train-3", depth=1)')
+    view = shown(notebook, "w")
+    assert view.locator('.lw-node[data-node-id="eval-3"]').count() == 0
+
+    view.locator('.lw-node[data-node-id="model:v3"] [data-expand="downstream"]').click()
+    expect(view.locator('.lw-node[data-node-id="eval-3"]')).to_be_visible()
+    view.page.wait_for_function(
+        "(root) => root.querySelector('.lw-viewport').dataset.gliding !== 'true'",
+        arg=view.element_handle(),
+        polling="raf",
+    )
+    screenshot(view, f"after-expand-{host}")
+
+    assert inside(view, "eval-3")
+    assert inside(view, "model:v3")
+    assert min(view_name_sizes(view).values()) >= 10
