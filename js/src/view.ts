@@ -252,6 +252,15 @@ export class GraphView {
         this.saveViewportSoon();
       }),
       listen(this.nodeLayer, "click", (event) => this.onNodeClick(event)),
+      // Shift (or Ctrl/Cmd) + click adds to the graph's selection, and only to it: JupyterLab and
+      // Notebook 7 extend their cell selection on a shift + mousedown that reaches the notebook
+      // (and the browser extends its text selection), which would re-run those cells next.
+      listen(root, "mousedown", (event) => {
+        if (!(event.shiftKey || event.ctrlKey || event.metaKey)) return;
+        event.stopPropagation();
+        const target = event.target instanceof Element ? event.target : null;
+        if (target?.closest(".lw-node, .lw-cluster, .lw-member")) event.preventDefault();
+      }),
       listen(clearHighlight, "click", () => {
         this.model.set("highlighted", []);
         this.model.save_changes();

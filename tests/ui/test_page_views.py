@@ -142,3 +142,33 @@ def test_expanding_shows_what_came(host: str, request: pytest.FixtureRequest) ->
     assert inside(view, "eval-3")
     assert inside(view, "model:v3")
     assert min(view_name_sizes(view).values()) >= 10
+
+
+# The notebook's selected (or active) cells.
+SELECTED_CELLS_JS = """() => {
+    const notebook = window.jupyterapp.shell.currentWidget.content;
+    return notebook.widgets.filter((cell) => notebook.isSelectedOrActive(cell)).length;
+}"""
+
+
+@pytest.mark.parametrize("host", HOSTS)
+def test_shift_click_selects_nodes_not_cells(host: str, request: pytest.FixtureRequest) -> None:
+    notebook: LabNotebook = request.getfixturevalue(host)
+    notebook.run(SWEEP)
+    notebook.run('w = LineageWidget(g, root="train-3", depth=1)')
+    view = shown(notebook, "w")
+    page = notebook.page
+    view.locator('.lw-node[data-node-id="train-3"]').click()
+    # Then the first cell is made the active one (its prompt clicked).
+    notebook.cell(0).locator(".jp-InputPrompt").click()
+    assert page.evaluate(SELECTED_CELLS_JS) == 1
+
+    view.locator('.lw-node[data-node-id="model:v3"]').click(modifiers=["Shift"])
+    expect(view.locator('.lw-node[data-node-id="model:v3"]')).to_have_attribute(
+        "data-selected", "true"
+    )
+
+    assert page.evaluate(SELECTED_CELLS_JS) == 1
+    assert page.evaluate("() => String(window.getSelection())") == ""
+    expected = "['train-3', 'model:v3']"
+    assert notebook.wait_for_output("print(w.selected)", expected) == expected
