@@ -42,6 +42,9 @@ const CULL_ABOVE = 300;
 /** A node the focus moves to is panned at least this far (px) inside the viewport's edge. */
 const REVEAL_MARGIN = 24;
 export const DISCONNECTED_TEXT = "Disconnected from the kernel: re-run the cell to explore again";
+/** No kernel answered (an output shown again after its notebook was reopened, usually). */
+export const UNANSWERED_TEXT =
+  "Not connected to a kernel (an output saved with the notebook): re-run the cell to explore again";
 const KEYBOARD_HELP =
   "Arrow keys: Left and Right follow the edges to inputs and outputs, Up and Down move within " +
   "a column. Enter expands a node or opens a cluster, Space selects, Escape closes the panel.";
@@ -279,6 +282,7 @@ export class GraphView {
     this.syncSelection();
     this.syncHighlight();
     if (!store.connected) this.showDisconnected();
+    else if (store.unanswered) this.showUnanswered();
   }
 
   destroy(): void {
@@ -316,7 +320,8 @@ export class GraphView {
         this.openCluster(event.cluster, event.member);
         break;
       case "connection":
-        this.showDisconnected();
+        if (!this.store.connected) this.showDisconnected();
+        else this.showUnanswered();
         break;
       case "error":
         this.showError(event.message);
@@ -344,9 +349,19 @@ export class GraphView {
     return picture(drawSvg(this.store, this.layout, selected, resolveTheme(this.root)));
   }
 
+  /** No kernel answers yet (or, again, one does): the banner says so instead of "loading". */
+  private showUnanswered(): void {
+    const unanswered = this.store.unanswered;
+    this.root.dataset.connection = unanswered ? "unanswered" : "connected";
+    this.banner.textContent = UNANSWERED_TEXT;
+    this.banner.hidden = !unanswered;
+    this.showMessage();
+  }
+
   /** The kernel is gone: the graph stays readable, but nothing offers to ask it anything. */
   private showDisconnected(): void {
     this.root.dataset.connection = "disconnected";
+    this.banner.textContent = DISCONNECTED_TEXT;
     this.banner.hidden = false;
     for (const id of this.elements.keys()) this.updateNode(id);
     this.members.setConnected(false);
@@ -1015,7 +1030,7 @@ export class GraphView {
       if (item.kind === "run") runs += size;
     }
     let text = "";
-    if (!this.store.loaded) text = "Loading lineage…";
+    if (!this.store.loaded) text = this.store.unanswered ? "" : "Loading lineage…";
     else if (count === 0) text = "Nothing to show: this lineage graph is empty.";
     this.message.textContent = text;
     this.message.hidden = text === "";
