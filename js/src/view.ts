@@ -832,8 +832,9 @@ export class GraphView {
       const [only, ...others] = this.selection();
       if (only !== undefined && others.length === 0 && this.details.visible) this.revealItem(only);
     } else if (!this.fitOnNextDraw && previous) {
+      const wasWhole = this.showsWhole(previous);
       this.keepAnchorInPlace(previous, layout);
-      this.takeInNewNodes(previous, layout);
+      this.takeInNewNodes(previous, layout, wasWhole);
     }
     const focused = this.focusedElement();
     const hadFocus = focused !== null && this.nodeLayer.contains(focused);
@@ -939,9 +940,19 @@ export class GraphView {
    * After an expand (or a pull-out), glides the view to take in what came, at the same zoom,
    * as far as the expanded node (the anchor) stays in view: nothing lands off screen unseen.
    */
-  private takeInNewNodes(previous: Layout, next: Layout): void {
+  private takeInNewNodes(previous: Layout, next: Layout, wasWhole: boolean): void {
     const anchor = this.store.anchorId === null ? undefined : next.boxes.get(this.store.anchorId);
     if (!anchor) return;
+    // A graph shown whole stays whole while its names stay readable.
+    const fitted = this.panzoom.fitScale(next.width, next.height);
+    if (wasWhole && fitted >= READABLE_SCALE) {
+      this.panzoom.glideTo({
+        x: (this.viewport.clientWidth - next.width * fitted) / 2,
+        y: (this.viewport.clientHeight - next.height * fitted) / 2,
+        k: fitted,
+      });
+      return;
+    }
     let [left, top, right, bottom] = [
       anchor.x,
       anchor.y,
@@ -996,6 +1007,18 @@ export class GraphView {
     if (Math.abs(target.x - x) >= 1 || Math.abs(target.y - y) >= 1 || scale !== k) {
       this.panzoom.glideTo(target);
     }
+  }
+
+  /** Whether the whole of `layout` is inside the viewport now. */
+  private showsWhole(layout: Layout): boolean {
+    const { x, y, k } = this.panzoom.transform;
+    const slack = 1;
+    return (
+      x >= -slack &&
+      y >= -slack &&
+      x + layout.width * k <= this.viewport.clientWidth + slack &&
+      y + layout.height * k <= this.viewport.clientHeight + slack
+    );
   }
 
   private updateNode(id: string): void {
