@@ -172,3 +172,35 @@ def test_shift_click_selects_nodes_not_cells(host: str, request: pytest.FixtureR
     assert page.evaluate("() => String(window.getSelection())") == ""
     expected = "['train-3', 'model:v3']"
     assert notebook.wait_for_output("print(w.selected)", expected) == expected
+
+
+# Text cut short inside each of these (an ellipsis or clipping): its scroll width exceeds its box.
+CLIPPED_JS = """(root, selector) => [...root.querySelectorAll(selector)]
+    .filter((el) => el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1)
+    .map((el) => el.textContent)"""
+
+
+@pytest.mark.parametrize("host", HOSTS)
+def test_cluster_list_and_filters_read_in_full(host: str, request: pytest.FixtureRequest) -> None:
+    notebook: LabNotebook = request.getfixturevalue(host)
+    notebook.run(SWEEP)
+    view = shown(notebook, 'LineageWidget(g, root="clean:v0", depth=1)')
+
+    view.locator(".lw-cluster").first.click()
+    rows = view.locator(".lw-member[data-member-id]")
+    expect(rows.first).to_be_visible()
+    view.locator(".lw-members-search").fill("train-1")
+    expect(rows).to_have_count(11)  # train-1 and train-10 .. train-19
+    screenshot(view, f"cluster-list-{host}")
+    assert view.evaluate(CLIPPED_JS, ".lw-member-label, .lw-members-title") == []
+    assert view.evaluate(CLIPPED_JS, ".lw-node-label, .lw-node-type") == []
+
+    view.locator(".lw-members-close").click()
+    view.get_by_role("button", name="Filters").click()
+    panel = view.locator(".lw-filters")
+    expect(panel).to_be_visible()
+    screenshot(view, f"filters-{host}")
+    assert view.evaluate(CLIPPED_JS, ".lw-filter-name, .lw-filters legend") == []
+    # The panel lies inside the widget (not cut by its edge).
+    outer, inner = box(view), box(panel)
+    assert outer["y"] + outer["height"] >= inner["y"] + inner["height"]
