@@ -277,3 +277,12 @@ def wait_frames(page: Page, frames: int = 2) -> None:
         })""",
         frames,
     )
+
+
+def wait_glide(page: Page, view: int = 0) -> None:
+    """Waits until the view's glide (after an expand) has ended."""
+    wait_frames(page)
+    page.wait_for_function(
+        f"document.querySelector('#view-{view} .lw-viewport').dataset.gliding !== 'true'",
+        polling="raf",
+    )

@@ -27,6 +27,7 @@ from frontend_harness import (
     snapshot,
     transform,
     wait_frames,
+    wait_glide,
 )
 from playwright.sync_api import Page, expect
 
@@ -700,15 +701,6 @@ def test_a_new_view_reopens_the_details_beside_the_selected_node(harness: Page) 
     assert_inside(harness, view=1, ids={"n2-1"})
     assert not overlap(
         rect(harness, "#view-1 .lineage-details"), rect(harness, node_sel("n2-1", 1))
-    )
-
-
-def wait_glide(page: Page, view: int = 0) -> None:
-    """Waits until the view's glide (after an expand) has ended."""
-    wait_frames(page)
-    page.wait_for_function(
-        f"document.querySelector('#view-{view} .lw-viewport').dataset.gliding !== 'true'",
-        polling="raf",
     )
 
 

@@ -161,6 +161,7 @@ def open_everything(view: Locator, deliver: Any = None) -> None:
     """The member list, a member's details and the filter panel, all open at once. ``deliver``
     answers the page's requests where there is no kernel (the harness)."""
     view.evaluate(f"(root) => {{ root.style.width = '{WIDTH_PX}px'; }}")
+    view.locator("[data-action='fit']").click()  # (the graph, in the narrower widget)
     view.locator(".lw-cluster").first.click()
     if deliver:
         deliver("members")
