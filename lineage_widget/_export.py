@@ -21,12 +21,13 @@ from typing import Any
 from IPython import get_ipython
 
 from . import _payload
+from .protocol import ExportFormat, ExportMsg
 
-FORMATS = {".svg": "svg", ".png": "png"}
+FORMATS: dict[str, ExportFormat] = {".svg": "svg", ".png": "png"}
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-def export_format(path: str | os.PathLike[str]) -> str:
+def export_format(path: str | os.PathLike[str]) -> ExportFormat:
     """``"svg"`` or ``"png"`` from the suffix of ``path``; anything else is a ValueError."""
     suffix = pathlib.Path(path).suffix
     fmt = FORMATS.get(suffix.lower())
@@ -121,7 +122,7 @@ class Exports:
         self,
         path: str | os.PathLike[str],
         timeout: float | None,
-        send: Callable[[dict[str, Any]], None],
+        send: Callable[[ExportMsg], None],
     ) -> SaveFuture:
         """Asks the views for the picture (``send`` reaches them); the returned future resolves
         to the written path."""

@@ -1,4 +1,4 @@
-"""Kernel -> browser message bodies (shapes declared in js/src/protocol.ts).
+"""Kernel -> browser message bodies, built as the types of protocol.py (js/src/protocol.ts).
 
 Nodes travel column by column, and only their display fields: the original objects and the
 preview details stay in the kernel until a node is clicked.
@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
+from . import protocol
 from .clusters import Clustering, ViewDelta, ViewEdge
-from .explorer import Explorer
-from .sources.base import Direction
+from .explorer import Explorer, describe
+from .sources.base import DIRECTIONS, Direction
 
 MAX_VALUE_CHARS = 2_000  # a preview's value, cut
 MAX_FULL_CHARS = 2_000_000  # the same value when the user asks to see all of it
@@ -20,18 +21,8 @@ MAX_FULL_CHARS = 2_000_000  # the same value when the user asks to see all of it
 
 def node_columns(
     explorer: Explorer, clustering: Clustering, ids: Iterable[str]
-) -> dict[str, list[Any]]:
-    columns: dict[str, list[Any]] = {
-        "id": [],
-        "kind": [],
-        "type": [],
-        "label": [],
-        "level": [],
-        "order": [],
-        "more_up": [],
-        "more_down": [],
-        "pulled_out": [],
-    }
+) -> protocol.NodeColumns:
+    columns = protocol.empty_columns(protocol.NodeColumns)
     pulled_out = clustering.pulled_out
     for node_id in ids:
         node = explorer.graph.node(node_id)
@@ -40,20 +31,17 @@ def node_columns(
         columns["type"].append(node.type)
         columns["label"].append(node.label)
         columns["level"].append(explorer.levels[node_id])
-        columns["order"].append(explorer.orders[node_id])
+        columns["order"].append(clustering.order(node_id))
         columns["more_up"].append(clustering.more(node_id, "upstream"))
         columns["more_down"].append(clustering.more(node_id, "downstream"))
         columns["pulled_out"].append(node_id in pulled_out)
-    return columns
+    return cast("protocol.NodeColumns", columns)
 
 
 def cluster_columns(
     explorer: Explorer, clustering: Clustering, ids: Iterable[str]
-) -> dict[str, list[Any]]:
-    columns: dict[str, list[Any]] = {
-        "id": [], "kind": [], "type": [], "level": [], "order": [], "count": [], "version": [],
-        "more": [], "more_from": [], "more_direction": [],
-    }  # fmt: skip
+) -> protocol.ClusterColumns:
+    columns = protocol.empty_columns(protocol.ClusterColumns)
     for cid in ids:
         key = clustering.group_key(cid)
         level, kind, type_ = key
@@ -69,7 +57,7 @@ def cluster_columns(
         columns["more"].append(feeder[2] if feeder else 0)
         columns["more_from"].append(feeder[0] if feeder else None)
         columns["more_direction"].append(feeder[1] if feeder else None)
-    return columns
+    return cast("protocol.ClusterColumns", columns)
 
 
 def _feeder(explorer: Explorer, members: Iterable[str]) -> tuple[str, Direction, int] | None:
@@ -88,7 +76,7 @@ def _feeder(explorer: Explorer, members: Iterable[str]) -> tuple[str, Direction,
     return None
 
 
-def edge_columns(clustering: Clustering, edges: Iterable[ViewEdge]) -> dict[str, list[Any]]:
+def edge_columns(clustering: Clustering, edges: Iterable[ViewEdge]) -> protocol.EdgeColumns:
     """Drawn edges; ``count`` is how many lineage edges each stands for (more than 1 only at
     clusters); ``back`` marks an edge that closes a cycle (it points right to left)."""
     sources, targets, counts, back = [], [], [], []
@@ -102,7 +90,7 @@ def edge_columns(clustering: Clustering, edges: Iterable[ViewEdge]) -> dict[str,
 
 def snapshot(
     explorer: Explorer, clustering: Clustering, *, restored: bool = False
-) -> dict[str, Any]:
+) -> protocol.SnapshotMsg:
     """The whole view; ``restored``: it follows a restore of a saved view (the views draw it at
     the ``viewport`` trait instead of fitting it)."""
     return {
@@ -119,7 +107,7 @@ def snapshot(
     }
 
 
-def delta(explorer: Explorer, clustering: Clustering, change: ViewDelta) -> dict[str, Any]:
+def delta(explorer: Explorer, clustering: Clustering, change: ViewDelta) -> protocol.DeltaMsg:
     removed_src, removed_dst = [], []
     for src, dst in change.removed_edges:
         removed_src.append(src)
@@ -134,12 +122,15 @@ def delta(explorer: Explorer, clustering: Clustering, change: ViewDelta) -> dict
     }
 
 
-def members(explorer: Explorer, clustering: Clustering, cluster: str) -> dict[str, Any]:
-    """A cluster's members, for its searchable list."""
+def members(
+    explorer: Explorer, clustering: Clustering, cluster: str, *, request_id: int = 0
+) -> protocol.MembersMsg:
+    """A cluster's members, for its searchable list (answering request ``request_id``)."""
     ids = clustering.members(cluster)
     nodes = [explorer.graph.node(i) for i in ids]
     return {
         "type": "members",
+        "request_id": request_id,
         "cluster": cluster,
         "id": ids,
         "label": [n.label for n in nodes],
@@ -148,8 +139,11 @@ def members(explorer: Explorer, clustering: Clustering, cluster: str) -> dict[st
     }
 
 
-def details(explorer: Explorer, node_id: str, *, full: bool = False) -> dict[str, Any]:
-    """The preview of one node: W&B's drawer fields, then the source's own details.
+def details(
+    explorer: Explorer, node_id: str, *, full: bool = False, request_id: int = 0
+) -> protocol.DetailsMsg:
+    """The preview of one node, answering request ``request_id``: W&B's drawer fields, then
+    the source's own details.
 
     Long values are cut at ``MAX_VALUE_CHARS`` (their labels listed in ``truncated``) unless
     ``full`` asks for them whole (up to ``MAX_FULL_CHARS``).
@@ -179,6 +173,7 @@ def details(explorer: Explorer, node_id: str, *, full: bool = False) -> dict[str
             truncated.append(str(label))
     return {
         "type": "details",
+        "request_id": request_id,
         "id": node_id,
         "fields": rows,
         "truncated": truncated,
@@ -187,7 +182,7 @@ def details(explorer: Explorer, node_id: str, *, full: bool = False) -> dict[str
     }
 
 
-def export_request(request: str, fmt: str) -> dict[str, Any]:
+def export_request(request: str, fmt: protocol.ExportFormat) -> protocol.ExportMsg:
     """Asks the views to draw the graph as an ``"svg"`` or ``"png"`` file (``save()``); they
     answer with an ``export_result`` carrying the same ``request``."""
     return {"type": "export", "request": request, "format": fmt}
@@ -213,3 +208,41 @@ def as_text(value: Any, limit: int = MAX_VALUE_CHARS) -> tuple[str, bool]:
 
 def _empty(value: Any) -> bool:
     return value is None or (isinstance(value, str | Mapping | list | tuple) and len(value) == 0)
+
+
+def status(
+    node_id: str, direction: Direction, state: protocol.WalkState, error: str | None
+) -> protocol.StatusMsg:
+    """A walk started (``loading``), failed (``error``) or ended (``idle``) on a node."""
+    message: protocol.StatusMsg = {
+        "type": "status",
+        "id": node_id,
+        "direction": direction,
+        "state": state,
+    }
+    if error is not None:
+        message["error"] = error
+    return message
+
+
+def error(
+    request: str,
+    node_id: Any,
+    exc: BaseException | str,
+    direction: Any = None,
+    request_id: Any = None,
+) -> protocol.ErrorMsg:
+    """A request that failed in the kernel, shown under the toolbar; ``direction``: a failed
+    expand's (the page clears that control's loading mark); ``request_id``: the failed
+    request's (a details or members request: the page stops waiting for its answer)."""
+    message: protocol.ErrorMsg = {
+        "type": "error",
+        "request": request,
+        "id": None if node_id is None else str(node_id),
+        "error": exc if isinstance(exc, str) else describe(exc),
+    }
+    if request == "expand" and direction in DIRECTIONS:
+        message["direction"] = direction
+    if isinstance(request_id, int) and not isinstance(request_id, bool):
+        message["request_id"] = request_id
+    return message

@@ -63,7 +63,9 @@ class Clustering:
         :meth:`sync`."""
         self._threshold = check_threshold(threshold)
         self.pulled_out: set[str] = set()
-        self._orders_before: dict[str, float] = {}  # where pulled-out nodes sat
+        self.order_overrides: dict[str, float] = {}
+        """Where pulled-out nodes are drawn in their column (beside their cluster), instead of
+        their place in the explorer's layout (which stays as it is)."""
         self._groups: dict[GroupKey, dict[str, None]] = {}
         self._group_of: dict[str, GroupKey] = {}
         self._clustered: dict[GroupKey, dict[str, None]] = {}  # members drawn inside a cluster
@@ -151,8 +153,12 @@ class Clustering:
         return self.members_of_group(self.group_key(cluster))
 
     def members_of_group(self, key: GroupKey) -> list[str]:
-        orders = self.explorer.orders
-        return sorted(self._clustered[key], key=lambda n: orders[n])
+        # (Members are never pulled out: the explorer's layout orders them.)
+        return sorted(self._clustered[key], key=self.explorer.orders.__getitem__)
+
+    def order(self, node_id: str) -> float:
+        """Where ``node_id`` is drawn in its column (sorting it among the others)."""
+        return self.order_overrides.get(node_id, self.explorer.orders[node_id])
 
     def group_key(self, cluster: str) -> GroupKey:
         try:
@@ -178,7 +184,7 @@ class Clustering:
         return key[0] if key is not None else self.explorer.levels[view_id]
 
     def cluster_order(self, key: GroupKey) -> float:
-        orders = self.explorer.orders
+        orders = self.explorer.orders  # (members are never pulled out: no override)
         return min(orders[n] for n in self._clustered[key])
 
     # ---- changing ----------------------------------------------------------------------
@@ -220,8 +226,7 @@ class Clustering:
         self.pulled_out.add(node_id)
         key = self._group_of[node_id]
         # Sit right after the cluster in the column, before what followed it.
-        self._orders_before[node_id] = self.explorer.orders[node_id]
-        self.explorer.orders[node_id] = self.cluster_order(key) + 0.5
+        self.order_overrides[node_id] = self.cluster_order(key) + 0.5
         delta = ViewDelta()
         self._regroup(key, delta, set())
         delta.nodes[node_id] = None
@@ -233,8 +238,7 @@ class Clustering:
         if node_id not in self.pulled_out:
             return ViewDelta()
         self.pulled_out.discard(node_id)
-        if node_id in self._orders_before:
-            self.explorer.orders[node_id] = self._orders_before.pop(node_id)
+        self.order_overrides.pop(node_id, None)
         delta = ViewDelta()
         if node_id not in self._group_of:  # hidden by the filters: nothing drawn changes
             return delta

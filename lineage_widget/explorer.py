@@ -13,14 +13,50 @@ Every change is collected in :attr:`Explorer.pending` until the widget sends it 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from .graph import LineageGraph, LineageNode
+from .graph import node_id as node_id_of
+from .protocol import FetchState, WalkState
 from .sources.base import DIRECTIONS, Direction, LineageSource, check_direction
 
-StatusHook = Callable[[str, Direction, str, "str | None"], None]
+StatusHook = Callable[[str, Direction, WalkState, "str | None"], None]
+
+
+class ExpandStep(TypedDict):
+    """A page of a walk that landed: ``expand`` the node, ``direction`` the way."""
+
+    expand: str
+    direction: Direction
+
+
+class FocusStep(TypedDict):
+    """A node revealed (:meth:`Explorer.reveal`), with the path linking it."""
+
+    focus: str
+
+
+Step = ExpandStep | FocusStep
+
+
+def parse_step(step: Any) -> tuple[str, Direction | None]:
+    """``step`` as (its node id, its direction; None for a reveal); ValueError naming a step
+    that is neither ``{'expand': id, 'direction': d}`` nor ``{'focus': id}``."""
+    if isinstance(step, Mapping):
+        if set(step) == {"focus"} and isinstance(step["focus"], str):
+            return step["focus"], None
+        if (
+            set(step) == {"expand", "direction"}
+            and isinstance(step["expand"], str)
+            and step["direction"] in DIRECTIONS
+        ):
+            return step["expand"], step["direction"]
+    raise ValueError(
+        "a step must be {'expand': id, 'direction': 'upstream' | 'downstream'} or "
+        f"{{'focus': id}}, got {step!r:.200}"
+    )
 
 
 @dataclass
@@ -47,7 +83,7 @@ class _Page:
 
 @dataclass(frozen=True)
 class FetchStatus:
-    state: str  # "loading" | "error"
+    state: FetchState
     error: str | None = None
 
 
@@ -60,6 +96,9 @@ class Explorer:
         self.root: str | None = None
         self.levels: dict[str, int] = {}
         self.orders: dict[str, float] = {}
+        self.drawn_orders: Mapping[str, float] = {}
+        """Where the view draws nodes when that differs from :attr:`orders` (a node pulled out
+        of its cluster; the clustering owns it): new neighbours are placed beside the drawing."""
         self.status: dict[tuple[str, Direction], FetchStatus] = {}
         self.pending = Changes()
         self._fetched: set[tuple[str, Direction]] = set()
@@ -67,14 +106,15 @@ class Explorer:
         self._inflight: dict[tuple[str, Direction], threading.Event] = {}
         self._cursors: dict[tuple[str, Direction], Any] = {}  # where paged walks resume
         self._totals: dict[tuple[str, Direction], int] = {}  # neighbour counts (hints)
-        self.steps: list[dict[str, str]] = []
+        self.steps: list[Step] = []
         """What was added after the start, in order: ``{"expand": id, "direction": d}`` for
         each page of a walk that landed, ``{"focus": id}`` for each node revealed (see
         :meth:`replay`)."""
         self.found_by: dict[str, tuple[str, Direction]] = {}
         """Node id -> the walk (node id, direction) that first brought it."""
         self.lock = threading.RLock()
-        """Guards the state above; held for bookkeeping, never while the source is asked."""
+        """Guards the state above; held for bookkeeping, never while the source is asked (so
+        neighbour counts are asked when nodes arrive, and :meth:`more` only reads them)."""
         self.on_status = on_status
         """Called with (node id, direction, "loading" | "error" | "idle", error) as fetches go."""
 
@@ -87,6 +127,7 @@ class Explorer:
         self.root = node.id
         for direction in DIRECTIONS:
             self.expand(node.id, direction, depth)
+        self._count([node])  # a walk that did not end: its expand control shows what is left
         self.steps.clear()  # the start is not a step: the same start makes it again
         return node
 
@@ -203,7 +244,7 @@ class Explorer:
                 for other in page.found:
                     self._check_neighbour(node, other)
                 new = self._land(node, direction, page.found)
-                self.steps.append({"expand": node_id, "direction": direction})
+                self.steps.append(ExpandStep(expand=node_id, direction=direction))
                 if page.cursor is None:
                     self._fetched.add(key)
                     self._cursors.pop(key, None)
@@ -242,11 +283,30 @@ class Explorer:
         counts = self.source.neighbour_counts(nodes) if nodes else {}
         return _Page(nodes, page.cursor, page.total, counts)
 
-    def _count(self, node: LineageNode, direction: Direction) -> int | None:
+    def _count(self, nodes: Iterable[LineageNode]) -> None:
+        """Ask the source (no lock held) for the neighbour counts :meth:`more` will read, for
+        the nodes with a walk not done and no count yet."""
+        with self.lock:
+            todo = [
+                n
+                for n in nodes
+                if any(
+                    not self._is_fetched(n.id, d) and (n.id, d) not in self._totals
+                    for d in DIRECTIONS
+                )
+            ]
+        if not todo:
+            return
         try:
-            return self.source.neighbour_count(node, direction)
+            counts = self.source.neighbour_counts(todo)
         except Exception:  # a count is a hint: without it the node still offers to expand
-            return None
+            return
+        with self.lock:
+            for key, count in counts.items():
+                self._totals.setdefault(key, count)
+
+    def _drawn_at(self, node_id: str) -> float:
+        return self.drawn_orders.get(node_id, self.orders[node_id])
 
     def _land(
         self, node: LineageNode, direction: Direction, found: list[LineageNode]
@@ -260,7 +320,7 @@ class Explorer:
                 step = -1 if direction == "upstream" else 1
                 spread = index - (count - 1) / 2
                 self._place(
-                    other, level=self.levels[node.id] + step, order=self.orders[node.id] + spread
+                    other, level=self.levels[node.id] + step, order=self._drawn_at(node.id) + spread
                 )
                 new.append(other)
             else:
@@ -285,28 +345,28 @@ class Explorer:
                 f"node {target!r} is not shown and the source cannot locate it; "
                 "expand towards it first"
             )
+        target_node, path = found
+        self._count({n.id: n for n in [target_node, *(n for e in path for n in e)]}.values())
         with self.lock:
             revealed = self._reveal(found)
             if revealed:
-                self.steps.append({"focus": target})
+                self.steps.append(FocusStep(focus=target))
             return revealed
 
-    def replay(self, steps: Iterable[Mapping[str, str]]) -> list[str]:
+    def replay(self, steps: Iterable[Step]) -> list[str]:
         """Take ``steps`` (from another explorer's :attr:`steps`) again, in order, asking the
         source as they did. Returns what could not be done (a node the source no longer has, a
         walk that failed), one line each; the rest is done."""
         problems = []
         for step in steps:
-            target = step.get("expand", step.get("focus", ""))
+            target, direction = parse_step(step)
             try:
-                if "expand" in step:
-                    direction = check_direction(step["direction"])
-                    if target not in self.graph:
-                        problems.append(f"cannot expand {target!r}: it is not in the graph")
-                        continue
-                    self.fetch(target, direction)
-                else:
+                if direction is None:
                     self.reveal(target)
+                elif target not in self.graph:
+                    problems.append(f"cannot expand {target!r}: it is not in the graph")
+                else:
+                    self.fetch(target, direction)
             except Exception as exc:  # one step failing leaves the others to do
                 problems.append(f"{target!r}: {describe(exc)}")
         return problems
@@ -321,9 +381,7 @@ class Explorer:
             known, other, step = (dst, src, -1) if dst.id in self.graph else (src, dst, 1)
             if other.id not in self.graph:
                 self._place(
-                    other,
-                    level=self.levels[known.id] + step,
-                    order=self.orders[known.id],
+                    other, level=self.levels[known.id] + step, order=self._drawn_at(known.id)
                 )
             self._add_edge(src.id, dst.id)
             self._point_forwards(src.id, dst.id, moved=other.id)
@@ -332,16 +390,16 @@ class Explorer:
     # ---- what the browser shows --------------------------------------------------------
 
     def more(self, node_id: str, direction: Direction) -> int:
-        """-1: not fetched, count unknown; 0: nothing more; n: n neighbours not shown yet."""
+        """-1: not fetched, count unknown; 0: nothing more; n: n neighbours not shown yet.
+
+        Reads the counts taken as nodes arrived: never asks the source (it runs under the lock).
+        """
         if self._is_fetched(node_id, direction):
             return 0
-        key = (node_id, direction)
-        if key not in self._totals:
-            count = self._count(self.graph.node(node_id), direction)
-            if count is None:
-                return -1
-            self._totals[key] = count
-        return max(0, self._totals[key] - len(self._known_neighbours(node_id, direction)))
+        total = self._totals.get((node_id, direction))
+        if total is None:
+            return -1
+        return max(0, total - len(self._known_neighbours(node_id, direction)))
 
     def is_loading(self, node_id: str, direction: Direction) -> bool:
         status = self.status.get((node_id, direction))
@@ -350,6 +408,41 @@ class Explorer:
     def take_pending(self) -> Changes:
         pending, self.pending = self.pending, Changes()
         return pending
+
+    # ---- nodes as the user names them -------------------------------------------------
+
+    def id_of(self, node: Any) -> str:
+        """The id of a node given as an id, a :class:`LineageNode` or the source's object."""
+        if isinstance(node, LineageNode):
+            return node.id
+        if isinstance(node, str):
+            return node
+        if isinstance(node, Hashable) and node_id_of(node) in self.graph:
+            return node_id_of(node)  # ints, tuples: their string ids
+        try:
+            record = self.source.to_node(node)
+        except Exception:  # not an object of this source: refused by id below
+            record = None
+        if isinstance(record, LineageNode):
+            return record.id
+        if isinstance(node, Hashable):
+            return node_id_of(node)
+        raise TypeError(
+            f"not a node id, node record or {type(self.source).__name__} object: "
+            f"{type(node).__name__} {node!r:.200}"
+        )
+
+    def ids_of(self, nodes: Any) -> list[str]:
+        """The ids of ``nodes``: one node (an id, a record, an object) or an iterable of them."""
+        if isinstance(nodes, str | LineageNode) or (
+            isinstance(nodes, Hashable) and node_id_of(nodes) in self.graph  # a tuple id, say
+        ):
+            return [self.id_of(nodes)]
+        try:
+            many = list(nodes)
+        except TypeError:
+            return [self.id_of(nodes)]  # a source object
+        return [self.id_of(node) for node in many]
 
     # ---- internals ---------------------------------------------------------------------
 
@@ -417,7 +510,7 @@ class Explorer:
         else:
             self.status[(node_id, direction)] = status
         if self.on_status is not None:
-            state = "idle" if status is None else status.state
+            state: WalkState = "idle" if status is None else status.state
             self.on_status(node_id, direction, state, status.error if status else None)
 
 

@@ -18,9 +18,9 @@ direct lineage cuts the lineage instead: it is not part of what the user asked t
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Iterator
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass, fields
+from typing import Any, Literal
 
 from .explorer import Explorer
 from .graph import LineageNode
@@ -58,6 +58,16 @@ class Filters:
     hide_runs: bool = False
     lineage: Lineage = "direct"
 
+    @classmethod
+    def of(cls, values: Mapping[str, Any]) -> Filters:
+        """The filters set by ``values`` (the widget's filter traits, by :data:`FILTER_KEYS`)."""
+        return cls(
+            frozenset(values["artifact_types"] or ()),
+            frozenset(values["job_types"] or ()),
+            bool(values["hide_runs"]),
+            values["lineage"],
+        )
+
     @property
     def hides_types(self) -> bool:
         """Some nodes may be hidden for what they are (their kind or type)."""
@@ -78,6 +88,10 @@ class Filters:
             return f"its job type {node.type!r} is not in job_types {shown}"
         shown = sorted(self.artifact_types or ())
         return f"its type {node.type!r} is not in artifact_types {shown}"
+
+
+FILTER_KEYS: tuple[str, ...] = tuple(f.name for f in fields(Filters))
+"""The filters' names: the widget's filter traits and their keys in a view state."""
 
 
 class DirectLineage:

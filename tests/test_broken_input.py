@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import networkx as nx
@@ -139,7 +140,7 @@ def test_unknown_ids_from_the_page_are_answered_with_an_error(pipeline: LineageG
     before = set(w.graph)
     for request in [
         {"type": "expand", "id": "nope", "direction": "upstream"},
-        {"type": "details", "id": "nope"},
+        {"type": "details", "id": "nope", "request_id": 7},
         {"type": "pull_out", "id": "nope"},
     ]:
         (reply,) = recorder.browser_says(**request)
@@ -151,13 +152,18 @@ def test_unknown_ids_from_the_page_are_answered_with_an_error(pipeline: LineageG
         }
         if request["type"] == "expand":  # the page clears that control's loading mark
             expected["direction"] = "upstream"
+        if request["type"] == "details":  # the page stops waiting for that request's answer
+            expected["request_id"] = 7
         assert reply == expected
     (reply,) = recorder.browser_says(type="expand", id="train-0", direction="sideways")
     assert (
         reply["error"] == "ValueError: direction must be 'upstream' or 'downstream', got 'sideways'"
     )
-    (reply,) = recorder.browser_says(type="members", cluster="cluster:x")
+    (reply,) = recorder.browser_says(type="members", cluster="cluster:x", request_id=8)
     assert reply["error"] == "KeyError: \"unknown cluster 'cluster:x'\""
+    assert reply["request_id"] == 8
+    (reply,) = recorder.browser_says(type="details", id="train-0")
+    assert reply["error"] == "ValueError: details request without an integer request_id: None"
     assert set(w.graph) == before
 
 
@@ -177,3 +183,30 @@ def test_a_failing_selection_callback_shows_under_the_widget(pipeline: LineageGr
         "id": None,
         "error": "RuntimeError: cannot handle ['train-0']",
     }
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "named"),
+    [
+        ({"hide_run": True}, "'hide_run' (did you mean 'hide_runs'?)"),
+        ({"selcted": []}, "'selcted' (did you mean 'selected'?)"),
+        ({"zoom": 2, "job_type": ["train"]}, "'zoom', 'job_type' (did you mean 'job_types'?)"),
+    ],
+)
+def test_an_unknown_keyword_is_refused_with_the_nearest_name(
+    kwargs: dict[str, Any], named: str
+) -> None:
+    with pytest.raises(TypeError, match=re.escape(named)):
+        LineageWidget(cycle(), **kwargs)
+
+
+def test_the_constructors_refuse_unknown_keywords_too(tmp_path: Any) -> None:
+    with pytest.raises(TypeError, match=re.escape("'depht' (did you mean 'depth'?)")):
+        LineageWidget(cycle(), root="a", depht=2)
+    with pytest.raises(TypeError, match=re.escape("'hide_run' (did you mean 'hide_runs'?)")):
+        LineageWidget.from_wandb("e/p/run", api=object(), hide_run=True)
+
+
+def test_ipywidgets_keywords_are_still_taken() -> None:
+    w = LineageWidget(cycle(), layout={"height": "300px"}, cluster_threshold=3)
+    assert w.layout.height == "300px"

@@ -356,7 +356,7 @@ def expected_view(w: LineageWidget, anchors: list[tuple[str, str]]) -> tuple[set
 
 def check_filtered(w: LineageWidget, anchors: list[tuple[str, str]]) -> None:
     shown, counts = expected_view(w, anchors)
-    view = w._clustering
+    view = w._view.clustering
     drawn = set(view.drawn_nodes())
     members = [m for ms in view.clusters.values() for m in ms]
     assert len(members) == len(set(members))
@@ -455,7 +455,7 @@ def test_edges_through_hidden_nodes_count_every_chain(
         graph, hide_runs=hide_runs, artifact_types=artifact_types, job_types=job_types
     )
     _, counts = expected_view(w, [])
-    shown = w._clustering.shown
+    shown = w._view.clustering.shown
     assert (shown.counts if shown is not None else Counter(graph.edges())) == counts
 
 

@@ -14,9 +14,8 @@ from conftest import sweep, wide_sweep
 from test_view_state import PagedSource, drawn, explored
 from test_widget import GatedSource, Recorder
 
-from lineage_widget import LineageGraph, LineageWidget, _restore
-from lineage_widget import widget as widget_module
-from lineage_widget._restore import MAX_RESTORE_STEPS
+from lineage_widget import LineageGraph, LineageWidget, persistence
+from lineage_widget.persistence import MAX_RESTORE_STEPS
 
 HOSTILE = '<img src=x onerror="window.__pwned=1">'
 
@@ -24,7 +23,7 @@ HOSTILE = '<img src=x onerror="window.__pwned=1">'
 @pytest.fixture(autouse=True)
 def quick_view_state(monkeypatch: pytest.MonkeyPatch) -> None:
     """The saved state follows the view after a short pause here (2 s in use)."""
-    monkeypatch.setattr(widget_module, "VIEW_STATE_DELAY", 0.05)
+    monkeypatch.setattr(persistence, "VIEW_STATE_DELAY", 0.05)
 
 
 class FakeKernel:
@@ -48,8 +47,8 @@ def kernel(monkeypatch: pytest.MonkeyPatch) -> FakeKernel:
     class Shell:
         kernel = fake
 
-    monkeypatch.setattr(_restore, "get_ipython", Shell)
-    monkeypatch.setattr(_restore, "_runs", {})
+    monkeypatch.setattr(persistence, "get_ipython", Shell)
+    monkeypatch.setattr(persistence, "_runs", {})
     return fake
 
 
@@ -107,7 +106,7 @@ def settled(w: LineageWidget) -> dict[str, Any]:
 def test_the_synced_view_state_follows_every_change_once_they_pause(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(widget_module, "VIEW_STATE_DELAY", 1.0)
+    monkeypatch.setattr(persistence, "VIEW_STATE_DELAY", 1.0)
     g = wide_sweep(6)
     w = LineageWidget(g, root="processed:v0", source=PagedSource(g), cluster_threshold=3)
     assert w._view_state == w.view_state  # at once while the widget is made
@@ -277,7 +276,7 @@ def test_a_restore_brings_the_filters_back_in_one_snapshot() -> None:
     assert snapshots[0]["restored"] is True
     assert w.job_types == ["train", "preprocess"]
     assert w.viewport == {"cx": 10.0, "cy": 20.0, "k": 0.5}
-    assert sorted(w._clustering.drawn_nodes()) == sorted(before._clustering.drawn_nodes())
+    assert sorted(w._view.clustering.drawn_nodes()) == sorted(before._view.clustering.drawn_nodes())
     assert w.clusters == before.clusters
     assert "eval-2" not in snapshots[0]["nodes"]["id"]  # eval runs are filtered out
 

@@ -116,7 +116,7 @@ def test_a_whole_graph_keeps_pull_outs_and_selection() -> None:
 
 
 def drawn_view(w: LineageWidget) -> tuple[list[str], dict[str, list[str]]]:
-    return sorted(w._clustering.drawn_nodes()), w.clusters
+    return sorted(w._view.clustering.drawn_nodes()), w.clusters
 
 
 def test_filters_and_the_direct_lineage_the_user_grew_come_back() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any
+from typing import Any, ClassVar
 
 import networkx as nx
 import pytest
@@ -153,7 +153,7 @@ def test_slow_source_does_not_block_and_repeat_clicks_send_one_request(
     ]
     # The kernel is free meanwhile: Python calls and other requests are answered.
     w.select("model:v0")
-    w._handle_message(w, {"type": "details", "id": "model:v0"}, [])
+    w._handle_message(w, {"type": "details", "id": "model:v0", "request_id": 1}, [])
     assert recorder.sent[-1]["type"] == "details"
     assert "train-1" not in w.graph
     source.gate.set()
@@ -175,7 +175,7 @@ def test_closing_drops_pending_work_without_errors(pipeline: LineageGraph) -> No
     source.gate.set()
     assert w.wait(timeout=10)
     assert source.walks == 1  # the queued walk never ran
-    workers = list(w._executor._threads)  # type: ignore[union-attr]
+    workers = list(w._walker._executor._threads)  # type: ignore[union-attr]
     for worker in workers:
         worker.join(timeout=10)
     assert workers
@@ -185,7 +185,7 @@ def test_closing_drops_pending_work_without_errors(pipeline: LineageGraph) -> No
 def test_details_of_a_wandb_artifact() -> None:
     objs = wandb_pipeline()
     w = LineageWidget(objs["prep"])  # shows raw (used) and clean (logged)
-    (details,) = Recorder(w).browser_says(type="details", id="ana/demo/raw:v0")
+    (details,) = Recorder(w).browser_says(type="details", id="ana/demo/raw:v0", request_id=1)
     fields = dict(details["fields"])
     assert fields["Name"] == "raw:v0"
     assert fields["Type"] == "dataset"
@@ -194,7 +194,7 @@ def test_details_of_a_wandb_artifact() -> None:
     assert fields["Metadata"] == '{"rows": 100}'
     assert fields["Full name"] == "ana/demo/raw:v0"
     assert (details["inputs"], details["outputs"]) == (0, 1)
-    (clean,) = Recorder(w).browser_says(type="details", id="ana/demo/clean:v0")
+    (clean,) = Recorder(w).browser_says(type="details", id="ana/demo/clean:v0", request_id=2)
     assert dict(clean["fields"])["Logged by"] == "prep-run"
 
 
@@ -314,7 +314,7 @@ def test_clusters_travel_in_the_snapshot_and_members_on_request() -> None:
         ("processed:v0", "cluster:run:train@1", 6),
     }
     assert w.clusters == {"cluster:run:train@1": [f"train-{i}" for i in range(6)]}
-    (members,) = recorder.browser_says(type="members", cluster="cluster:run:train@1")
+    (members,) = recorder.browser_says(type="members", cluster="cluster:run:train@1", request_id=3)
     assert members["id"] == [f"train-{i}" for i in range(6)]
     assert members["label"][0] == "train-0"
 
@@ -404,12 +404,12 @@ def test_details_can_be_asked_in_full() -> None:
     g.add_artifact("big", type="dataset", details={"metadata": {"blob": "x" * 1_000_000}})
     w = LineageWidget(g)
     recorder = Recorder(w)
-    (short,) = recorder.browser_says(type="details", id="big")
+    (short,) = recorder.browser_says(type="details", id="big", request_id=4)
     value = dict(short["fields"])["metadata"]
     assert len(value) < 3_000
     assert value.endswith("more characters)")
     assert short["truncated"] == ["metadata"]
-    (full,) = recorder.browser_says(type="details", id="big", full=True)
+    (full,) = recorder.browser_says(type="details", id="big", full=True, request_id=5)
     assert len(dict(full["fields"])["metadata"]) > 1_000_000
     assert full["truncated"] == []
 
@@ -537,7 +537,7 @@ def test_closing_cancels_timers(pipeline: LineageGraph) -> None:
     w = LineageWidget(pipeline, root="train-0", source=source, request_timeout=30)
     w._handle_message(w, {"type": "expand", "id": "clean:v0", "direction": "downstream"}, [])
     assert source.started.wait(10)
-    timers = set(w._timers)
+    timers = set(w._walker._timers)
     assert len(timers) == 1
     w.close()
     source.gate.set()
@@ -605,6 +605,49 @@ def test_locating_a_node_does_not_hold_the_lock(pipeline: LineageGraph) -> None:
     source.release.set()
     worker.join(10)
     assert "raw:v0" in w.graph
+
+
+def held_by_another_thread(lock: Any) -> bool:
+    """Whether a thread other than this one could not take ``lock`` now."""
+    taken: list[bool] = []
+
+    def probe() -> None:
+        got = lock.acquire(blocking=False)
+        if got:
+            lock.release()
+        taken.append(got)
+
+    thread = threading.Thread(target=probe)
+    thread.start()
+    thread.join(10)
+    return not taken[0]
+
+
+def test_counting_neighbours_does_not_hold_the_lock(pipeline: LineageGraph) -> None:
+    """The source is never asked under the widget's lock, counts included: the nodes a reveal
+    brings are counted as they arrive, and the page's messages only read those counts."""
+
+    class CountingSource(GraphSource):
+        lock: Any = None
+        under_lock: ClassVar[list[str]] = []
+
+        def neighbour_count(self, node: LineageNode, direction: Any) -> int:
+            if self.lock is not None and held_by_another_thread(self.lock):
+                self.under_lock.append(node.id)
+            return super().neighbour_count(node, direction)
+
+    source = CountingSource(pipeline)
+    w = LineageWidget(pipeline, root="model:v2", source=source)
+    source.lock = w._explorer.lock
+    recorder = Recorder(w)
+    w.focus("raw:v0")  # the path's nodes are new: nothing counted them yet
+    (snapshot,) = recorder.browser_says(type="hello")
+    assert source.under_lock == []
+    columns = snapshot["nodes"]
+    raw = columns["id"].index("raw:v0")
+    assert (columns["more_up"][raw], columns["more_down"][raw]) == (0, 0)  # counted: none left
+    prep = columns["id"].index("prep")
+    assert columns["more_up"][prep] == 0
 
 
 # ---- highlight --------------------------------------------------------------------------------

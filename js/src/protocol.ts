@@ -3,8 +3,11 @@
  *
  * The graph lives in Python. Synced traits hold small view state only (`selected`, `highlighted`);
  * the graph travels as messages: a full snapshot when a model starts (first display, page
- * reload), then deltas holding only what changed. Python mirrors these shapes in
- * lineage_widget/_payload.py.
+ * reload), then deltas holding only what changed. Python declares the same shapes in
+ * lineage_widget/protocol.py (tests/test_protocol.py holds the two to the same fields).
+ *
+ * Requests that get an answer (details, members) carry a `request_id` the page chose; the answer
+ * (or the ErrorMsg) carries it back, so answers are matched by id, not by arrival order.
  */
 
 export type NodeKind = "run" | "artifact";
@@ -123,6 +126,7 @@ export interface StatusMsg {
  */
 export interface DetailsMsg {
   type: "details";
+  request_id: number;
   id: string;
   fields: [label: string, value: string][];
   truncated: string[];
@@ -133,6 +137,7 @@ export interface DetailsMsg {
 /** A cluster's members, answering MembersRequest, in the column's order. */
 export interface MembersMsg {
   type: "members";
+  request_id: number;
   cluster: string;
   id: string[];
   label: string[];
@@ -163,6 +168,8 @@ export interface ErrorMsg {
   id: string | null;
   /** For a failed expand: which direction (the page clears that control's loading mark). */
   direction?: Direction;
+  /** For a failed details or members request: its id (no answer will come). */
+  request_id?: number;
   error: string;
 }
 
@@ -206,6 +213,7 @@ export interface ExpandRequest {
 
 export interface DetailsRequest {
   type: "details";
+  request_id: number;
   id: string;
   full?: boolean;
 }
@@ -213,6 +221,7 @@ export interface DetailsRequest {
 /** The member list of a cluster (answered by MembersMsg). */
 export interface MembersRequest {
   type: "members";
+  request_id: number;
   cluster: string;
 }
 

@@ -4,7 +4,7 @@
  * With "Save Widget State Automatically" on, JupyterLab saves the synced state of every widget
  * model in the notebook, and brings it back when the notebook is reopened as models without a
  * kernel; anywidget starts those (`initialize`) like live ones. Every model with a `_key` (the
- * kernel derives it from the cell, see lineage_widget/_restore.py) joins this list. A model that
+ * kernel derives it from the cell, see lineage_widget/persistence.py) joins this list. A model that
  * hears from its kernel is live: it offers no saved view, and is offered the newest saved view
  * with its key, then or as soon as one joins (the saved models may start after it), once. It
  * passes the view to its kernel, which takes it only over a view nobody has changed yet. A

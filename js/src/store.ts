@@ -100,6 +100,7 @@ type DetailsListener = (msg: DetailsMsg) => void;
 
 /** One details request sent and not answered yet; `waiters` may empty out (panel closed). */
 interface DetailsAsk {
+  id: string;
   full: boolean;
   waiters: Set<DetailsListener>;
 }
@@ -124,18 +125,20 @@ export class GraphStore {
 
   private readonly fetches = new Map<string, NodeFetch>();
   private readonly listeners = new Set<Listener>();
-  /** Node id -> details requests in the order sent (the kernel answers them in that order). */
-  private readonly detailsAsked = new Map<string, DetailsAsk[]>();
+  /** Request id -> a details request not answered yet (answers carry the id back). */
+  private readonly detailsAsked = new Map<number, DetailsAsk>();
   private readonly memberLists = new Map<string, ClusterMembers>();
   /** Cluster id -> the version whose members were asked for and not answered yet. */
   private readonly membersAsked = new Map<string, number>();
+  /** Request id -> the cluster and version a members request asked for. */
+  private readonly memberRequests = new Map<number, { cluster: string; version: number }>();
+  private lastRequestId = 0;
   /** Member id -> the cluster whose member list holds it. */
   private readonly memberClusters = new Map<string, string>();
   /** Members asked to be pulled out, until they arrive as nodes. */
   private readonly pullingOut = new Set<string>();
   /** Pulled-out nodes asked to go back, until the kernel redraws them. */
   private readonly puttingBack = new Set<string>();
-  private clusterVersions = 0;
 
   constructor(private readonly sendToKernel: (msg: FrontendMsg) => void) {}
 
@@ -187,14 +190,15 @@ export class GraphStore {
    */
   requestDetails(id: string, onReply: DetailsListener, full = false): () => void {
     if (!this.connected) return () => {};
-    const queue = this.detailsAsked.get(id) ?? [];
     // A request nobody waits for any more is still answered (and dropped): ask again.
-    let ask = queue.find((pending) => pending.full === full && pending.waiters.size > 0);
+    let ask = [...this.detailsAsked.values()].find(
+      (pending) => pending.id === id && pending.full === full && pending.waiters.size > 0,
+    );
     if (!ask) {
-      ask = { full, waiters: new Set() };
-      queue.push(ask);
-      this.detailsAsked.set(id, queue);
-      this.send(full ? { type: "details", id, full: true } : { type: "details", id });
+      ask = { id, full, waiters: new Set() };
+      const request_id = ++this.lastRequestId;
+      this.detailsAsked.set(request_id, ask);
+      this.send({ type: "details", request_id, id, ...(full ? { full: true } : {}) });
     }
     const waiters = ask.waiters;
     waiters.add(onReply);
@@ -213,7 +217,9 @@ export class GraphStore {
     if (!current || this.members(cluster)) return;
     if (this.membersAsked.get(cluster) === current.version) return;
     this.membersAsked.set(cluster, current.version);
-    this.send({ type: "members", cluster });
+    const request_id = ++this.lastRequestId;
+    this.memberRequests.set(request_id, { cluster, version: current.version });
+    this.send({ type: "members", request_id, cluster });
   }
 
   /** A node known only as a member of a cluster whose list arrived (or that Python opened). */
@@ -303,6 +309,7 @@ export class GraphStore {
     this.fetches.clear();
     this.memberLists.clear();
     this.membersAsked.clear();
+    this.memberRequests.clear();
     this.memberClusters.clear();
     this.pullingOut.clear();
     this.puttingBack.clear();
@@ -335,11 +342,14 @@ export class GraphStore {
     if (msg.request === "expand" && msg.id !== null && msg.direction) {
       this.fetches.delete(statusKey(msg.id, msg.direction));
       this.emit({ kind: "status", id: msg.id });
-    } else if (msg.request === "details" && msg.id !== null) {
-      // That request will get no reply: later replies belong to the requests after it.
-      const queue = this.detailsAsked.get(msg.id);
-      queue?.shift();
-      if (queue?.length === 0) this.detailsAsked.delete(msg.id);
+    } else if (msg.request_id !== undefined) {
+      // That request will get no answer: it may be asked again.
+      this.detailsAsked.delete(msg.request_id);
+      const members = this.memberRequests.get(msg.request_id);
+      this.memberRequests.delete(msg.request_id);
+      if (members && this.membersAsked.get(members.cluster) === members.version) {
+        this.membersAsked.delete(members.cluster);
+      }
     }
     this.emit({ kind: "error", message: msg.error });
   }
@@ -352,17 +362,17 @@ export class GraphStore {
   }
 
   private deliverDetails(msg: DetailsMsg): void {
-    const queue = this.detailsAsked.get(msg.id);
-    const ask = queue?.shift();
-    if (queue?.length === 0) this.detailsAsked.delete(msg.id);
+    const ask = this.detailsAsked.get(msg.request_id);
+    this.detailsAsked.delete(msg.request_id);
     for (const waiter of ask?.waiters ?? []) waiter(msg);
   }
 
   private applyMembers(msg: MembersMsg): void {
     const cluster = this.clusters.get(msg.cluster);
     if (!cluster) return;
-    const asked = this.membersAsked.get(msg.cluster);
-    this.membersAsked.delete(msg.cluster);
+    const asked = this.memberRequests.get(msg.request_id)?.version;
+    this.memberRequests.delete(msg.request_id);
+    if (this.membersAsked.get(msg.cluster) === asked) this.membersAsked.delete(msg.cluster);
     const previous = this.memberLists.get(msg.cluster);
     for (const id of previous?.ids ?? []) {
       if (this.memberClusters.get(id) === msg.cluster) this.memberClusters.delete(id);
@@ -430,7 +440,6 @@ export class GraphStore {
   private upsertClusters(columns: ClusterColumns | undefined): void {
     const ids = columns?.id ?? [];
     for (let i = 0; i < ids.length; i++) {
-      const previous = this.clusters.get(ids[i]);
       const count = columns?.count[i] ?? 0;
       this.clusters.set(ids[i], {
         id: ids[i],
@@ -442,10 +451,7 @@ export class GraphStore {
         more: columns?.more?.[i] ?? 0,
         moreFrom: columns?.more_from?.[i] ?? null,
         moreDirection: columns?.more_direction?.[i] ?? null,
-        // The kernel's membership version; older kernels sent none: go by the count then.
-        version:
-          columns?.version?.[i] ??
-          (previous && previous.count === count ? previous.version : ++this.clusterVersions),
+        version: columns?.version?.[i] ?? 0,
       });
     }
   }

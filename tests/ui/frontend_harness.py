@@ -1,6 +1,8 @@
 """Graph builders and page helpers for the front-end tests (the harness fixtures are in conftest).
 
-Builders produce kernel messages in the shapes of js/src/protocol.ts; helpers drive `window.lw`.
+Builders produce kernel messages as the types of lineage_widget/protocol.py (the kernel's own
+definitions, held to js/src/protocol.ts by tests/test_protocol.py) and check them with
+``protocol.check``; helpers drive `window.lw`.
 """
 
 from __future__ import annotations
@@ -8,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from playwright.sync_api import Locator, Page
+
+from lineage_widget import protocol
 
 HOSTILE = '<img src=x onerror="window.__pwned=1">'
 
@@ -41,8 +45,7 @@ def node(
 
 
 def columns(nodes: list[dict[str, Any]]) -> dict[str, list[Any]]:
-    keys = ["id", "kind", "type", "label", "level", "order", "more_up", "more_down", "pulled_out"]
-    return {key: [n[key] for n in nodes] for key in keys}
+    return {key: [n[key] for n in nodes] for key in protocol.NodeColumns.__annotations__}
 
 
 def cluster(
@@ -53,10 +56,13 @@ def cluster(
     count: int,
     *,
     order: float = 0,
+    version: int = 1,
     more: int = 0,
     more_from: str | None = None,
     more_direction: str | None = None,
 ) -> dict[str, Any]:
+    """A cluster row; ``version``: the kernel's count of changes of its members (a new version
+    makes an open member list ask again)."""
     return {
         "id": id,
         "kind": kind,
@@ -64,6 +70,7 @@ def cluster(
         "level": level,
         "order": order,
         "count": count,
+        "version": version,
         "more": more,
         "more_from": more_from,
         "more_direction": more_direction,
@@ -71,8 +78,7 @@ def cluster(
 
 
 def cluster_columns(clusters: list[dict[str, Any]]) -> dict[str, list[Any]]:
-    keys = ["id", "kind", "type", "level", "order", "count", "more", "more_from", "more_direction"]
-    return {key: [c[key] for c in clusters] for key in keys}
+    return {key: [c[key] for c in clusters] for key in protocol.ClusterColumns.__annotations__}
 
 
 # An edge: (source, target), or (source, target, how many lineage edges it stands for).
@@ -100,14 +106,16 @@ def snapshot(
     back: set[tuple[str, str]] | None = None,
     clusters: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    return {
-        "type": "snapshot",
-        "root": root,
-        "nodes": columns(nodes),
-        "clusters": cluster_columns(clusters or []),
-        "edges": edge_columns(edges, back),
-        "status": status or [],
-    }
+    return protocol.check(
+        {
+            "type": "snapshot",
+            "root": root,
+            "nodes": columns(nodes),
+            "clusters": cluster_columns(clusters or []),
+            "edges": edge_columns(edges, back),
+            "status": status or [],
+        }
+    )
 
 
 def delta(
@@ -119,14 +127,60 @@ def delta(
     removed_edges: list[tuple[str, str]] | None = None,
 ) -> dict[str, Any]:
     gone = removed_edges or []
-    return {
-        "type": "delta",
-        "nodes": columns(nodes or []),
-        "clusters": cluster_columns(clusters or []),
-        "edges": edge_columns(edges or []),
-        "removed": removed or [],
-        "removed_edges": {"source": [s for s, _ in gone], "target": [t for _, t in gone]},
-    }
+    return protocol.check(
+        {
+            "type": "delta",
+            "nodes": columns(nodes or []),
+            "clusters": cluster_columns(clusters or []),
+            "edges": edge_columns(edges or []),
+            "removed": removed or [],
+            "removed_edges": {"source": [s for s, _ in gone], "target": [t for _, t in gone]},
+        }
+    )
+
+
+def details_reply(
+    request: dict[str, Any],
+    fields: list[tuple[str, str]],
+    *,
+    truncated: list[str] | None = None,
+    inputs: int = 0,
+    outputs: int = 0,
+) -> dict[str, Any]:
+    """The kernel's answer to ``request`` (a details request the page sent: see
+    :func:`last_request`), carrying its ``request_id`` back."""
+    return protocol.check(
+        {
+            "type": "details",
+            "request_id": request["request_id"],
+            "id": request["id"],
+            "fields": [list(field) for field in fields],
+            "truncated": truncated or [],
+            "inputs": inputs,
+            "outputs": outputs,
+        }
+    )
+
+
+def members_reply(
+    request: dict[str, Any],
+    ids: list[str],
+    labels: list[str] | None = None,
+    versions: list[str | None] | None = None,
+    aliases: list[list[str]] | None = None,
+) -> dict[str, Any]:
+    """The kernel's answer to ``request`` (a members request the page sent)."""
+    return protocol.check(
+        {
+            "type": "members",
+            "request_id": request["request_id"],
+            "cluster": request["cluster"],
+            "id": ids,
+            "label": labels if labels is not None else ids,
+            "version": versions if versions is not None else [None] * len(ids),
+            "aliases": aliases if aliases is not None else [[] for _ in ids],
+        }
+    )
 
 
 def pipeline() -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
@@ -195,6 +249,23 @@ def sent(page: Page, m: int = 0) -> list[dict[str, Any]]:
     """What model ``m`` sent to the kernel."""
     messages: list[dict[str, Any]] = page.evaluate("(m) => lw.sent(m)", m)
     return messages
+
+
+def requests(page: Page, kind: str, m: int = 0) -> list[dict[str, Any]]:
+    """The requests of this ``kind`` ("details", ...) model ``m`` sent, oldest first."""
+    return [msg for msg in sent(page, m) if msg["type"] == kind]
+
+
+def last_request(page: Page, kind: str, m: int = 0) -> dict[str, Any]:
+    """The newest request of this ``kind`` model ``m`` sent (the one a reply answers)."""
+    found = requests(page, kind, m)
+    assert found, f"no {kind} request was sent"
+    return found[-1]
+
+
+def without_request_id(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``messages`` with their request ids left out (ids the page chose: compare the rest)."""
+    return [{k: v for k, v in msg.items() if k != "request_id"} for msg in messages]
 
 
 def transform(page: Page, view: int = 0) -> str:

@@ -17,10 +17,13 @@ from frontend_harness import (
     boxes,
     centre,
     delta,
+    details_reply,
+    last_request,
     name_sizes,
     node,
     node_sel,
     pipeline,
+    requests,
     sent,
     show,
     show_pipeline,
@@ -28,6 +31,7 @@ from frontend_harness import (
     transform,
     wait_frames,
     wait_glide,
+    without_request_id,
 )
 from playwright.sync_api import Page, expect
 
@@ -259,19 +263,12 @@ def test_details_request_and_reply(harness: Page) -> None:
     assert not panel.is_visible()
     harness.click(node_sel("model:v1"))
     assert panel.is_visible()
-    assert [m for m in sent(harness) if m["type"] == "details"] == [
+    assert without_request_id(requests(harness, "details")) == [
         {"type": "details", "id": "model:v1"}
     ]
-    show(
-        harness,
-        {
-            "type": "details",
-            "id": "model:v1",
-            "fields": [["Type", "model"], ["Aliases", "latest, best"], ["Note", HOSTILE]],
-            "inputs": 1,
-            "outputs": 3,
-        },
-    )
+    fields = [("Type", "model"), ("Aliases", "latest, best"), ("Note", HOSTILE)]
+    asked = last_request(harness, "details")
+    show(harness, details_reply(asked, fields, inputs=1, outputs=3))
     assert panel.locator("dt").all_inner_texts() == ["Type", "Aliases", "Note"]
     assert panel.locator("dd").all_text_contents() == ["model", "latest, best", HOSTILE]
     counts = panel.locator(".lw-details-counts").inner_text()
@@ -296,7 +293,7 @@ def test_details_request_and_reply(harness: Page) -> None:
     # Selected from Python: the panel opens too; two nodes selected: no panel.
     harness.evaluate("lw.setTrait('selected', ['train-0'])")
     assert panel.is_visible()
-    assert sent(harness)[-1] == {"type": "details", "id": "train-0"}
+    assert without_request_id(sent(harness)[-1:]) == [{"type": "details", "id": "train-0"}]
     harness.evaluate("lw.setTrait('selected', ['train-0', 'train-1'])")
     assert not panel.is_visible()
 
@@ -310,8 +307,8 @@ def test_two_views_of_one_model_stay_in_sync(harness: Page) -> None:
     assert harness.get_attribute(node_sel("train-0", view=1), "data-selected") == "true"
     # One details request for both panels, and both fill from the one reply.
     assert [m["type"] for m in sent(harness)].count("details") == 1
-    reply = {"type": "details", "id": "train-0", "fields": [["State", "finished"]]}
-    show(harness, {**reply, "inputs": 1, "outputs": 1})
+    asked = last_request(harness, "details")
+    show(harness, details_reply(asked, [("State", "finished")], inputs=1, outputs=1))
     for view in (0, 1):
         fields = harness.locator(f"#view-{view} .lineage-details dd")
         assert fields.all_inner_texts() == ["finished"]
@@ -623,10 +620,10 @@ def overlap(a: dict[str, float], b: dict[str, float]) -> bool:
 DETAILS_PANE = "#view-0 .lineage-details"
 
 
-def long_details(id: str) -> dict[str, Any]:
-    """A details reply with 40 long fields: more than the pane's height."""
-    fields = [[f"Field {i}", "a long value " * 12] for i in range(40)]
-    return {"type": "details", "id": id, "fields": fields, "inputs": 1, "outputs": 2}
+def long_details(page: Page) -> dict[str, Any]:
+    """The reply to the last details request, with 40 long fields: more than the pane's height."""
+    fields = [(f"Field {i}", "a long value " * 12) for i in range(40)]
+    return details_reply(last_request(page, "details"), fields, inputs=1, outputs=2)
 
 
 def test_details_pane_is_docked_beside_the_graph_with_its_buttons_in_reach(harness: Page) -> None:
@@ -635,7 +632,7 @@ def test_details_pane_is_docked_beside_the_graph_with_its_buttons_in_reach(harne
     assert_inside(harness)
     # The node at the right edge: the pane opens beside the graph, never over the node.
     harness.click(node_sel("n2-0"))
-    show(harness, long_details("n2-0"))
+    show(harness, long_details(harness))
     expect(harness.locator(f"{DETAILS_PANE} dt")).to_have_count(40)
 
     pane = rect(harness, DETAILS_PANE)
@@ -695,7 +692,7 @@ def test_a_new_view_reopens_the_details_beside_the_selected_node(harness: Page) 
     harness.evaluate("lw.setTrait('selected', ['n2-1'])")
     harness.evaluate("lw.render(0)")  # a reload: a new view of the model
     harness.wait_for_selector(f"#view-1 {READY}")
-    show(harness, long_details("n2-1"))
+    show(harness, long_details(harness))
 
     expect(harness.locator("#view-1 .lineage-details dt")).to_have_count(40)
     assert_inside(harness, view=1, ids={"n2-1"})

@@ -15,6 +15,9 @@ from frontend_harness import (
     boxes,
     cluster,
     delta,
+    details_reply,
+    last_request,
+    members_reply,
     node,
     node_sel,
     sent,
@@ -22,6 +25,7 @@ from frontend_harness import (
     snapshot,
     wait_frames,
     wait_glide,
+    without_request_id,
 )
 from playwright.sync_api import Page
 
@@ -36,28 +40,27 @@ ROWS = f"{PANEL} [data-member-id]"
 
 
 def members(
+    page: Page,
     cluster_id: str,
     ids: list[str],
+    *,
     labels: list[str] | None = None,
     versions: list[str | None] | None = None,
     aliases: list[list[str]] | None = None,
 ) -> dict[str, Any]:
-    return {
-        "type": "members",
-        "cluster": cluster_id,
-        "id": ids,
-        "label": labels if labels is not None else ids,
-        "version": versions if versions is not None else [None] * len(ids),
-        "aliases": aliases if aliases is not None else [[] for _ in ids],
-    }
+    """The answer to the newest members request for ``cluster_id``."""
+    asked = [m for m in members_requests(page) if m["cluster"] == cluster_id]
+    assert asked, f"the members of {cluster_id!r} were not asked for"
+    return members_reply(asked[-1], ids, labels, versions, aliases)
 
 
-def model_members(count: int = 6) -> dict[str, Any]:
+def model_members(page: Page, count: int = 6) -> dict[str, Any]:
     """model:v0 .. model:v{count-1}; the last is "latest", v2 is "best"."""
     ids = [f"model:v{i}" for i in range(count)]
     aliases = [["best"] if i == 2 else [] for i in range(count)]
     aliases[-1].append("latest")
-    return members(MODEL, ids, ids, [f"v{i}" for i in range(count)], aliases)
+    versions: list[str | None] = [f"v{i}" for i in range(count)]
+    return members(page, MODEL, ids, labels=ids, versions=versions, aliases=aliases)
 
 
 def sweep() -> dict[str, Any]:
@@ -105,7 +108,7 @@ def members_requests(page: Page) -> list[dict[str, Any]]:
 def open_models(page: Page, count: int = 6) -> None:
     """Opens the model cluster and answers its members request."""
     page.click(cluster_sel(MODEL))
-    show(page, model_members(count))
+    show(page, model_members(page, count))
     page.wait_for_selector(ROWS)
 
 
@@ -220,14 +223,14 @@ def test_click_cluster_requests_members_once_and_lists_them(harness: Page) -> No
     assert panel.get_attribute("data-members-of") == MODEL
     assert harness.get_attribute(cluster_sel(MODEL), "data-open") == "true"
     assert "Loading" in status(harness)
-    assert members_requests(harness) == [{"type": "members", "cluster": MODEL}]
+    assert without_request_id(members_requests(harness)) == [{"type": "members", "cluster": MODEL}]
     # Opening before the reply does not ask twice.
     harness.click(cluster_sel(MODEL))  # closes
     assert not panel.is_visible()
     harness.click(cluster_sel(MODEL))
     assert len(members_requests(harness)) == 1
 
-    show(harness, model_members())
+    show(harness, model_members(harness))
     harness.wait_for_selector(ROWS)
     assert row_ids(harness) == [f"model:v{i}" for i in range(6)]
     row = harness.locator(f"{PANEL} [data-member-id='model:v5']")
@@ -245,12 +248,12 @@ def test_click_cluster_requests_members_once_and_lists_them(harness: Page) -> No
     assert len(row_ids(harness)) == 6
     assert len(members_requests(harness)) == 1
     # The cluster's count changes while open: its list is asked for again.
-    show(harness, delta(clusters=[cluster(MODEL, "artifact", "model", 4, 7)]))
+    show(harness, delta(clusters=[cluster(MODEL, "artifact", "model", 4, 7, version=2)]))
     harness.wait_for_function(
         "lw.sent().filter((m) => m.type === 'members').length === 2", polling=50
     )
     assert "7 artifacts" in harness.inner_text(f"{PANEL} .lw-members-title")
-    show(harness, model_members(7))
+    show(harness, model_members(harness, 7))
     harness.wait_for_function(f"document.querySelectorAll(`{ROWS}`).length === 7")
 
 
@@ -280,7 +283,7 @@ def test_ten_thousand_members_render_only_the_rows_in_view(harness: Page) -> Non
     show(harness, snapshot([], [], clusters=[cluster(MODEL, "artifact", "model", 4, 10_000)]))
     harness.wait_for_selector(READY)
     harness.click(cluster_sel(MODEL))
-    show(harness, model_members(10_000))
+    show(harness, model_members(harness, 10_000))
     harness.wait_for_selector(ROWS)
     assert harness.locator(ROWS).count() < 100
     assert harness.locator(f"{PANEL} .lw-member").count() < 100
@@ -341,7 +344,7 @@ def test_pull_out_sends_one_message(harness: Page) -> None:
         harness,
         delta(
             nodes=[node("model:v3", "artifact", "model", 4, order=0.5)],
-            clusters=[cluster(MODEL, "artifact", "model", 4, 5)],
+            clusters=[cluster(MODEL, "artifact", "model", 4, 5, version=2)],
             edges=[(TRAIN, MODEL, 5), (TRAIN, "model:v3", 1), (MODEL, EVAL, 5)],
         ),
     )
@@ -362,7 +365,7 @@ def test_row_click_previews_the_member(harness: Page) -> None:
     harness.click(f"{PANEL} [data-member-id='model:v2'] .lw-member-label")
     assert harness.evaluate("lw.traits().selected") == ["model:v2"]
     assert harness.evaluate("lw.saves()")[-1]["selected"] == ["model:v2"]
-    assert sent(harness)[-1] == {"type": "details", "id": "model:v2"}
+    assert without_request_id(sent(harness)[-1:]) == [{"type": "details", "id": "model:v2"}]
     assert not [m for m in sent(harness) if m["type"] == "pull_out"]
     row = harness.locator(f"{PANEL} [data-member-id='model:v2']")
     assert row.get_attribute("data-selected") == "true"
@@ -372,8 +375,8 @@ def test_row_click_previews_the_member(harness: Page) -> None:
     assert details.is_visible()
     assert details.locator(".lw-details-title").text_content() == "model:v2"
     assert details.locator(".lw-details-type").text_content() == "model"
-    reply = {"type": "details", "id": "model:v2", "fields": [["Aliases", "best"]]}
-    show(harness, {**reply, "inputs": 1, "outputs": 1})
+    asked = last_request(harness, "details")
+    show(harness, details_reply(asked, [("Aliases", "best")], inputs=1, outputs=1))
     assert details.locator("dd").all_text_contents() == ["best"]
     assert harness.locator(PANEL).is_visible()  # both panels side by side
 
@@ -391,8 +394,8 @@ def test_open_cluster_from_python_opens_and_marks_the_member(harness: Page) -> N
     harness.evaluate("lw.setTrait('selected', ['model:v321'])")
     show(harness, {"type": "open_cluster", "cluster": MODEL, "member": "model:v321"})
     assert harness.locator(PANEL).is_visible()
-    assert members_requests(harness) == [{"type": "members", "cluster": MODEL}]
-    show(harness, model_members(count))
+    assert without_request_id(members_requests(harness)) == [{"type": "members", "cluster": MODEL}]
+    show(harness, model_members(harness, count))
     row = harness.locator(f"{PANEL} [data-member-id='model:v321']")
     row.wait_for()
     assert row.get_attribute("data-selected") == "true"
@@ -441,7 +444,17 @@ def test_hostile_member_text_is_shown_literally(harness: Page) -> None:
     assert element.locator(".lw-node-type").text_content() == HOSTILE
     element.click()
     ids = [f"{HOSTILE}{i}" for i in range(5)]
-    show(harness, members(HOSTILE, ids, [HOSTILE] * 5, [HOSTILE] * 5, [[HOSTILE]] * 5))
+    show(
+        harness,
+        members(
+            harness,
+            HOSTILE,
+            ids,
+            labels=[HOSTILE] * 5,
+            versions=[HOSTILE] * 5,
+            aliases=[[HOSTILE]] * 5,
+        ),
+    )
     harness.wait_for_selector(ROWS)
     assert harness.locator(f"{PANEL} .lw-member-label").all_text_contents() == [HOSTILE] * 5
     assert harness.locator(f"{PANEL} .lw-members-type").text_content() == HOSTILE
@@ -472,7 +485,7 @@ def test_member_list_loads_the_rest_of_an_unfinished_walk(harness: Page) -> None
     assert expands == [{"type": "expand", "id": "processed:v0", "direction": "downstream"}]
     assert button.is_disabled()  # while loading: no second request
     assert button.text_content() == "Loading…"
-    done = dict(train, count=200, more=50)
+    done = dict(train, count=200, more=50, version=2)
     show(harness, {"type": "status", "id": "processed:v0", "direction": "downstream",
                    "state": "idle"})  # fmt: skip
     show(harness, delta(edges=[("processed:v0", TRAIN, 200)], clusters=[done]))

@@ -14,10 +14,12 @@ from frontend_harness import (
     delta,
     node,
     node_sel,
+    requests,
     sent,
     show,
     show_pipeline,
     snapshot,
+    without_request_id,
 )
 from playwright.sync_api import Page
 
@@ -280,7 +282,7 @@ def test_enter_on_a_cluster_opens_its_members_and_escape_returns(harness: Page) 
     assert panel.is_visible()
     assert panel.get_attribute("data-members-of") == MODELS
     assert harness.get_attribute(f"[data-cluster-id='{MODELS}']", "aria-expanded") == "true"
-    assert [m for m in sent(harness) if m["type"] == "members"] == [
+    assert without_request_id(requests(harness, "members")) == [
         {"type": "members", "cluster": MODELS}
     ]
     # The search field has the focus; Escape closes the list and goes back to the cluster.
@@ -437,7 +439,7 @@ def test_a_cluster_holding_a_highlighted_node_is_marked(harness: Page) -> None:
         delta(
             [node("model:v3", "artifact", "model", 2, order=1, pulled_out=True)],
             [("sweep", "model:v3")],
-            clusters=[cluster(MODELS, "artifact", "model", 2, 5)],
+            clusters=[cluster(MODELS, "artifact", "model", 2, 5, version=2)],
         ),
     )
     harness.evaluate("lw.setTrait('_highlighted_clusters', [])")

@@ -11,35 +11,23 @@ import pytest
 from frontend_harness import (
     READY,
     delta,
+    details_reply,
+    last_request,
+    members_reply,
     node,
     node_sel,
     pipeline,
+    requests,
     sent,
     show,
     show_pipeline,
     snapshot,
+    without_request_id,
 )
 from playwright.sync_api import Page, expect
 
 DISCONNECTED = "Disconnected from the kernel: re-run the cell to explore again"
 DETAILS = "#view-0 .lineage-details"
-
-
-def details_reply(
-    id: str, fields: list[tuple[str, str]], truncated: list[str] | None = None
-) -> dict[str, Any]:
-    return {
-        "type": "details",
-        "id": id,
-        "fields": [list(field) for field in fields],
-        "truncated": truncated or [],
-        "inputs": 0,
-        "outputs": 0,
-    }
-
-
-def requests(page: Page, kind: str) -> list[dict[str, Any]]:
-    return [m for m in sent(page) if m["type"] == kind]
 
 
 # ---- back edges -------------------------------------------------------------------------------
@@ -115,7 +103,7 @@ def test_show_all_asks_in_full_and_the_reply_replaces_the_values(harness: Page) 
     show(
         harness,
         details_reply(
-            "model:v1",
+            last_request(harness, "details"),
             [("Type", "model"), ("Notes", cut), ("Config", '{"lr": 0.1, …')],
             truncated=["Notes", "Config"],
         ),
@@ -129,14 +117,14 @@ def test_show_all_asks_in_full_and_the_reply_replaces_the_values(harness: Page) 
 
     notes.get_by_role("button").click()
     buttons.last.click(force=True)  # disabled while the reply is on its way: nothing more sent
-    assert requests(harness, "details")[-1] == {"type": "details", "id": "model:v1", "full": True}
+    assert without_request_id(requests(harness, "details")[-1:]) == [
+        {"type": "details", "id": "model:v1", "full": True}
+    ]
     assert len(requests(harness, "details")) == 2
 
     full = "\n".join(f"line {i}: " + "y" * 80 for i in range(400))
-    show(
-        harness,
-        details_reply("model:v1", [("Type", "model"), ("Notes", full), ("Config", '{"lr": 0.1}')]),
-    )
+    whole = [("Type", "model"), ("Notes", full), ("Config", '{"lr": 0.1}')]
+    show(harness, details_reply(last_request(harness, "details"), whole))
     expect(buttons).to_have_count(0)
     assert notes.locator(".lw-details-value").text_content() == full
     # The long value scrolls inside its own box; the panel stays inside the widget and the
@@ -152,20 +140,23 @@ def test_show_all_asks_in_full_and_the_reply_replaces_the_values(harness: Page) 
     assert harness.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_full_and_short_requests_are_answered_in_order(harness: Page) -> None:
+def test_replies_are_matched_to_requests_by_id(harness: Page) -> None:
     """Two views of one node: one asks in full while the other asks for the short preview;
-    each gets its own reply (the kernel answers in the order asked)."""
+    each gets its own reply, whatever order the replies come in (matched by request id)."""
     harness.evaluate("lw.render(0)")
     show_pipeline(harness)
     harness.click(node_sel("train-0"))
-    show(harness, details_reply("train-0", [("Notes", "short…")], truncated=["Notes"]))
+    first = last_request(harness, "details")
+    show(harness, details_reply(first, [("Notes", "short…")], truncated=["Notes"]))
     harness.locator(f"{DETAILS} [data-action='show-all']").click()
     harness.locator("#view-1 .lw-details-close").click()
     harness.locator(node_sel("train-0", view=1)).click()  # view 1 asks again, short
-    kinds = [m.get("full", False) for m in requests(harness, "details")]
-    assert kinds == [False, True, False]
-    show(harness, details_reply("train-0", [("Notes", "the full text")]))
-    show(harness, details_reply("train-0", [("Notes", "short…")], truncated=["Notes"]))
+    asked = requests(harness, "details")
+    assert [m.get("full", False) for m in asked] == [False, True, False]
+    assert len({m["request_id"] for m in asked}) == 3
+    full, short = asked[1], asked[2]
+    show(harness, details_reply(short, [("Notes", "short…")], truncated=["Notes"]))  # last first
+    show(harness, details_reply(full, [("Notes", "the full text")]))
     value = ".lineage-details .lw-details-value"
     expect(harness.locator(f"#view-0 {value}")).to_have_text("the full text")
     expect(harness.locator(f"#view-1 {value}")).to_have_text("short…")
@@ -268,19 +259,9 @@ def test_data_text_is_dir_auto_and_long_text_is_ellipsized_with_a_title(harness:
     error = {"type": "status", "id": "long", "direction": "downstream", "state": "error"}
     show(harness, {**error, "error": LONG})
     harness.click("#view-0 [data-cluster-id='cl']")
-    show(
-        harness,
-        {
-            "type": "members",
-            "cluster": "cl",
-            "id": ["m1"],
-            "label": [LONG],
-            "version": [RTL],
-            "aliases": [[LONG]],
-        },
-    )
+    show(harness, members_reply(last_request(harness, "members"), ["m1"], [LONG], [RTL], [[LONG]]))
     harness.click(node_sel("long"))
-    show(harness, details_reply("long", [(LONG, LONG), (RTL, RTL)]))
+    show(harness, details_reply(last_request(harness, "details"), [(LONG, LONG), (RTL, RTL)]))
 
     data_text = [
         ".lw-node-type",
@@ -342,7 +323,7 @@ def test_only_http_urls_become_links(harness: Page) -> None:
         ("Two", f"{url} {url}"),
         ("No host", "https://"),
     ]
-    show(harness, details_reply("train-0", fields))
+    show(harness, details_reply(last_request(harness, "details"), fields))
     links = harness.locator(f"{DETAILS} a")
     expect(links).to_have_count(2)
     first = harness.locator(f"{DETAILS} dd[data-field='Run page'] a")

@@ -14,7 +14,10 @@ from typing import Any
 from frontend_harness import (
     READY,
     columns,
+    details_reply,
     edge_columns,
+    last_request,
+    members_reply,
     node,
     restart,
     show,
@@ -114,17 +117,10 @@ def test_payloads_in_every_field_stay_text(harness: Page) -> None:
     harness.locator(f"{VIEW} .lw-node").first.click()
     shown = harness.locator(DETAILS).get_attribute("data-details-id")
     assert shown in PAYLOADS
-    show(
-        harness,
-        {
-            "type": "details",
-            "id": shown,
-            "fields": [[p, p] for p in PAYLOADS],
-            "truncated": PAYLOADS,
-            "inputs": 1,
-            "outputs": 1,
-        },
-    )
+    asked = last_request(harness, "details")
+    assert asked["id"] == shown
+    fields = [(p, p) for p in PAYLOADS]
+    show(harness, details_reply(asked, fields, truncated=PAYLOADS, inputs=1, outputs=1))
     assert texts(harness, f"{DETAILS} dt") == PAYLOADS
     assert texts(harness, f"{DETAILS} .lw-details-value") == PAYLOADS
     assert harness.locator(f"{DETAILS} .lw-details-title").text_content() == shown[::-1]
@@ -133,17 +129,10 @@ def test_payloads_in_every_field_stay_text(harness: Page) -> None:
     # Members: labels, versions and aliases; then every payload typed into the search.
     harness.click(f"{VIEW} [data-action='fit']")  # (the first view shows the root's part)
     harness.locator(f"{VIEW} [data-cluster-id='{CLUSTER}']").click()
-    show(
-        harness,
-        {
-            "type": "members",
-            "cluster": CLUSTER,
-            "id": [f"member:{p}" for p in PAYLOADS],
-            "label": PAYLOADS,
-            "version": PAYLOADS,
-            "aliases": [[p, p] for p in PAYLOADS],
-        },
-    )
+    asked = last_request(harness, "members")
+    ids = [f"member:{p}" for p in PAYLOADS]
+    aliases = [[p, p] for p in PAYLOADS]
+    show(harness, members_reply(asked, ids, PAYLOADS, list(PAYLOADS), aliases))
     search = harness.locator(f"{PANEL} input[type='search']")
     label = harness.locator(f"{PANEL} .lw-member:not([hidden]) .lw-member-label")
     meta = harness.locator(f"{PANEL} .lw-member:not([hidden]) .lw-member-meta")

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from frontend_harness import READY, restart, show, traits
+from frontend_harness import READY, last_request, restart, show, traits
 from jupyterlab_harness import LabNotebook
 from playwright.sync_api import Locator, Page, expect
 
@@ -139,22 +139,14 @@ STYLES_JS = """
 WIDTH_PX = 800
 
 
-def widget_messages() -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The real widget's traits and the messages it sends for GRAPH: its first snapshot, the
-    cluster's members and MEMBER's details."""
+def kernel_side() -> tuple[Any, list[dict[str, Any]]]:
+    """The real widget for GRAPH, made in this process, and the list of what it sends."""
     scope: dict[str, Any] = {}
     exec(GRAPH, scope)
     widget = scope["w"]
     sent: list[dict[str, Any]] = []
     widget.send = lambda msg, buffers=None: sent.append(msg)
-    widget._dispatch({"type": "hello"}, [])
-    (cluster,) = widget.clusters
-    widget._dispatch({"type": "members", "cluster": cluster}, [])
-    widget._dispatch({"type": "details", "id": MEMBER}, [])
-    names = ["selected", "artifact_types", "job_types", "hide_runs", "lineage", "_node_types"]
-    start = traits(**{name: getattr(widget, name) for name in names})
-    widget.close()
-    return start, sent
+    return widget, sent
 
 
 def open_everything(view: Locator, deliver: Any = None) -> None:
@@ -182,12 +174,21 @@ def host_styles(view: Locator, name: str) -> dict[str, Any]:
 
 
 def plain_page_styles(page: Page) -> dict[str, Any]:
-    start, messages = widget_messages()
-    restart(page, start)
-    by_type = {msg["type"]: msg for msg in messages}
-    show(page, by_type["snapshot"])
+    widget, sent = kernel_side()
+    names = ["selected", "artifact_types", "job_types", "hide_runs", "lineage", "_node_types"]
+    restart(page, traits(**{name: getattr(widget, name) for name in names}))
+    widget._dispatch({"type": "hello"}, [])
+    show(page, sent[-1])
     page.wait_for_selector(f"#view-0 {READY}")
-    open_everything(page.locator("#view-0 .lineage-widget"), lambda kind: show(page, by_type[kind]))
+
+    def answer(kind: str) -> None:  # the page's request, answered by the widget
+        widget._dispatch(last_request(page, kind), [])
+        show(page, sent[-1])
+
+    try:
+        open_everything(page.locator("#view-0 .lineage-widget"), answer)
+    finally:
+        widget.close()
     return host_styles(page.locator("#view-0 .lineage-widget"), "plain")
 
 
