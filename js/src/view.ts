@@ -865,7 +865,10 @@ export class GraphView {
     this.content.style.height = `${layout.height}px`;
     this.showMessage();
 
-    if (this.elements.size + this.clusterElements.size > 0) this.root.dataset.ready = "true";
+    // Ready once something is drawn, or the kernel's graph is empty (its empty state shows).
+    const empty = this.store.loaded && this.store.nodes.size + this.store.clusters.size === 0;
+    if (this.elements.size + this.clusterElements.size > 0 || empty)
+      this.root.dataset.ready = "true";
     this.syncTabStop();
     // The focused node left (say into a cluster): the focus goes to the new tab stop.
     const stillFocused = this.focusedElement();

@@ -420,6 +420,16 @@ def test_empty_graph_shows_empty_state(harness: Page) -> None:
     message.wait_for()
     assert "empty" in message.inner_text()
     assert harness.locator("#view-0 [data-node-id]").count() == 0
+    harness.wait_for_selector(READY)  # drawn (empty): a page waiting for data-ready goes on
+
+
+def test_one_more_neighbour_is_singular(harness: Page) -> None:
+    show(harness, snapshot([node("a:v0", "artifact", "dataset", 0, more_up=1, more_down=2)], []))
+    harness.wait_for_selector(READY)
+    name = harness.get_attribute(node_sel("a:v0"), "aria-label")
+    assert name is not None
+    assert "1 more input," in name
+    assert "2 more outputs" in name
 
 
 def test_first_nodes_after_an_empty_snapshot_get_the_first_view(harness: Page) -> None:
@@ -427,7 +437,8 @@ def test_first_nodes_after_an_empty_snapshot_get_the_first_view(harness: Page) -
     harness.locator("#view-0 .lw-message").wait_for()
     nodes, edges = pipeline()
     show(harness, delta(nodes, edges))
-    harness.wait_for_selector(READY)
+    harness.wait_for_selector(node_sel("raw-data:v0"))
+    wait_frames(harness)
     assert not harness.locator("#view-0 .lw-message").is_visible()
     assert min(name_sizes(harness).values()) >= 10
     assert_inside(harness, ids={"raw-data:v0"})  # no root: the first column
