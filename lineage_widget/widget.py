@@ -415,11 +415,11 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
 
     def _clustered_node(self, node_id: Any, method: str) -> str:
         """``node_id`` as an id, if it is drawn in a cluster; else a ValueError naming it."""
-        node_id = to_id(node_id)
-        self.graph.node(node_id)  # (KeyError naming an unknown id)
-        if self.cluster_of(node_id) is None:
-            raise ValueError(f"{method}({node_id!r}): it is not in a cluster")
-        return node_id
+        checked: str = to_id(node_id)
+        self.graph.node(checked)  # (KeyError naming an unknown id)
+        if self.cluster_of(checked) is None:
+            raise ValueError(f"{method}({checked!r}): it is not in a cluster")
+        return checked
 
     def save(self, path: str | os.PathLike[str], *, timeout: float | None = 30.0) -> SaveFuture:
         """Save the graph as the page draws it, to an SVG or PNG file (by ``path``'s suffix).
