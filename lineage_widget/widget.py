@@ -382,6 +382,10 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         Returns the nodes that were new. If the source fails, what was fetched before the
         failure is shown and the error is raised.
         """
+        if direction != "both" and direction not in DIRECTIONS:
+            raise ValueError(
+                f"direction must be 'upstream', 'downstream' or 'both', got {direction!r}"
+            )
         directions = DIRECTIONS if direction == "both" else (check_direction(direction),)
         node_id = to_id(node_id)
         self.graph.node(node_id)
@@ -431,14 +435,34 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
 
     def pull_out(self, node_id: str) -> None:
         """Draw ``node_id`` as itself, next to its cluster (it is never clustered again)."""
+        self._pull_out(self._clustered_node(node_id, "pull_out"))
+
+    def _pull_out(self, node_id: str) -> None:
+        """The page's pull-out arrow (a repeated click changes nothing, silently)."""
         with self._lock:
             self._flush()
-            self._send_view(self._view.pull_out(to_id(node_id)))
+            self._send_view(self._view.pull_out(node_id))
 
     def put_back(self, node_id: str) -> None:
         """Undo :meth:`pull_out`: ``node_id`` may be drawn in its cluster again."""
+        node_id = to_id(node_id)
+        self.graph.node(node_id)  # (KeyError naming an unknown id)
+        if node_id not in self._view.clustering.pulled_out:
+            raise ValueError(f"put_back({node_id!r}): it was not pulled out of a cluster")
+        self._put_back(node_id)
+
+    def _put_back(self, node_id: str) -> None:
+        """The page's put-back control (a repeated click changes nothing, silently)."""
         with self._lock:
-            self._send_view(self._view.put_back(to_id(node_id)))
+            self._send_view(self._view.put_back(node_id))
+
+    def _clustered_node(self, node_id: Any, method: str) -> str:
+        """``node_id`` as an id, if it is drawn in a cluster; else a ValueError naming it."""
+        checked: str = to_id(node_id)
+        self.graph.node(checked)  # (KeyError naming an unknown id)
+        if self.cluster_of(checked) is None:
+            raise ValueError(f"{method}({checked!r}): it is not in a cluster")
+        return checked
 
     def save(self, path: str | os.PathLike[str], *, timeout: float | None = 30.0) -> SaveFuture:
         """Save the graph as the page draws it, to an SVG or PNG file (by ``path``'s suffix).
@@ -678,9 +702,9 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
             clustering = self._view.clustering
             self.send(_payload.members(self._explorer, clustering, cluster, request_id=asked))
         elif kind == "pull_out":
-            self.pull_out(str(msg["id"]))
+            self._pull_out(to_id(msg["id"]))
         elif kind == "put_back":
-            self.put_back(str(msg["id"]))
+            self._put_back(to_id(msg["id"]))
         elif kind == "export_result":
             self._exports.answer(msg, buffers)
         elif kind == "restore":

@@ -38,7 +38,9 @@ def main() -> None:
             browser = playwright.chromium.launch(
                 executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
             )
-            page = browser.new_page(viewport={"width": 1300, "height": 900}, device_scale_factor=2)
+            # Wide enough for the pictured lineages to fit at a readable zoom (a first view never
+            # goes below one: it starts at the root instead).
+            page = browser.new_page(viewport={"width": 1900, "height": 900}, device_scale_factor=2)
             lab = LabNotebook.open(page, server, "quickstart.ipynb", ["# README images"])
             for code in cells[:3]:  # set up the store, log the sweep, import
                 lab.run(code)

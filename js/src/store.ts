@@ -124,6 +124,8 @@ export class GraphStore {
   anchorId: string | null = null;
   /** False once the comm is gone (kernel restarted, widget closed): nothing can be asked. */
   connected = true;
+  /** No kernel has answered yet, long after the view asked (see `noAnswer`). */
+  unanswered = false;
 
   private readonly fetches = new Map<string, NodeFetch>();
   private readonly listeners = new Set<Listener>();
@@ -153,6 +155,17 @@ export class GraphStore {
   disconnect(): void {
     if (!this.connected) return;
     this.connected = false;
+    this.emit({ kind: "connection" });
+  }
+
+  /**
+   * Nothing came back from the kernel for a while. An output saved with the notebook and shown
+   * again after it was reopened has no kernel behind it (and no event says so); a kernel busy
+   * with a long cell answers when the cell ends, and then `handle` clears this.
+   */
+  noAnswer(): void {
+    if (this.loaded || this.unanswered) return;
+    this.unanswered = true;
     this.emit({ kind: "connection" });
   }
 
@@ -260,6 +273,10 @@ export class GraphStore {
   }
 
   handle(msg: KernelMsg): void {
+    if (this.unanswered) {
+      this.unanswered = false;
+      this.emit({ kind: "connection" });
+    }
     switch (msg.type) {
       case "snapshot":
         this.applySnapshot(msg);

@@ -164,6 +164,12 @@ def set_theme(page: Page, theme: str) -> None:
         """,
         arg=[theme, light],
     )
+    # JupyterLab shows its splash screen while a theme loads and takes it off 200 ms after the
+    # theme is in, with a timer that does not expect another theme change meanwhile: a second
+    # change inside those 200 ms re-shows the same splash, the first timer removes it and the
+    # second timer's `document.body.removeChild` throws NotFoundError (uncaught, JupyterLab's
+    # apputils-extension:splash). Switch again only once the splash has gone.
+    page.wait_for_function("() => document.getElementById('jupyterlab-splash') === null")
     # The theme's stylesheet is in; let the page repaint with it.
     page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
