@@ -261,6 +261,24 @@ def test_a_walk_that_times_out_stops_asking_and_its_retry_resumes(
     assert len(w.graph.consumers(w.root)) == 200
 
 
+def test_expand_returns_what_a_walk_landed_meanwhile_for_the_hops_asked(
+    fake: FakeWandb, api: Any
+) -> None:
+    """The notebook's "two hops up" while the page's walk of the producer's inputs is in
+    flight: the nodes it lands during the call are what the call made shown."""
+    w = LineageWidget(api.artifact("ana/demo/model:v1"))
+    fake.latency = 0.5
+    try:
+        w._handle_message(w, {"type": "expand", "id": "ana/demo/t1", "direction": "upstream"}, [])
+        assert w._explorer.is_loading("ana/demo/t1", "upstream")  # claimed by the page's walk
+        new = w.expand(w.root, direction="upstream", depth=2)
+    finally:
+        fake.latency = 0.0
+        assert w.wait(timeout=10)
+    assert sorted(n.id for n in new) == ["[deleted project]/old-data:v0", "ana/demo/clean:v0"]
+    assert w.expand(w.root, direction="upstream", depth=2) == []  # nothing more to show
+
+
 def test_the_wandb_notebook_runs_against_the_fake_backend(fake: FakeWandb, api: Any) -> None:
     """notebooks/wandb.ipynb's code, its project swapped for the fake's (it needs a login)."""
     del api  # (the module's Api: the sidecar is running already)
