@@ -383,8 +383,9 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         """Centre the view on ``node_id``, first drawing it (and its path) if it is not shown.
 
         A node not shown yet needs a source that can locate it (in-memory graphs, Trackio, and
-        W&B and MLflow within a few hops of what is shown); else expand towards it first. A node outside the direct lineage is drawn with the
-        path linking it to it; one the type filters hide raises ``ValueError``.
+        W&B and MLflow within a few hops of what is shown); else expand towards it first. A
+        node outside the direct lineage is drawn with the path linking it to it; one the type
+        filters hide raises ``ValueError``.
         """
         node_id = to_id(node_id)
         try:
