@@ -327,6 +327,8 @@ class MlflowSource(LineageSource):
         direction = check_direction(direction)
         obj = node.obj
         if isinstance(obj, Dataset):
+            # Consumers stay unknown: MLflow's client has no count, and its searches return a
+            # PagedList (items and a token, no total); counting would read every matching run.
             return 0 if direction == "upstream" else None
         if isinstance(obj, Run):
             if direction == "downstream":
