@@ -172,6 +172,22 @@ class Explorer:
             frontier = after
         return new
 
+    def reach(self, node_id: str, direction: Direction, depth: int) -> list[str]:
+        """The known nodes up to ``depth`` hops from ``node_id`` in ``direction``, nearest
+        first (``node_id`` not among them). Call with :attr:`lock` held."""
+        found: list[str] = []
+        frontier, seen = [node_id], {node_id}
+        for _ in range(depth):
+            after = []
+            for current in frontier:
+                for neighbour in self._known_neighbours(current, direction):
+                    if neighbour not in seen:
+                        seen.add(neighbour)
+                        after.append(neighbour)
+            found += after
+            frontier = after
+        return found
+
     def fetch(self, node_id: str, direction: Direction) -> list[LineageNode]:
         """Ask the source for one hop (one page) from ``node_id``; returns the nodes that were new.
 

@@ -379,8 +379,12 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
     def expand(self, node_id: str, direction: str = "both", depth: int = 1) -> list[LineageNode]:
         """Fetch ``depth`` hops from ``node_id`` ("upstream", "downstream" or "both").
 
-        Returns the nodes that were new. If the source fails, what was fetched before the
-        failure is shown and the error is raised.
+        Returns the nodes the call made shown: those up to ``depth`` hops away that way which
+        were not in the view's lineage before the call, nearest first. That is the nodes its
+        walks found, those a walk already running (a click in the page) landed while the call
+        waited for it, and known nodes that join the lineage because you asked for this one
+        (whether or not the type filters hide them). If the source fails, what was fetched
+        before the failure is shown and the error is raised.
         """
         if direction != "both" and direction not in DIRECTIONS:
             raise ValueError(
@@ -389,24 +393,32 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         directions = DIRECTIONS if direction == "both" else (check_direction(direction),)
         node_id = to_id(node_id)
         self.graph.node(node_id)
-        grew = False
+        lineage = self._view.lineage
         with self._lock:  # what it brings is lineage you asked for (see lineage)
+            before = {n for n in self.graph if lineage.contains(n)}
+            grew = False
             for each in directions:
                 grew = self._view.expanded(node_id, each) or grew
-        new: list[LineageNode] = []
         try:
             for each in directions:
-                new += self._explorer.expand(node_id, each, depth)
+                self._explorer.expand(node_id, each, depth)
         finally:
             self._flush(refresh=grew)
-        return new
+        with self._lock:
+            return [
+                self.graph.node(found)
+                for each in directions
+                for found in self._explorer.reach(node_id, each, depth)
+                if found not in before
+            ]
 
     def focus(self, node_id: str) -> None:
         """Centre the view on ``node_id``, first drawing it (and its path) if it is not shown.
 
-        A node not shown yet needs a source that can locate it (in-memory graphs, Trackio);
-        for W&B, expand towards it first. A node outside the direct lineage is drawn with the
-        path linking it to it; one the type filters hide raises ``ValueError``.
+        A node not shown yet needs a source that can locate it (in-memory graphs, Trackio, and
+        W&B and MLflow within a few hops of what is shown); else expand towards it first. A
+        node outside the direct lineage is drawn with the path linking it to it; one the type
+        filters hide raises ``ValueError``.
         """
         node_id = to_id(node_id)
         try:

@@ -414,6 +414,31 @@ def test_dataset_of_2000_runs_pages_through_searches(wide: tuple[str, str, list[
     assert calls.counts["get_run"] == 1  # the root's inputs
 
 
+def test_focus_on_nodes_not_shown_finds_them_and_their_path(pipe: Pipeline) -> None:
+    source = MlflowSource(pipe.uri)
+    widget = LineageWidget(source.lookup(f"runs:/{pipe.train_runs[0]}"), source=source)
+    calls = _Calls(source)
+    other_model, other_run = pipe.models[2], pipe.train_runs[2]
+    assert other_model not in widget.graph
+    # model 2 <- train-lr0.01 <- reviews (shown: the root's input)
+    widget.focus(other_model)
+    assert widget.graph.has_edge(other_run, other_model)
+    assert widget.graph.has_edge(f"reviews@{pipe.train_digest}", other_run)
+    assert calls.counts["get_logged_model"] <= 2, calls.counts  # the lookup, its consumers
+    # get_logged_model, its source run, that run's inputs (reviews: shown), and the model's
+    # registered versions and consumers: 6 client calls here.
+    assert sum(calls.counts.values()) <= 6, calls.counts
+    test_data = f"reviews-test@{pipe.test_digest}"
+    widget.focus(test_data)  # a dataset: found through a run that used it, then evaluate
+    assert widget.graph.has_edge(test_data, pipe.eval_run)
+    assert any(widget.graph.has_edge(m, pipe.eval_run) for m in (pipe.models[0], other_model))
+    widget.focus(pipe.plain_run)  # no lineage: drawn on its own
+    assert pipe.plain_run in widget.graph
+    for missing in ("m-0123abcd", "0" * 32, "nothing@0000"):
+        with pytest.raises(KeyError, match=missing):
+            widget.focus(missing)
+
+
 # ---- through a tracking server -------------------------------------------------------------
 
 
