@@ -21,14 +21,17 @@ from pathlib import Path
 from typing import Any
 
 import mlflow  # a test dependency: if it is missing the set-up is broken, which must fail
+import pandas as pd
 import pytest
 from mlflow.entities import Dataset, LoggedModel, Run
 from mlflow_stores import (
+    Echo,
     Pipeline,
     add_runs_on_dataset,
     copy_store,
     empty_store,
     log_pipeline,
+    use_experiment,
 )
 
 from lineage_widget import LineageWidget, MlflowSource, _payload
@@ -497,3 +500,25 @@ except ImportError as exc:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     assert 'pip install "lineage-widget[mlflow]"' in done.stdout
+
+
+def test_refresh_draws_what_mlflow_logged_meanwhile(stores: Path) -> None:
+    uri = copy_store(stores, stores.parent / "refresh")
+    use_experiment(uri, "grow")
+    data = mlflow.data.from_pandas(pd.DataFrame({"x": [1, 2]}), name="grow")
+    with mlflow.start_run(run_name="train-0", tags={"job_type": "train"}) as first:
+        mlflow.log_input(data, context="training")
+        model = mlflow.pyfunc.log_model(name="m", python_model=Echo(), pip_requirements=[])
+    w = LineageWidget.from_mlflow(
+        f"runs:/{first.info.run_id}", tracking_uri=uri, cluster_threshold=None
+    )
+    dataset = f"grow@{data.digest}"
+    w.expand(dataset, "downstream")
+    assert w.graph.node(model.model_id).aliases == ()
+    with mlflow.start_run(run_name="train-1", tags={"job_type": "train"}) as second:
+        mlflow.log_input(data, context="training")  # the sweep goes on
+    mlflow.register_model(f"models:/{model.model_id}", "grown")
+    new = w.refresh()
+    assert [n.id for n in new] == [second.info.run_id]
+    # The source read the model's registered versions before: a refresh asks again.
+    assert w.graph.node(model.model_id).aliases == ("grown v1",)

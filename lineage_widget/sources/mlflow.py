@@ -116,6 +116,11 @@ class MlflowSource(LineageSource):
     def __repr__(self) -> str:
         return f"MlflowSource(tracking_uri={self.tracking_uri!r})"
 
+    def forget(self) -> None:
+        # A refresh must see versions registered and model inputs logged since they were read.
+        self._versions.clear()
+        self._full_runs.clear()
+
     # ---- lookups -----------------------------------------------------------------------
 
     def lookup(self, uri: str) -> Run | LoggedModel:
