@@ -13,6 +13,7 @@ from typing import Any, cast
 from . import protocol
 from .clusters import Clustering, ViewDelta, ViewEdge
 from .explorer import Explorer, describe
+from .graph import LineageNode
 from .sources.base import DIRECTIONS, Direction
 
 MAX_VALUE_CHARS = 2_000  # a preview's value, cut
@@ -39,7 +40,27 @@ def node_columns(
         inaccessible.append(node.inaccessible)
     if any(inaccessible):  # rare: sent only with a node the source could not read
         columns["inaccessible"] = inaccessible
+    states = [run_state(explorer.graph.node(node_id)) for node_id in columns["id"]]
+    if any(states):  # sent only with a run in a state worth showing
+        columns["run_state"] = states
     return cast("protocol.NodeColumns", columns)
+
+
+# A run's state as the sources put it in its details (W&B: "State"; others: "Status").
+_STATE_KEYS = ("State", "state", "Status", "status")
+# States a run's node always shows (a finished run shows none: it is the usual case).
+RUN_STATES = ("running", "failed", "crashed", "killed", "preempted")
+
+
+def run_state(node: LineageNode) -> str | None:
+    """``node``'s state if it is a run in one of ``RUN_STATES``, else None."""
+    if node.kind != "run":
+        return None
+    for key in _STATE_KEYS:
+        value = node.details.get(key)
+        if isinstance(value, str) and value.lower() in RUN_STATES:
+            return value.lower()
+    return None
 
 
 def cluster_columns(
@@ -144,13 +165,19 @@ def members(
 
 
 def details(
-    explorer: Explorer, node_id: str, *, full: bool = False, request_id: int = 0
+    explorer: Explorer,
+    node_id: str,
+    *,
+    full: bool = False,
+    request_id: int = 0,
+    diff: protocol.DiffDetails | None = None,
 ) -> protocol.DetailsMsg:
     """The preview of one node, answering request ``request_id``: W&B's drawer fields, then
     the source's own details.
 
     Long values are cut at ``MAX_VALUE_CHARS`` (their labels listed in ``truncated``) unless
-    ``full`` asks for them whole (up to ``MAX_FULL_CHARS``).
+    ``full`` asks for them whole (up to ``MAX_FULL_CHARS``). ``diff``: what differs from the
+    node it pairs with in the lineage diff shown (marks.diff_details), sent as it is.
     """
     graph = explorer.graph
     node = graph.node(node_id)
@@ -175,7 +202,7 @@ def details(
         rows.append([str(label), text])
         if cut:
             truncated.append(str(label))
-    return {
+    message: protocol.DetailsMsg = {
         "type": "details",
         "request_id": request_id,
         "id": node_id,
@@ -184,6 +211,9 @@ def details(
         "inputs": len(graph.producers(node_id)) + max(0, explorer.more(node_id, "upstream")),
         "outputs": len(graph.consumers(node_id)) + max(0, explorer.more(node_id, "downstream")),
     }
+    if diff is not None:
+        message["diff"] = diff
+    return message
 
 
 def export_request(request: str, fmt: protocol.ExportFormat) -> protocol.ExportMsg:

@@ -42,6 +42,8 @@ _CATEGORIES = (
     "#999999",
 )
 _MISSING = object()
+LOG_SPAN = 100.0
+"""Positive numbers whose largest is at least this many times the smallest go on a log scale."""
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ class Coloring:
     values: dict[str, float | str] = field(default_factory=dict)
     """Node id -> the value it was coloured by."""
     legend: dict[str, Any] = field(default_factory=dict)
-    """``{"key", "kind": "continuous", "min", "max", "stops"}`` or
+    """``{"key", "kind": "continuous", "scale": "linear" | "log", "min", "max", "stops"}`` or
     ``{"key", "kind": "categorical", "categories": [[label, colour], ...]}``; empty: nothing
     had a value."""
 
@@ -71,20 +73,25 @@ class Coloring:
 
 def lookup(details: Mapping[str, Any], key: str) -> Any:
     """``key`` in ``details`` or in any dict nested in it (breadth first: the shallowest wins);
-    a dotted key (``"optimizer.lr"``) is also tried as a path. A missing key gives None."""
-    if "." in key:
-        value: Any = details
-        for part in key.split("."):
-            value = value.get(part, _MISSING) if isinstance(value, Mapping) else _MISSING
-        if value is not _MISSING:
-            return value
+    a dotted key (``"optimizer.lr"``) is also tried as a path from each of them (so it finds
+    ``{"Config": {"optimizer": {"lr": ...}}}``). A missing key gives None."""
     level: list[Mapping[str, Any]] = [details]
     while level:
         for mapping in level:
             if key in mapping:
                 return mapping[key]
+            value = _path(mapping, key) if "." in key else _MISSING
+            if value is not _MISSING:
+                return value
         level = [v for mapping in level for v in mapping.values() if isinstance(v, Mapping)]
     return None
+
+
+def _path(mapping: Mapping[str, Any], key: str) -> Any:
+    value: Any = mapping
+    for part in key.split("."):
+        value = value.get(part, _MISSING) if isinstance(value, Mapping) else _MISSING
+    return value
 
 
 def describe_color_by(color_by: ColorBy) -> str:
@@ -119,10 +126,16 @@ def color_nodes(nodes: Iterable[LineageNode], color_by: ColorBy) -> Coloring:
     if all(_is_number(v) for v in raw.values()):
         numbers = {node_id: float(v) for node_id, v in raw.items()}
         low, high = min(numbers.values()), max(numbers.values())
-        colors = {node_id: _viridis(_position(v, low, high)) for node_id, v in numbers.items()}
-        legend = {
+        # Values spanning orders of magnitude (a sweep's learning rates) on a log scale: on a
+        # linear one all but the largest would share its dark end.
+        log = low > 0 and high / low >= LOG_SPAN
+        scaled = {n: math.log10(v) for n, v in numbers.items()} if log else numbers
+        ends = (math.log10(low), math.log10(high)) if log else (low, high)
+        colors = {node_id: _viridis(_position(v, *ends)) for node_id, v in scaled.items()}
+        legend: dict[str, Any] = {
             "key": key,
             "kind": "continuous",
+            "scale": "log" if log else "linear",
             "min": low,
             "max": high,
             "stops": [_hex(rgb) for rgb in _VIRIDIS],

@@ -150,3 +150,20 @@ def _differing_details(x: LineageNode, y: LineageNode) -> list[str]:
         for label in labels
         if x.details.get(label, _MISSING) != y.details.get(label, _MISSING)
     )
+
+
+def differences(pair: Changed) -> list[tuple[str, Any, Any]]:
+    """What differs between a changed pair, key by key: ``(key, value on a, value on b)``.
+
+    A config key (dotted for nested dicts) is read from the runs' config, ``version`` from the
+    artifacts' versions, any other key from their details; a key one side lacks gives None."""
+    config_a, config_b = _flatten(config_of(pair.a)), _flatten(config_of(pair.b))
+    rows = []
+    for key in pair.keys:
+        if key == "version":
+            rows.append((key, pair.a.version, pair.b.version))
+        elif key in config_a or key in config_b:
+            rows.append((key, config_a.get(key), config_b.get(key)))
+        else:
+            rows.append((key, pair.a.details.get(key), pair.b.details.get(key)))
+    return rows

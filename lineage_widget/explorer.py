@@ -172,6 +172,22 @@ class Explorer:
             frontier = after
         return new
 
+    def reach(self, node_id: str, direction: Direction, depth: int) -> list[str]:
+        """The known nodes up to ``depth`` hops from ``node_id`` in ``direction``, nearest
+        first (``node_id`` not among them). Call with :attr:`lock` held."""
+        found: list[str] = []
+        frontier, seen = [node_id], {node_id}
+        for _ in range(depth):
+            after = []
+            for current in frontier:
+                for neighbour in self._known_neighbours(current, direction):
+                    if neighbour not in seen:
+                        seen.add(neighbour)
+                        after.append(neighbour)
+            found += after
+            frontier = after
+        return found
+
     def fetch(self, node_id: str, direction: Direction) -> list[LineageNode]:
         """Ask the source for one hop (one page) from ``node_id``; returns the nodes that were new.
 
@@ -189,20 +205,24 @@ class Explorer:
             running.wait()
         return []
 
-    def claim(self, node_id: str, direction: Direction) -> threading.Event | None:
+    def claim(
+        self, node_id: str, direction: Direction, *, again: bool = False
+    ) -> threading.Event | None:
         """Reserve the next walk from ``node_id`` (marking it loading) for the caller.
 
         Returns the claim (an event set when the walk ends), or None when there is nothing left
         to fetch or another caller holds the walk already. A claim must be followed by
         :meth:`run_claimed`, or given up with :meth:`abandon` or :meth:`release_all`.
+        ``again``: a walk done already is to be asked again (:meth:`walked`, a refresh).
         """
         key = (node_id, direction)
         with self.lock:
             self.graph.node(node_id)
-            if self._is_fetched(node_id, direction) or key in self._inflight:
+            if (self._is_fetched(node_id, direction) and not again) or key in self._inflight:
                 return None
             claim = self._inflight[key] = threading.Event()
-            self._set_status(node_id, direction, FetchStatus("loading"))
+            if not again:  # a refresh is quiet: the node keeps what it shows unless it fails
+                self._set_status(node_id, direction, FetchStatus("loading"))
             return claim
 
     def abandon(
@@ -219,13 +239,17 @@ class Explorer:
         claim.set()
 
     def run_claimed(
-        self, node_id: str, direction: Direction, claim: threading.Event
+        self, node_id: str, direction: Direction, claim: threading.Event, *, again: bool = False
     ) -> list[LineageNode]:
         """Do the walk reserved by ``claim``: ask the source (no lock held), then land it.
 
         If the claim was given up meanwhile (:meth:`abandon`, :meth:`release_all`), the answer
-        is dropped and ``[]`` returned.
+        is dropped and ``[]`` returned. ``again``: a refresh of a walk done already, asked from
+        its start (cursor None) through all its pages; what is new lands beside what is shown,
+        which keeps its place.
         """
+        if again:
+            return self._run_again(node_id, direction, claim)
         key = (node_id, direction)
 
         def current() -> bool:  # (called with the lock held)
@@ -269,6 +293,54 @@ class Explorer:
                     del self._inflight[key]
             claim.set()
 
+    def walked(self) -> list[tuple[str, Direction]]:
+        """The walks done to their end so far (every node both ways for a graph shown whole):
+        what a refresh asks the source again."""
+        with self.lock:
+            if self._complete:
+                return [(node_id, d) for node_id in self.graph for d in DIRECTIONS]
+            return sorted(self._fetched)
+
+    def _run_again(
+        self, node_id: str, direction: Direction, claim: threading.Event
+    ) -> list[LineageNode]:
+        key = (node_id, direction)
+        try:
+            with self.lock:
+                node = self.graph.node(node_id)
+            found: list[LineageNode] = []
+            cursor: Any | None = None
+            while True:  # every page: a new neighbour may come on any of them
+                page = self._walk(node, direction, cursor, count=False)
+                found += page.found
+                cursor = page.cursor
+                if cursor is None:
+                    break
+            with self.lock:
+                if self._inflight.get(key) is not claim:
+                    return []  # given up: drop the late answer
+                for other in found:
+                    self._check_neighbour(node, other)
+                # Fresher fields (a run's state) reach the page; the rest is not sent again.
+                changed = [o.id for o in found if o.id in self.graph and self.graph.node(o.id) != o]
+                new = self._land(node, direction, found, keep_places=True)
+                for other_id in changed:
+                    self.pending.nodes[other_id] = None
+                if key in self.status:  # an earlier failure is cleared
+                    self._set_status(node_id, direction, None)
+            self._count(new)  # (what was known is counted already)
+            return new
+        except Exception as exc:
+            with self.lock:
+                if self._inflight.get(key) is claim:
+                    self._set_status(node_id, direction, FetchStatus("error", describe(exc)))
+            raise
+        finally:
+            with self.lock:
+                if self._inflight.get(key) is claim:
+                    del self._inflight[key]
+            claim.set()
+
     def release_all(self) -> None:
         """Give up every claimed walk that has not landed (the widget is closing)."""
         with self.lock:
@@ -277,12 +349,15 @@ class Explorer:
                 self.status.pop((node_id, direction), None)
                 running.set()
 
-    def _walk(self, node: LineageNode, direction: Direction, cursor: Any | None) -> _Page:
+    def _walk(
+        self, node: LineageNode, direction: Direction, cursor: Any | None, *, count: bool = True
+    ) -> _Page:
         """One page of neighbours from the source, resuming ``cursor`` if given (no lock held:
-        this is the slow part). Also counts the new nodes' neighbours, as hints for the page."""
+        this is the slow part). Also counts the new nodes' neighbours, as hints for the page
+        (unless ``count`` is False: a refresh counts only the nodes that were new)."""
         page = self.source.page(node, direction, cursor, self.source.page_size)
         nodes = [self.source.to_node(obj) for obj in page.items]
-        counts = self.source.neighbour_counts(nodes) if nodes else {}
+        counts = self.source.neighbour_counts(nodes) if nodes and count else {}
         return _Page(nodes, page.cursor, page.total, counts)
 
     def _count(self, nodes: Iterable[LineageNode]) -> None:
@@ -311,19 +386,31 @@ class Explorer:
         return self.drawn_orders.get(node_id, self.orders[node_id])
 
     def _land(
-        self, node: LineageNode, direction: Direction, found: list[LineageNode]
+        self,
+        node: LineageNode,
+        direction: Direction,
+        found: list[LineageNode],
+        *,
+        keep_places: bool = False,
     ) -> list[LineageNode]:
-        """Add one walk's result to the graph (under the lock); returns the new nodes."""
-        new = []
+        """Add one walk's result to the graph (under the lock); returns the new nodes.
+
+        ``keep_places``: the neighbours known already are drawn (a refresh), so the new ones go
+        after them in their column rather than around ``node``, and nothing shown moves."""
+        new: list[LineageNode] = []
         count = len(found)
+        level = self.levels[node.id] + (-1 if direction == "upstream" else 1)
+        if keep_places:
+            known = [self._drawn_at(n) for n in self._known_neighbours(node.id, direction)]
+            after = max(known, default=self._drawn_at(node.id) - 1.0) + 1.0
         for index, other in enumerate(found):
             if other.id not in self.graph:
                 self.found_by[other.id] = (node.id, direction)
-                step = -1 if direction == "upstream" else 1
-                spread = index - (count - 1) / 2
-                self._place(
-                    other, level=self.levels[node.id] + step, order=self._drawn_at(node.id) + spread
-                )
+                if keep_places:
+                    order = after + len(new)
+                else:
+                    order = self._drawn_at(node.id) + index - (count - 1) / 2
+                self._place(other, level=level, order=order)
                 new.append(other)
             else:
                 self.graph.add_node(other)  # fresher fields, same place

@@ -198,10 +198,10 @@ class LineageGraph:
             raise KeyError(f"unknown node {node_id!r}") from None
         return node
 
-    def nodes(self) -> Iterator[LineageNode]:
-        """Every node record, in insertion order."""
-        for attrs in self._g._node.values():  # networkx's node dict: no view objects per call
-            yield attrs["node"]
+    def nodes(self) -> list[LineageNode]:
+        """Every node record, in insertion order (a list: ``len()`` and indexing work)."""
+        # networkx's node dict: no view objects per call
+        return [attrs["node"] for attrs in self._g._node.values()]
 
     def edges(self) -> Iterator[tuple[str, str]]:
         """Every edge as ``(src, dst)``, in insertion order."""

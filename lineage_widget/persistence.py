@@ -78,6 +78,7 @@ class ViewState(TypedDict, total=False):
     job_types: Annotated[list[str] | None, _TRAIT]
     hide_runs: Annotated[bool, _TRAIT]
     lineage: Annotated[Lineage, _TRAIT]
+    color_by: Annotated[str | None, _TRAIT]  # a key only: a function is kept as None
 
 
 def _keys_marked(role: str) -> tuple[str, ...]:
@@ -140,6 +141,8 @@ def plain(value: Any) -> Any:
         return list(value)
     if isinstance(value, Mapping):
         return dict(value)
+    if callable(value):  # color_by's function: not data
+        return None
     return value
 
 

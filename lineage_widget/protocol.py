@@ -33,6 +33,7 @@ class _NodeColumns(TypedDict):
 
 class NodeColumns(_NodeColumns, total=False):
     inaccessible: list[str | None]  # why the source could not read a node; only when one is
+    run_state: list[str | None]  # a run's state worth showing (running, failed, ...); ditto
 
 
 class ClusterColumns(TypedDict):
@@ -106,7 +107,36 @@ class StatusMsg(_StatusMsg, total=False):
     error: str
 
 
-class DetailsMsg(TypedDict):
+class DiffDetails(TypedDict):
+    """What differs between a node and the one it pairs with in the lineage diff shown."""
+
+    side: Literal["a", "b"]
+    other: str
+    other_label: str
+    rows: list[list[str]]  # [key, value on a, value on b]
+
+
+class Coloring(TypedDict):
+    """The ``_coloring`` trait (marks.coloring_state): what ``color_by`` paints."""
+
+    legend: dict[str, Any]  # {"key", "kind", ...}: see colors.Coloring.legend
+    nodes: dict[str, str]  # drawn node id -> colour
+    values: dict[str, float | str]  # drawn node id -> the value it was coloured by
+    clusters: dict[str, dict[str, Any]]  # cluster id -> its members' range, with colours
+
+
+class DiffMarks(TypedDict):
+    """The ``_diff`` trait (marks.diff_state): the lineage diff ``compare()`` shows."""
+
+    a: str
+    b: str
+    labels: dict[str, str]  # {"a": label, "b": label}
+    nodes: dict[str, Literal["a", "b", "both"]]
+    clusters: dict[str, str]  # a side, or "mixed"
+    changed: dict[str, str]  # node id -> the id it pairs with
+
+
+class _DetailsMsg(TypedDict):
     type: Literal["details"]
     request_id: int
     id: str
@@ -114,6 +144,10 @@ class DetailsMsg(TypedDict):
     truncated: list[str]
     inputs: int
     outputs: int
+
+
+class DetailsMsg(_DetailsMsg, total=False):
+    diff: DiffDetails  # only for a node of a changed pair of the diff shown (compare())
 
 
 class MembersMsg(TypedDict):

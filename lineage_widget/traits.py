@@ -124,3 +124,27 @@ def check_keywords(owner: str, given: Iterable[str], valid: Iterable[str]) -> No
         f"{owner} got unexpected keyword argument{plural} {', '.join(problems)}; "
         f"it takes {', '.join(names)}"
     )
+
+
+class ColorByKey(traitlets.TraitType):  # type: ignore[type-arg]
+    """What nodes are coloured by: a key of their details (str), a function of the node, or
+    None (the usual colours)."""
+
+    info_text = "a details key (str), a function node -> number | str | None, or None"
+
+    def validate(self, obj: Any, value: Any) -> Any:
+        if value is None or callable(value):
+            return value
+        if isinstance(value, str) and value.strip():
+            return value
+        raise traitlets.TraitError(
+            f"color_by must be a details key (a non-empty str), a function node -> number | "
+            f"str | None, or None; got {type(value).__name__} {value!r:.200}"
+        )
+
+
+class Seconds(PositiveFloat):
+    """A positive number of seconds, or None (off)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(None, allow_none=True, **kwargs)

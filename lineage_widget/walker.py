@@ -13,10 +13,11 @@ import threading
 from collections.abc import Callable
 from concurrent import futures
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from .explorer import Explorer
 from .filters import MAX_HIDDEN_HOPS
+from .graph import LineageNode
 from .protocol import WalkState
 from .sources.base import Direction
 from .view_model import ViewModel
@@ -25,6 +26,7 @@ StatusCallback = Callable[[str, Direction, WalkState, "str | None"], None]
 """(node id, direction, "loading" | "error" | "idle", error): a walk's mark on its node."""
 ErrorCallback = Callable[[str, Direction, str], None]
 """(node id, direction, error): an expand failed (shown under the toolbar; the node retries)."""
+T = TypeVar("T")
 
 
 class Limits(Protocol):
@@ -58,7 +60,7 @@ class Walker:
         self._on_error = on_error
         self._lock = explorer.lock
         self._executor: ThreadPoolExecutor | None = None
-        self._running: set[futures.Future[None]] = set()
+        self._running: set[futures.Future[Any]] = set()
         self._timers: set[threading.Timer] = set()
         self._quiet: set[tuple[str, Direction]] = set()  # walks through hidden nodes
         explorer.on_status = self._report_status
@@ -74,7 +76,7 @@ class Walker:
                 # Nothing left to fetch (say another view did): clear the asking view's mark.
                 self._on_status(node_id, direction, "idle", None)
 
-    def submit(self, work: Callable[..., None], *args: Any) -> None:
+    def submit(self, work: Callable[..., T], *args: Any) -> futures.Future[T]:
         """Run ``work(*args)`` in a background thread (:meth:`wait` waits for it)."""
         if self._executor is None:
             self._executor = ThreadPoolExecutor(
@@ -84,6 +86,31 @@ class Walker:
         with self._lock:
             self._running.add(future)
         future.add_done_callback(self._forget)
+        return future
+
+    def refresh(self) -> futures.Future[list[LineageNode]]:
+        """Ask the source again for every walk done so far, in a background thread; the future
+        gives the nodes that were new. Walks running now are left to bring their news; a walk
+        that fails marks its node with the error, as a walk from the page does."""
+        self._explorer.source.forget()
+        with self._lock:
+            claims: dict[Direction, list[tuple[str, threading.Event]]] = {}
+            for node_id, direction in self._explorer.walked():
+                claim = self._explorer.claim(node_id, direction, again=True)
+                if claim is not None:
+                    claims.setdefault(direction, []).append((node_id, claim))
+        return self.submit(self._refresh, claims)
+
+    def _refresh(
+        self, claims: dict[Direction, list[tuple[str, threading.Event]]]
+    ) -> list[LineageNode]:
+        landed: list[LineageNode] = []
+        try:
+            for direction, walks in claims.items():
+                self._run_claims(direction, walks, again=True, landed=landed)
+        finally:
+            self._on_change()
+        return landed
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the work submitted has finished; False on timeout."""
@@ -105,7 +132,7 @@ class Walker:
 
     # ---- internals -----------------------------------------------------------------------
 
-    def _forget(self, future: futures.Future[None]) -> None:
+    def _forget(self, future: futures.Future[Any]) -> None:
         with self._lock:
             self._running.discard(future)
 
@@ -165,10 +192,14 @@ class Walker:
         direction: Direction,
         claims: list[tuple[str, threading.Event]],
         on_timeout: Callable[[str], None] | None = None,
+        *,
+        again: bool = False,
+        landed: list[LineageNode] | None = None,
     ) -> list[str]:
         """Run claimed walks one after the other; those not done ``request_timeout`` seconds
         after the first started are given up (one clock for the lot: no thread per walk).
-        Returns the errors of those that failed or were given up."""
+        Returns the errors of those that failed or were given up. ``again``: refreshes (see
+        :meth:`Explorer.run_claimed`); ``landed`` collects the new nodes."""
         timer = None
         timeout = self._limits.request_timeout
         if timeout is not None and claims:
@@ -188,7 +219,9 @@ class Walker:
         try:
             for node_id, claim in claims:
                 with contextlib.suppress(Exception):  # kept in the explorer's status
-                    self._explorer.run_claimed(node_id, direction, claim)
+                    new = self._explorer.run_claimed(node_id, direction, claim, again=again)
+                    if landed is not None:
+                        landed += new
         finally:
             if timer is not None:
                 timer.cancel()
@@ -209,3 +242,32 @@ class Walker:
         # change drew the hidden node meanwhile).
         if (node_id, direction) not in self._quiet or self._view.clustering.is_drawn(node_id):
             self._on_status(node_id, direction, state, error)
+
+
+class Repeater:
+    """Calls ``work()`` every so many seconds in a daemon thread of its own, until stopped (the
+    widget's ``auto_refresh``). A call that raises is dropped: the next one tries again."""
+
+    def __init__(self, work: Callable[[], Any], name: str) -> None:
+        self._work = work
+        self._name = name
+        self._stop: threading.Event | None = None
+
+    def every(self, seconds: float | None) -> None:
+        """Call ``work`` every ``seconds`` from now on (None: stop)."""
+        self.stop()
+        if seconds is None:
+            return
+        stop = self._stop = threading.Event()
+
+        def loop() -> None:
+            while not stop.wait(seconds):
+                with contextlib.suppress(Exception):  # (its nodes show a failed walk)
+                    self._work()
+
+        threading.Thread(target=loop, name=self._name, daemon=True).start()
+
+    def stop(self) -> None:
+        if self._stop is not None:
+            self._stop.set()
+            self._stop = None

@@ -17,23 +17,27 @@ from . import _payload
 from ._export import Exports, SaveFuture, export_format
 from ._start import explorer_for, mlflow_object, trackio_object, wandb_object
 from .clusters import DEFAULT_THRESHOLD, ViewDelta
+from .diff import LineageDiff
 from .filters import FILTER_KEYS, LINEAGES, Filters
 from .graph import LineageGraph, LineageNode
 from .graph import node_id as to_id
+from .marks import coloring_state, diff_details, diff_state
 from .persistence import TRAIT_KEYS, Persistence, cell_key, check_key, check_view_state
 from .protocol import WalkState
 from .sources.base import DIRECTIONS, Direction, LineageSource, check_direction
 from .traits import (
     ClusterThreshold,
+    ColorByKey,
     NodeIds,
     PositiveFloat,
     PositiveInt,
+    Seconds,
     TypeNames,
     Viewport,
     check_keywords,
 )
 from .view_model import ViewModel
-from .walker import Walker
+from .walker import Repeater, Walker
 
 _STATIC = pathlib.Path(__file__).parent / "static"
 
@@ -151,6 +155,29 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         "not: the filter control's choices."
     ).tag(sync=True)
 
+    color_by = ColorByKey(
+        None,
+        allow_none=True,
+        help="Colour the nodes by this key of their details (nested dicts included: a run's "
+        "config or summary, an artifact's metadata; 'a.b' for a path) or by a function "
+        "node -> number | str | None: numbers on a continuous scale (viridis), strings as "
+        "categories, None neutral, with a legend. None: the usual colours.",
+    )
+
+    _coloring = traitlets.Dict(
+        help="What color_by paints, kept current by the kernel (marks.coloring_state)."
+    ).tag(sync=True)
+
+    _diff = traitlets.Dict(
+        help="The sides of the lineage diff compare() shows, kept current by the kernel "
+        "(marks.diff_state)."
+    ).tag(sync=True)
+
+    auto_refresh = Seconds(
+        help="Every this many seconds, refresh() in a background thread (None: off). Stops "
+        "when the widget is closed."
+    )
+
     _key = traitlets.Unicode(
         "",
         help="Ties the view saved with the notebook to the widget a re-run of the cell makes "
@@ -202,6 +229,8 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
             on_error=self._send_expand_error,
         )
         self._persistence = Persistence(self, self._explorer, self._view, self._walker)
+        self._comparison: LineageDiff | None = None
+        self._repeater = Repeater(self._refresh_in_background, "lineage-widget-refresh")
         problems = self._persistence.replay(state) if state else []
         if state:  # what the state holds (ids the graph still has), unless given here
             for name in TRAIT_KEYS:  # (not `key`: that is the argument tying saved views)
@@ -350,30 +379,46 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
     def expand(self, node_id: str, direction: str = "both", depth: int = 1) -> list[LineageNode]:
         """Fetch ``depth`` hops from ``node_id`` ("upstream", "downstream" or "both").
 
-        Returns the nodes that were new. If the source fails, what was fetched before the
-        failure is shown and the error is raised.
+        Returns the nodes the call made shown: those up to ``depth`` hops away that way which
+        were not in the view's lineage before the call, nearest first. That is the nodes its
+        walks found, those a walk already running (a click in the page) landed while the call
+        waited for it, and known nodes that join the lineage because you asked for this one
+        (whether or not the type filters hide them). If the source fails, what was fetched
+        before the failure is shown and the error is raised.
         """
+        if direction != "both" and direction not in DIRECTIONS:
+            raise ValueError(
+                f"direction must be 'upstream', 'downstream' or 'both', got {direction!r}"
+            )
         directions = DIRECTIONS if direction == "both" else (check_direction(direction),)
         node_id = to_id(node_id)
         self.graph.node(node_id)
-        grew = False
+        lineage = self._view.lineage
         with self._lock:  # what it brings is lineage you asked for (see lineage)
+            before = {n for n in self.graph if lineage.contains(n)}
+            grew = False
             for each in directions:
                 grew = self._view.expanded(node_id, each) or grew
-        new: list[LineageNode] = []
         try:
             for each in directions:
-                new += self._explorer.expand(node_id, each, depth)
+                self._explorer.expand(node_id, each, depth)
         finally:
             self._flush(refresh=grew)
-        return new
+        with self._lock:
+            return [
+                self.graph.node(found)
+                for each in directions
+                for found in self._explorer.reach(node_id, each, depth)
+                if found not in before
+            ]
 
     def focus(self, node_id: str) -> None:
         """Centre the view on ``node_id``, first drawing it (and its path) if it is not shown.
 
-        A node not shown yet needs a source that can locate it (in-memory graphs, Trackio);
-        for W&B, expand towards it first. A node outside the direct lineage is drawn with the
-        path linking it to it; one the type filters hide raises ``ValueError``.
+        A node not shown yet needs a source that can locate it (in-memory graphs, Trackio, and
+        W&B and MLflow within a few hops of what is shown); else expand towards it first. A
+        node outside the direct lineage is drawn with the path linking it to it; one the type
+        filters hide raises ``ValueError``.
         """
         node_id = to_id(node_id)
         try:
@@ -402,14 +447,34 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
 
     def pull_out(self, node_id: str) -> None:
         """Draw ``node_id`` as itself, next to its cluster (it is never clustered again)."""
+        self._pull_out(self._clustered_node(node_id, "pull_out"))
+
+    def _pull_out(self, node_id: str) -> None:
+        """The page's pull-out arrow (a repeated click changes nothing, silently)."""
         with self._lock:
             self._flush()
-            self._send_view(self._view.pull_out(to_id(node_id)))
+            self._send_view(self._view.pull_out(node_id))
 
     def put_back(self, node_id: str) -> None:
         """Undo :meth:`pull_out`: ``node_id`` may be drawn in its cluster again."""
+        node_id = to_id(node_id)
+        self.graph.node(node_id)  # (KeyError naming an unknown id)
+        if node_id not in self._view.clustering.pulled_out:
+            raise ValueError(f"put_back({node_id!r}): it was not pulled out of a cluster")
+        self._put_back(node_id)
+
+    def _put_back(self, node_id: str) -> None:
+        """The page's put-back control (a repeated click changes nothing, silently)."""
         with self._lock:
-            self._send_view(self._view.put_back(to_id(node_id)))
+            self._send_view(self._view.put_back(node_id))
+
+    def _clustered_node(self, node_id: Any, method: str) -> str:
+        """``node_id`` as an id, if it is drawn in a cluster; else a ValueError naming it."""
+        checked: str = to_id(node_id)
+        self.graph.node(checked)  # (KeyError naming an unknown id)
+        if self.cluster_of(checked) is None:
+            raise ValueError(f"{method}({checked!r}): it is not in a cluster")
+        return checked
 
     def save(self, path: str | os.PathLike[str], *, timeout: float | None = 30.0) -> SaveFuture:
         """Save the graph as the page draws it, to an SVG or PNG file (by ``path``'s suffix).
@@ -440,6 +505,76 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
             self._flush()  # what landed a moment ago is in the picture
             return self._exports.request(path, timeout, self.send)
 
+    def compare(self, a: Any = None, b: Any = None) -> LineageDiff | None:
+        """Show the lineage diff of ``a`` and ``b`` (ids, records or the source's objects):
+        their upstream lineages are fetched (as far as they go) and drawn in one view, each
+        node marked as on ``a``'s side, ``b``'s or both, with a legend; the details panel of a
+        changed pair (two versions of one artifact, two runs whose config differs) lists what
+        differs. Returns the :class:`LineageDiff` (as ``w.graph.diff(a, b)``).
+
+        ``compare()`` clears it. A node not known yet needs a source that can locate it (as
+        :meth:`focus`). If the source fails, what was fetched is shown and the error raised.
+        """
+        if a is None and b is None:
+            with self._lock:
+                self._comparison = None
+                self._sync_marks()
+            return None
+        if a is None or b is None:
+            raise TypeError(f"compare() needs two nodes, or none to clear; got a={a!r}, b={b!r}")
+        ids = [self._explorer.id_of(a), self._explorer.id_of(b)]
+        for node_id in ids:
+            if node_id not in self.graph:
+                self._explorer.reveal(node_id)
+                with self._lock:
+                    self._flush(refresh=self._view.revealed(node_id))
+        try:
+            for node_id in ids:
+                self._fetch_upstream(node_id)
+        finally:
+            self._flush(refresh=True)
+        with self._lock:
+            self._comparison = self.graph.diff(*ids)
+            self._sync_marks()
+            return self._comparison
+
+    def _fetch_upstream(self, node_id: str) -> None:
+        """Every walk upstream of ``node_id`` to its end, all of it joining the view."""
+        frontier, seen = [node_id], {node_id}
+        while frontier:
+            current = frontier.pop()
+            with self._lock:
+                self._view.expanded(current, "upstream")
+            while True:
+                with self._lock:
+                    more = self._explorer.more(current, "upstream")
+                if more == 0:
+                    break
+                self._explorer.fetch(current, "upstream")
+            for producer in self.graph.producers(current):
+                if producer.id not in seen:
+                    seen.add(producer.id)
+                    frontier.append(producer.id)
+
+    def refresh(self, timeout: float | None = None) -> list[LineageNode]:
+        """Ask the source again for every node and direction walked so far and draw what is
+        new (new consumers, a new producer, new versions), beside what is shown: nothing shown
+        moves. Returns the new nodes.
+
+        The source is asked in background threads; this waits up to ``timeout`` seconds
+        (default: ``request_timeout``) and then returns what landed, the rest drawing as it
+        comes. A walk that fails marks its node with the error, as an expand from the page does.
+        """
+        future = self._walker.refresh()
+        limit = self.request_timeout if timeout is None else timeout
+        try:
+            return future.result(timeout=limit)
+        except TimeoutError:
+            return []
+
+    def _refresh_in_background(self) -> None:
+        self._walker.refresh().result()
+
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the fetches started from the page have landed; False on timeout."""
         return self._walker.wait(timeout)
@@ -448,6 +583,7 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         """Close the widget; requests still waiting are dropped, running ones are ignored."""
         # (A widget whose __init__ failed has no parts: ipywidgets closes it when collected.)
         if "_persistence" in self.__dict__:
+            self._repeater.stop()
             self._walker.close()
             self._persistence.close()
             self._exports.close()
@@ -459,6 +595,18 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
     def _threshold_changed(self, change: dict[str, Any]) -> None:
         with self._lock:
             self._send_view(self._view.set_threshold(change["new"]))
+
+    @traitlets.observe("color_by")
+    def _color_by_changed(self, change: dict[str, Any]) -> None:
+        try:
+            self._sync_marks(raise_errors=True)
+        except Exception:
+            self.set_trait("color_by", change["old"])  # a function that fails is refused
+            raise
+
+    @traitlets.observe("auto_refresh")
+    def _auto_refresh_changed(self, change: dict[str, Any]) -> None:
+        self._repeater.every(change["new"])
 
     @traitlets.observe("highlighted")
     def _highlight_changed(self, _change: dict[str, Any]) -> None:
@@ -478,6 +626,7 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
             if self.comm is not None and not self._persistence.restoring:
                 # Every view starts again from what the filters show (filters change rarely).
                 self.send(_payload.snapshot(self._explorer, self._view.clustering))
+            self._sync_marks()
             self._persistence.changed()
 
     @traitlets.observe("selected")
@@ -505,6 +654,26 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
             clusters = self._view.highlighted_clusters(self.highlighted)
             if clusters != self._highlighted_clusters:
                 self._highlighted_clusters = clusters
+
+    def _sync_marks(self, *, raise_errors: bool = False) -> None:
+        """Points ``_coloring`` and ``_diff`` at what the view draws now. A ``color_by``
+        function that fails on a node that just arrived is reported under the widget (the
+        colours stay as they were)."""
+        with self._lock:
+            graph, clustering = self.graph, self._view.clustering
+            try:
+                coloring = coloring_state(graph, clustering, self.color_by)
+            except ValueError as exc:
+                if raise_errors:
+                    raise
+                if self.comm is not None:
+                    self.send(_payload.error("color_by", None, exc))
+            else:
+                if coloring != self._coloring:
+                    self._coloring = coloring
+            diff = diff_state(graph, clustering, self._comparison)
+            if diff != self._diff:
+                self._diff = diff
 
     def _sync_node_types(self) -> None:
         choices = self._view.type_choices()
@@ -536,15 +705,18 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
             full = bool(msg.get("full", False))
             asked = _request_id(msg)
             node_id = str(msg["id"])
-            self.send(_payload.details(self._explorer, node_id, full=full, request_id=asked))
+            diff = diff_details(self._comparison, node_id)
+            self.send(
+                _payload.details(self._explorer, node_id, full=full, request_id=asked, diff=diff)
+            )
         elif kind == "members":
             cluster, asked = str(msg["cluster"]), _request_id(msg)
             clustering = self._view.clustering
             self.send(_payload.members(self._explorer, clustering, cluster, request_id=asked))
         elif kind == "pull_out":
-            self.pull_out(str(msg["id"]))
+            self._pull_out(to_id(msg["id"]))
         elif kind == "put_back":
-            self.put_back(str(msg["id"]))
+            self._put_back(to_id(msg["id"]))
         elif kind == "export_result":
             self._exports.answer(msg, buffers)
         elif kind == "restore":
@@ -580,6 +752,8 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
             self.send(_payload.delta(self._explorer, self._view.clustering, change))
             if self.highlighted:  # clusters formed or dissolved around highlighted nodes
                 self._sync_highlighted_clusters()
+            if self.color_by is not None or self._comparison is not None:
+                self._sync_marks()
         self._persistence.changed()
 
 

@@ -33,7 +33,9 @@ def main() -> None:
         jupyter_server(Path(tmp)) as server,
         chromium() as browser,
     ):
-        page = browser.new_page(viewport={"width": 1300, "height": 900}, device_scale_factor=2)
+        # Wide enough for the pictured lineages to fit at a readable zoom (a first view never
+        # goes below one: it starts at the root instead).
+        page = browser.new_page(viewport={"width": 1900, "height": 900}, device_scale_factor=2)
         lab = open_notebook(page, server, "quickstart.ipynb", "README images", timeout_s=30)
         for code in cells[:3]:  # set up the store, log the sweep, import
             lab.run(code)
@@ -52,7 +54,33 @@ def main() -> None:
         sweep.locator('input[type="search"]').fill("lr1e-0")
         page.wait_for_timeout(400)
         sweep.screenshot(path=out / "clusters.png")
-    print(f"wrote {out / 'screenshot.png'} and {out / 'clusters.png'}")
+
+        for code, ready, name in BEYOND:
+            view = lab.display(code).locator(READY)
+            view.locator(ready).first.wait_for()
+            page.wait_for_timeout(400)
+            view.screenshot(path=out / name)
+    print(f"wrote {', '.join(str(out / n) for n in PICTURES)}")
+
+
+# "Beyond W&B": (the cell, what shows it is drawn, the picture).
+BEYOND = (
+    (
+        'lr = LineageWidget.from_trackio("quickstart", artifact="clean:v0", depth=2,\n'
+        '                                cluster_threshold=None, color_by="lr")\n'
+        "lr",
+        ".lineage-legend",
+        "color-by.png",
+    ),
+    (
+        'diff = LineageWidget.from_trackio("quickstart", artifact="model:v2", depth=1)\n'
+        'diff.compare("quickstart/model:v1", "quickstart/model:v2")\n'
+        "diff",
+        "[data-diff='b']",
+        "diff.png",
+    ),
+)
+PICTURES = ("screenshot.png", "clusters.png", *(name for _, _, name in BEYOND))
 
 
 if __name__ == "__main__":

@@ -42,6 +42,18 @@ def test_numbers_go_on_a_continuous_scale_with_a_legend() -> None:
     assert coloring.range_of(["train-1", "train-2", "data:v0"]) == {"min": 0.001, "max": 0.01}
 
 
+def test_numbers_spanning_orders_of_magnitude_go_on_a_log_scale() -> None:
+    coloring = color_nodes(sweep().nodes(), "lr")  # 0.1, 0.01, 0.001: a hundredfold
+    assert coloring.legend["scale"] == "log"
+    assert coloring.colors["train-1"] == "#21918c"  # 0.01: the middle of the scale
+    g = sweep()
+    for i, lr in enumerate((3.0, 2.0, 1.0)):  # within a hundredfold: linear
+        g.add_run(f"train-{i}", type="train", details={"Config": {"lr": lr}})
+    linear = color_nodes(g.nodes(), "lr")
+    assert linear.legend["scale"] == "linear"
+    assert linear.colors["train-1"] == "#21918c"  # 2.0: the middle, linearly
+
+
 def test_strings_are_categories() -> None:
     coloring = color_nodes(sweep().nodes(), "name")
     assert coloring.legend["kind"] == "categorical"

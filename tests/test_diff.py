@@ -3,32 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from lineage_widget import LineageGraph
-
-
-def two_trainings() -> LineageGraph:
-    """raw:v0 -> prep -> processed:v1 -> train-a -> model:v3, and the same again with a new
-    preprocessing (processed:v2) and another learning rate (model:v7); both evaluate on test:v0."""
-    g = LineageGraph()
-    g.add_artifact("raw:v0", type="dataset", name="raw", version="v0")
-    g.add_artifact("test:v0", type="dataset", name="test", version="v0")
-    for run, processed, train, model, config in (
-        ("prep-1", "v1", "train-a", "v3", {"lr": 0.1, "opt": {"name": "adam", "beta": 0.9}}),
-        ("prep-2", "v2", "train-b", "v7", {"lr": 0.01, "opt": {"name": "adam", "beta": 0.8}}),
-    ):
-        g.add_run(run, type="preprocess", details={"Config": {"clip": 5}})
-        g.add_edge("raw:v0", run)
-        g.add_artifact(
-            f"processed:{processed}", type="dataset", name="processed", version=processed
-        )
-        g.add_edge(run, f"processed:{processed}")
-        g.add_run(train, type="train", details={"Config": config})
-        g.add_edge(f"processed:{processed}", train)
-        g.add_edge("test:v0", train)
-        g.add_artifact(f"model:{model}", type="model", name="model", version=model)
-        g.add_edge(train, f"model:{model}")
-    return g
+from support import two_trainings
 
 
 def ids(nodes: list) -> list[str]:  # type: ignore[type-arg]

@@ -3,6 +3,7 @@ page is sent, set from Python or as the page sets them."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import Counter
 from typing import Any
@@ -407,9 +408,11 @@ def test_filtered_view_matches_its_definition(
             anchors.append((target, action))
             w.expand(target, action)
         elif action == "pull_out":
-            w.pull_out(target)
+            with contextlib.suppress(ValueError):  # not in a cluster: refused, naming it
+                w.pull_out(target)
         elif action == "put_back":
-            w.put_back(target)
+            with contextlib.suppress(ValueError):  # not pulled out: refused, naming it
+                w.put_back(target)
         elif action in ("artifact_types", "job_types"):
             setattr(w, action, [["a"], ["b"], None, ["a", "b"]][pick % 4])
         elif action == "hide_runs":

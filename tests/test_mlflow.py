@@ -20,14 +20,17 @@ from pathlib import Path
 from typing import Any
 
 import mlflow  # a test dependency: if it is missing the set-up is broken, which must fail
+import pandas as pd
 import pytest
 from mlflow.entities import Dataset, LoggedModel, Run
 from mlflow_stores import (
+    Echo,
     Pipeline,
     add_runs_on_dataset,
     copy_store,
     empty_store,
     log_pipeline,
+    use_experiment,
 )
 from polling import wait_until
 
@@ -414,6 +417,31 @@ def test_dataset_of_2000_runs_pages_through_searches(wide: tuple[str, str, list[
     assert calls.counts["get_run"] == 1  # the root's inputs
 
 
+def test_focus_on_nodes_not_shown_finds_them_and_their_path(pipe: Pipeline) -> None:
+    source = MlflowSource(pipe.uri)
+    widget = LineageWidget(source.lookup(f"runs:/{pipe.train_runs[0]}"), source=source)
+    calls = _Calls(source)
+    other_model, other_run = pipe.models[2], pipe.train_runs[2]
+    assert other_model not in widget.graph
+    # model 2 <- train-lr0.01 <- reviews (shown: the root's input)
+    widget.focus(other_model)
+    assert widget.graph.has_edge(other_run, other_model)
+    assert widget.graph.has_edge(f"reviews@{pipe.train_digest}", other_run)
+    assert calls.counts["get_logged_model"] <= 2, calls.counts  # the lookup, its consumers
+    # get_logged_model, its source run, that run's inputs (reviews: shown), and the model's
+    # registered versions and consumers: 6 client calls here.
+    assert sum(calls.counts.values()) <= 6, calls.counts
+    test_data = f"reviews-test@{pipe.test_digest}"
+    widget.focus(test_data)  # a dataset: found through a run that used it, then evaluate
+    assert widget.graph.has_edge(test_data, pipe.eval_run)
+    assert any(widget.graph.has_edge(m, pipe.eval_run) for m in (pipe.models[0], other_model))
+    widget.focus(pipe.plain_run)  # no lineage: drawn on its own
+    assert pipe.plain_run in widget.graph
+    for missing in ("m-0123abcd", "0" * 32, "nothing@0000"):
+        with pytest.raises(KeyError, match=missing):
+            widget.focus(missing)
+
+
 # ---- through a tracking server -------------------------------------------------------------
 
 
@@ -475,3 +503,25 @@ except ImportError as exc:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     assert 'pip install "lineage-widget[mlflow]"' in done.stdout
+
+
+def test_refresh_draws_what_mlflow_logged_meanwhile(stores: Path) -> None:
+    uri = copy_store(stores, stores.parent / "refresh")
+    use_experiment(uri, "grow")
+    data = mlflow.data.from_pandas(pd.DataFrame({"x": [1, 2]}), name="grow")
+    with mlflow.start_run(run_name="train-0", tags={"job_type": "train"}) as first:
+        mlflow.log_input(data, context="training")
+        model = mlflow.pyfunc.log_model(name="m", python_model=Echo(), pip_requirements=[])
+    w = LineageWidget.from_mlflow(
+        f"runs:/{first.info.run_id}", tracking_uri=uri, cluster_threshold=None
+    )
+    dataset = f"grow@{data.digest}"
+    w.expand(dataset, "downstream")
+    assert w.graph.node(model.model_id).aliases == ()
+    with mlflow.start_run(run_name="train-1", tags={"job_type": "train"}) as second:
+        mlflow.log_input(data, context="training")  # the sweep goes on
+    mlflow.register_model(f"models:/{model.model_id}", "grown")
+    new = w.refresh()
+    assert [n.id for n in new] == [second.info.run_id]
+    # The source read the model's registered versions before: a refresh asks again.
+    assert w.graph.node(model.model_id).aliases == ("grown v1",)

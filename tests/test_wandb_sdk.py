@@ -9,6 +9,7 @@ import gzip
 import json
 import urllib.request
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -227,6 +228,59 @@ def test_a_walk_that_times_out_stops_asking_and_its_retry_resumes(
     assert w.wait(timeout=10)
     assert fake.count() == 0  # the late answer was kept: the retry lands it
     assert len(w.graph.consumers(w.root)) == 200
+
+
+def test_expand_returns_what_a_walk_landed_meanwhile_for_the_hops_asked(
+    fake: FakeWandb, api: Any
+) -> None:
+    """The notebook's "two hops up" while the page's walk of the producer's inputs is in
+    flight: the nodes it lands during the call are what the call made shown."""
+    w = LineageWidget(api.artifact("ana/demo/model:v1"))
+    fake.latency = 0.5
+    try:
+        w._handle_message(w, {"type": "expand", "id": "ana/demo/t1", "direction": "upstream"}, [])
+        assert w._explorer.is_loading("ana/demo/t1", "upstream")  # claimed by the page's walk
+        new = w.expand(w.root, direction="upstream", depth=2)
+    finally:
+        fake.latency = 0.0
+        assert w.wait(timeout=10)
+    assert sorted(n.id for n in new) == ["[deleted project]/old-data:v0", "ana/demo/clean:v0"]
+    assert w.expand(w.root, direction="upstream", depth=2) == []  # nothing more to show
+
+
+def test_focus_on_a_node_not_shown_looks_it_up_and_walks_a_few_pages_to_what_is(
+    fake: FakeWandb, api: Any
+) -> None:
+    w = LineageWidget(api.artifact("ana/demo/model:v1"))
+    assert "ana/demo/raw:v0" not in w.graph
+    fake.reset()
+    w.focus("ana/demo/raw:v0")  # three hops above what is shown (t1)
+    path = ["ana/demo/raw:v0", "ana/demo/p1", "ana/demo/clean:v0", "ana/demo/t1"]
+    assert all(w.graph.has_edge(a, b) for a, b in pairwise(path))
+    asked = fake.requests()
+    assert asked["LineageFindArtifact"] == 1
+    # raw, p1 and clean one page each (clean's refused consumers cost two more queries).
+    assert asked["LineageRunWalk"] == 1
+    assert fake.count() <= 7, asked
+    fake.reset()
+    w.expand("ana/demo/p1", "both")  # pages the search read are not asked again
+    assert fake.count() == 0
+    w.focus("ana/demo/e1")  # shown already: no request
+    assert fake.count() == 0
+    with pytest.raises(KeyError, match="nosuch:v0"):
+        w.focus("ana/demo/nosuch:v0")
+    assert fake.requests() == {"LineageFindArtifact": 1}
+
+
+def test_focus_on_a_run_not_shown(fake: FakeWandb, api: Any) -> None:
+    w = LineageWidget(api.artifact("ana/demo/model:v1"))
+    fake.reset()
+    w.focus("ana/demo/p1")
+    assert w.graph.has_edge("ana/demo/p1", "ana/demo/clean:v0")
+    assert w.graph.has_edge("ana/demo/clean:v0", "ana/demo/t1")
+    assert fake.requests()["LineageFindRun"] == 1
+    # p1, then raw and clean one page each (clean's refused consumers cost two more queries).
+    assert fake.count() <= 7, fake.requests()
 
 
 def test_the_wandb_notebook_runs_against_the_fake_backend(fake: FakeWandb, api: Any) -> None:

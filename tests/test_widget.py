@@ -717,3 +717,22 @@ def test_viewport_is_checked_by_name(pipeline: LineageGraph) -> None:
         with pytest.raises(traitlets.TraitError, match=named.replace("[", r"\[")):
             w.viewport = bad
     assert w.viewport == {}
+
+
+def test_small_things_are_said_clearly() -> None:
+    """Issue 13's small things: each fails loudly, naming what is wrong, or just works."""
+    graph = LineageGraph()
+    graph.add_artifact("raw:v0", type="dataset")
+    graph.add_run("prep", type="preprocess")
+    graph.add_edge("raw:v0", "prep")
+    widget = LineageWidget(graph, root="prep")
+    with pytest.raises(ValueError, match="'upstream', 'downstream' or 'both', got 'sideways'"):
+        widget.expand("prep", direction="sideways")
+    assert len(widget.graph.nodes()) == 2
+    with pytest.raises(ValueError, match=r"pull_out\('prep'\): it is not in a cluster"):
+        widget.pull_out("prep")
+    with pytest.raises(ValueError, match=r"put_back\('prep'\): it was not pulled out"):
+        widget.put_back("prep")
+    with pytest.raises(KeyError, match="nowhere"):
+        widget.pull_out("nowhere")
+    widget.close()

@@ -5,6 +5,7 @@
  * is a link (any other scheme stays text). Test hooks: data-details-id, data-details-expand,
  * data-action="show-all", data-field (the label) on each value.
  */
+import { diffSection } from "./diff-details";
 import { html, listen } from "./dom";
 import { closeIcon, kindIcon } from "./icons";
 import type { DetailsMsg, Direction } from "./protocol";
@@ -186,7 +187,8 @@ export class DetailsPanel {
       }
       list.append(term, data);
     }
-    this.body.replaceChildren(list);
+    const diff = diffSection(msg); // what differs from its pair in the lineage diff shown
+    this.body.replaceChildren(...(diff ? [diff] : []), list);
     this.counts.replaceChildren(
       html("span", "lw-count", `${msg.inputs} input${msg.inputs === 1 ? "" : "s"}`),
       html("span", "lw-count", `${msg.outputs} output${msg.outputs === 1 ? "" : "s"}`),

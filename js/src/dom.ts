@@ -33,3 +33,15 @@ export function listen<K extends keyof HTMLElementEventMap>(
   target.addEventListener(type, listener, options);
   return () => target.removeEventListener(type, listener, options);
 }
+
+/** Where `uniqueId` counts: on `globalThis`, because anywidget imports this module once per model
+ * (a module-level counter would start again at 1 for each widget on the page). */
+const ID_COUNTER = Symbol.for("lineage_widget.element_ids.v1");
+
+/** An element id (or radio group name) no other widget or view on the page uses. */
+export function uniqueId(prefix: string): string {
+  const holder = globalThis as { [ID_COUNTER]?: number };
+  const next = (holder[ID_COUNTER] ?? 0) + 1;
+  holder[ID_COUNTER] = next;
+  return `${prefix}-${next}`;
+}

@@ -4,7 +4,7 @@
  * type in the graph. Each control sets its trait and saves it (the kernel then sends a fresh
  * snapshot); traits set from Python update the controls. Type names are data: text only.
  */
-import { html, listen } from "./dom";
+import { html, listen, uniqueId } from "./dom";
 import { filterIcon } from "./icons";
 import type { LineageMode, NodeKind } from "./protocol";
 import type { Model } from "./view";
@@ -14,8 +14,6 @@ type TypeTrait = "artifact_types" | "job_types";
 const TYPE_TRAIT: Record<NodeKind, TypeTrait> = { artifact: "artifact_types", run: "job_types" };
 const TRAITS = ["artifact_types", "job_types", "hide_runs", "lineage", "_node_types"];
 const LAST_TYPE_HINT = "At least one type stays shown";
-
-let instances = 0;
 
 /** A type filter's value: the types shown, or null for all (the kernel reads [] as all too). */
 function shownTypes(value: unknown): string[] | null {
@@ -104,7 +102,7 @@ export class FilterControl {
     private readonly model: Model,
     root: HTMLElement,
   ) {
-    const id = `lw-filters-${++instances}`;
+    const id = uniqueId("lw-filters");
     const button = this.button;
     button.type = "button";
     button.dataset.action = "filters";

@@ -35,10 +35,11 @@ export function fetchErrors(upstream?: NodeFetch, downstream?: NodeFetch): strin
     .filter(Boolean);
 }
 
-/** "3 more inputs", "more outputs" (count unknown), or "" when there is nothing more. */
-function moreText(more: number, what: string): string {
+/** "3 more inputs", "1 more input", "more outputs" (count unknown), or "" when there is none. */
+function moreText(more: number, what: "input" | "output"): string {
   if (more === 0) return "";
-  return more > 0 ? `${more} more ${what}` : `more ${what}`;
+  if (more < 0) return `more ${what}s`;
+  return `${more} more ${what}${more === 1 ? "" : "s"}`;
 }
 
 /** The accessible name: label, type and kind, then what is hidden and the node's state. */
@@ -48,8 +49,8 @@ export function nodeName(state: NodeState, errors: readonly string[]): string {
   return [
     node.label,
     [node.type, node.kind].filter(Boolean).join(" "),
-    moreText(node.moreUp, "inputs"),
-    moreText(node.moreDown, "outputs"),
+    moreText(node.moreUp, "input"),
+    moreText(node.moreDown, "output"),
     node.pulledOut ? "pulled out of its cluster" : "",
     node.inaccessible ? `not accessible: ${node.inaccessible}` : "",
     loading ? "loading" : "",

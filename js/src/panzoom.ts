@@ -21,6 +21,8 @@ const FIT_PADDING = 24;
  * zoomed-out view of thousands of nodes smooth.
  */
 export const FAR_SCALE = 0.3;
+/** How long a glide (glideTo) takes, in ms. */
+const GLIDE_MS = 350;
 /** Pointer travel (px) under which a press on the background counts as a click, not a drag. */
 const CLICK_SLOP = 4;
 
@@ -28,9 +30,11 @@ const clampScale = (k: number): number => Math.min(MAX_SCALE, Math.max(MIN_SCALE
 
 export class PanZoom {
   private current: Transform = { x: 0, y: 0, k: 1 };
-  /** A fit asked for while the viewport had no size yet (not attached): done once it has one. */
-  private pendingFit: { width: number; height: number } | null = null;
+  /** A move asked for while the viewport had no size yet (not attached): done once it has one. */
+  private pendingMove: (() => void) | null = null;
   private readonly cleanups: (() => void)[] = [];
+  /** The animation frame of a glide in progress (0: none). */
+  private glide = 0;
 
   constructor(
     private readonly viewport: HTMLElement,
@@ -95,7 +99,11 @@ export class PanZoom {
       ),
     );
     const observer = new ResizeObserver(() => {
-      if (this.pendingFit) this.fit(this.pendingFit.width, this.pendingFit.height);
+      const move = this.pendingMove;
+      if (move && this.hasSize) {
+        this.pendingMove = null;
+        move();
+      }
     });
     observer.observe(viewport);
     this.cleanups.push(() => observer.disconnect());
@@ -106,6 +114,38 @@ export class PanZoom {
   }
 
   set(transform: Transform): void {
+    cancelAnimationFrame(this.glide);
+    this.glide = 0;
+    this.apply(transform);
+  }
+
+  /**
+   * Moves to `target` smoothly (GLIDE_MS, eased; at once when the user prefers reduced motion).
+   * Any other move (a drag, the wheel, a button, code) stops it where it is.
+   */
+  glideTo(target: Transform): void {
+    cancelAnimationFrame(this.glide);
+    const reduced = globalThis.matchMedia?.("(prefers-reduced-motion: reduce)").matches;
+    if (reduced) {
+      this.set(target);
+      return;
+    }
+    const from = this.current;
+    const start = performance.now();
+    const step = (now: number) => {
+      const t = Math.min(1, (now - start) / GLIDE_MS);
+      const eased = 1 - (1 - t) ** 3;
+      const mix = (a: number, b: number) => a + (b - a) * eased;
+      this.apply({ x: mix(from.x, target.x), y: mix(from.y, target.y), k: mix(from.k, target.k) });
+      this.glide = t < 1 ? requestAnimationFrame(step) : 0;
+      this.viewport.dataset.gliding = String(this.glide !== 0);
+    };
+    this.viewport.dataset.gliding = "true";
+    this.glide = requestAnimationFrame(step);
+  }
+
+  private apply(transform: Transform): void {
+    if (this.glide === 0) this.viewport.dataset.gliding = "false";
     this.current = { ...transform, k: clampScale(transform.k) };
     const { x, y, k } = this.current;
     this.content.style.transform = `translate(${x}px, ${y}px) scale(${k})`;
@@ -121,24 +161,61 @@ export class PanZoom {
     this.set({ x: px - ((px - x) * next) / k, y: py - ((py - y) * next) / k, k: next });
   }
 
-  /** Scales and centres a graph of this size in the viewport. */
-  fit(width: number, height: number): void {
-    const viewWidth = this.viewport.clientWidth;
-    const viewHeight = this.viewport.clientHeight;
-    if (viewWidth === 0 || viewHeight === 0) {
-      this.pendingFit = { width, height };
-      return;
+  private get hasSize(): boolean {
+    return this.viewport.clientWidth > 0 && this.viewport.clientHeight > 0;
+  }
+
+  /** Runs `move` now if the viewport has a size, else once it gets one (the last asked wins). */
+  whenSized(move: () => void): void {
+    if (this.hasSize) {
+      this.pendingMove = null;
+      move();
+    } else {
+      this.pendingMove = move;
     }
-    this.pendingFit = null;
-    if (width === 0 || height === 0) return;
-    const k = clampScale(
+  }
+
+  /** The scale at which a graph of this size fits the viewport (at most MAX_FIT_SCALE). */
+  fitScale(width: number, height: number): number {
+    return clampScale(
       Math.min(
-        (viewWidth - 2 * FIT_PADDING) / width,
-        (viewHeight - 2 * FIT_PADDING) / height,
+        (this.viewport.clientWidth - 2 * FIT_PADDING) / width,
+        (this.viewport.clientHeight - 2 * FIT_PADDING) / height,
         MAX_FIT_SCALE,
       ),
     );
-    this.set({ x: (viewWidth - width * k) / 2, y: (viewHeight - height * k) / 2, k });
+  }
+
+  /** Scales and centres a graph of this size in the viewport. */
+  fit(width: number, height: number): void {
+    this.whenSized(() => {
+      if (width === 0 || height === 0) return;
+      const k = this.fitScale(width, height);
+      this.set({
+        x: (this.viewport.clientWidth - width * k) / 2,
+        y: (this.viewport.clientHeight - height * k) / 2,
+        k,
+      });
+    });
+  }
+
+  /**
+   * At scale `k`, centres the graph point (gx, gy) as far as the graph (of this size) allows: an
+   * edge of the graph that reaches past the viewport's is not pulled inside it, so no side of the
+   * view is left empty while the graph goes on off the other side.
+   */
+  showAround(gx: number, gy: number, k: number, width: number, height: number): void {
+    const scale = clampScale(k);
+    const place = (view: number, point: number, size: number): number => {
+      if (size * scale + 2 * FIT_PADDING <= view) return (view - size * scale) / 2; // fits
+      const centred = view / 2 - point * scale;
+      return Math.min(FIT_PADDING, Math.max(view - FIT_PADDING - size * scale, centred));
+    };
+    this.set({
+      x: place(this.viewport.clientWidth, gx, width),
+      y: place(this.viewport.clientHeight, gy, height),
+      k: scale,
+    });
   }
 
   /** The graph point at the middle of the viewport, and the scale. */
@@ -168,6 +245,7 @@ export class PanZoom {
   }
 
   destroy(): void {
+    cancelAnimationFrame(this.glide);
     for (const cleanup of this.cleanups.splice(0)) cleanup();
   }
 }

@@ -34,6 +34,9 @@ export interface NodeColumns {
   more_down: number[];
   pulled_out: boolean[];
   inaccessible?: (string | null)[];
+  /** A run's state worth showing ("running", "failed", "crashed", ...; null: none); sent only
+   * when a node of the batch has one. */
+  run_state?: (string | null)[];
 }
 
 /**
@@ -135,6 +138,16 @@ export interface DetailsMsg {
   truncated: string[];
   inputs: number;
   outputs: number;
+  /** The node is one of a changed pair of the lineage diff shown (Python's `compare()`). */
+  diff?: DiffDetails;
+}
+
+/** What differs between a node and the one it pairs with: [key, value on a, value on b]. */
+export interface DiffDetails {
+  side: "a" | "b";
+  other: string;
+  other_label: string;
+  rows: [key: string, a: string, b: string][];
 }
 
 /** A cluster's members, answering MembersRequest, in the column's order. */
@@ -311,6 +324,47 @@ export interface ModelTraits {
   _created: number;
   /** Set by the kernel: Python's `view_state`, kept current; saved with the notebook. */
   _view_state: Record<string, unknown>;
+  /** Set by the kernel: what `color_by` paints (empty: the usual colours). */
+  _coloring: Coloring | Record<string, never>;
+  /** Set by the kernel: the lineage diff `compare()` shows (empty: none). */
+  _diff: DiffMarks | Record<string, never>;
+}
+
+/** `color_by`'s legend: a continuous scale (its ends and stops) or categories with colours. */
+export type ColorLegend =
+  | {
+      key: string;
+      kind: "continuous";
+      scale: "linear" | "log";
+      min: number;
+      max: number;
+      stops: string[];
+    }
+  | { key: string; kind: "categorical"; categories: [label: string, color: string][] };
+
+/** A cluster's span of its members' values, with the colours at its ends or of its labels. */
+export type ClusterRange =
+  | { min: number; max: number; colors: string[] }
+  | { categories: string[]; colors: string[] };
+
+/** Drawn node id -> colour and value; clusters -> their members' range. */
+export interface Coloring {
+  legend: ColorLegend | Record<string, never>;
+  nodes: Record<string, string>;
+  values: Record<string, number | string>;
+  clusters: Record<string, ClusterRange>;
+}
+
+export type DiffSide = "a" | "b" | "both";
+
+/** The sides of the nodes drawn (a cluster's: "mixed" if its members differ). */
+export interface DiffMarks {
+  a: string;
+  b: string;
+  labels: { a: string; b: string };
+  nodes: Record<string, DiffSide>;
+  clusters: Record<string, DiffSide | "mixed">;
+  changed: Record<string, string>;
 }
 
 export interface Viewport {

@@ -35,6 +35,8 @@ export interface GraphNode {
   pulledOut: boolean;
   /** Why the source could not read this node (a deleted project, no permission), or null. */
   inaccessible: string | null;
+  /** A run's state worth showing ("running", "failed", "crashed"), or null. */
+  runState: string | null;
 }
 
 /** A crowded group of nodes (same column, kind and type) drawn as one node. */
@@ -122,6 +124,8 @@ export class GraphStore {
   anchorId: string | null = null;
   /** False once the comm is gone (kernel restarted, widget closed): nothing can be asked. */
   connected = true;
+  /** No kernel has answered yet, long after the view asked (see `noAnswer`). */
+  unanswered = false;
 
   private readonly fetches = new Map<string, NodeFetch>();
   private readonly listeners = new Set<Listener>();
@@ -151,6 +155,17 @@ export class GraphStore {
   disconnect(): void {
     if (!this.connected) return;
     this.connected = false;
+    this.emit({ kind: "connection" });
+  }
+
+  /**
+   * Nothing came back from the kernel for a while. An output saved with the notebook and shown
+   * again after it was reopened has no kernel behind it (and no event says so); a kernel busy
+   * with a long cell answers when the cell ends, and then `handle` clears this.
+   */
+  noAnswer(): void {
+    if (this.loaded || this.unanswered) return;
+    this.unanswered = true;
     this.emit({ kind: "connection" });
   }
 
@@ -258,6 +273,10 @@ export class GraphStore {
   }
 
   handle(msg: KernelMsg): void {
+    if (this.unanswered) {
+      this.unanswered = false;
+      this.emit({ kind: "connection" });
+    }
     switch (msg.type) {
       case "snapshot":
         this.applySnapshot(msg);
@@ -419,6 +438,7 @@ export class GraphStore {
         moreDown: columns.more_down[i] ?? 0,
         pulledOut,
         inaccessible: columns.inaccessible?.[i] ?? null,
+        runState: columns.run_state?.[i] ?? null,
       });
     }
   }

@@ -10,14 +10,15 @@
 import type { AnyModel } from "@anywidget/types";
 import { ClusterElement } from "./cluster-element";
 import { DetailsPanel } from "./details";
-import { html, listen } from "./dom";
+import { html, listen, uniqueId } from "./dom";
 import { DownloadMenu } from "./download-menu";
 import { type Bounds, EdgeLayer, overlaps } from "./edges";
 import { drawSvg, type Picture, picture, resolveTheme } from "./export";
 import { FilterControl } from "./filters";
 import { closeIcon, fitIcon, kindIcon, minusIcon, plusIcon } from "./icons";
 import { drawnInOrder, MOVE_KEYS, moveFrom } from "./keyboard";
-import { computeLayout, type Layout } from "./layout";
+import { type Box, computeLayout, type Layout } from "./layout";
+import { Marks } from "./marks";
 import { MemberPanel } from "./members";
 import { NodeElement } from "./node-element";
 import { PanZoom } from "./panzoom";
@@ -27,6 +28,14 @@ import type { GraphStore, StoreEvent } from "./store";
 export type Model = AnyModel<ModelTraits & Record<string, unknown>>;
 
 const ZOOM_STEP = 1.25;
+/**
+ * The first view never draws names smaller than this on screen (px): widget.css draws them
+ * (.lw-node-label) at 13 px, so the scale stays at 0.77 or more. A graph too big to fit at that
+ * scale starts at its root (or its first column) and the user pans; "Zoom to fit" shows it all.
+ */
+const NAME_FONT_PX = 13;
+const MIN_NAME_PX = 10;
+export const READABLE_SCALE = Math.ceil((MIN_NAME_PX / NAME_FONT_PX) * 100) / 100;
 /** How long pan and zoom must pause before the model's `viewport` is updated (ms). */
 const VIEWPORT_SAVE_DELAY = 300;
 /** Above this many cards and clusters drawn, those far off screen are not rendered. */
@@ -34,11 +43,12 @@ const CULL_ABOVE = 300;
 /** A node the focus moves to is panned at least this far (px) inside the viewport's edge. */
 const REVEAL_MARGIN = 24;
 export const DISCONNECTED_TEXT = "Disconnected from the kernel: re-run the cell to explore again";
+/** No kernel answered (an output shown again after its notebook was reopened, usually). */
+export const UNANSWERED_TEXT =
+  "Not connected to a kernel (an output saved with the notebook): re-run the cell to explore again";
 const KEYBOARD_HELP =
   "Arrow keys: Left and Right follow the edges to inputs and outputs, Up and Down move within " +
   "a column. Enter expands a node or opens a cluster, Space selects, Escape closes the panel.";
-/** Element ids (the keyboard help) must be unique in the page: one number per view. */
-let viewCount = 0;
 
 function toolButton(action: string, label: string, icon: SVGSVGElement): HTMLButtonElement {
   const button = html("button", "lw-icon-button");
@@ -55,6 +65,22 @@ function legendItem(kind: "run" | "artifact", text: string): HTMLElement {
   item.dataset.kind = kind;
   item.append(kindIcon(kind), html("span", undefined, text));
   return item;
+}
+
+/** The bounding box of the layout's first (leftmost) column (boxes are centred on it). */
+function firstColumn(layout: Layout): { x: number; y: number; width: number; height: number } {
+  const middle = (box: Box) => box.x + box.width / 2;
+  let first = Number.POSITIVE_INFINITY;
+  for (const box of layout.boxes.values()) first = Math.min(first, middle(box));
+  let [left, top, right, bottom] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const box of layout.boxes.values()) {
+    if (middle(box) >= first + 1) continue;
+    left = Math.min(left, box.x);
+    top = Math.min(top, box.y);
+    right = Math.max(right, box.x + box.width);
+    bottom = Math.max(bottom, box.y + box.height);
+  }
+  return { x: left, y: top, width: right - left, height: bottom - top };
 }
 
 export class GraphView {
@@ -77,6 +103,8 @@ export class GraphView {
   private readonly members: MemberPanel;
   private readonly downloads: DownloadMenu;
   private readonly filters: FilterControl;
+  /** color_by, the lineage diff and run states, painted over the nodes (marks.ts). */
+  private readonly marks: Marks;
   private readonly elements = new Map<string, NodeElement>();
   private readonly clusterElements = new Map<string, ClusterElement>();
   private readonly cleanups: (() => void)[] = [];
@@ -151,13 +179,15 @@ export class GraphView {
     );
 
     const help = html("div", "lw-visually-hidden", KEYBOARD_HELP);
-    help.id = `lw-keyboard-help-${++viewCount}`;
+    help.id = uniqueId("lw-keyboard-help");
     this.viewport.setAttribute("role", "application");
     this.viewport.setAttribute("aria-roledescription", "lineage graph");
     this.viewport.setAttribute("aria-label", "Lineage graph");
     this.viewport.setAttribute("aria-describedby", help.id);
     this.content.append(this.edges.element, this.nodeLayer);
     this.viewport.append(this.content, this.message, help);
+    this.marks = new Marks(model, root);
+    this.viewport.append(this.marks.legend.element);
     this.details = new DetailsPanel(
       store,
       (id, direction) => this.expand(id, direction),
@@ -178,14 +208,9 @@ export class GraphView {
         store.fetchState(cluster.moreFrom, cluster.moreDirection)?.state === "loading",
       close: () => this.closeMembers(),
     });
-    root.append(
-      toolbar,
-      this.banner,
-      this.errorBar,
-      this.viewport,
-      this.members.element,
-      this.details.element,
-    );
+    const body = html("div", "lw-body");
+    body.append(this.viewport, this.details.element);
+    root.append(toolbar, this.banner, this.errorBar, body, this.members.element);
 
     this.panzoom = new PanZoom(
       this.viewport,
@@ -219,6 +244,7 @@ export class GraphView {
       () => this.members.destroy(),
       () => this.downloads.destroy(),
       () => this.filters.destroy(),
+      () => this.marks.destroy(),
       listen(fit, "click", () => {
         this.fit();
         this.saveViewportSoon();
@@ -235,6 +261,15 @@ export class GraphView {
         this.saveViewportSoon();
       }),
       listen(this.nodeLayer, "click", (event) => this.onNodeClick(event)),
+      // Shift (or Ctrl/Cmd) + click adds to the graph's selection, and only to it: JupyterLab and
+      // Notebook 7 extend their cell selection on a shift + mousedown that reaches the notebook
+      // (and the browser extends its text selection), which would re-run those cells next.
+      listen(root, "mousedown", (event) => {
+        if (!(event.shiftKey || event.ctrlKey || event.metaKey)) return;
+        event.stopPropagation();
+        const target = event.target instanceof Element ? event.target : null;
+        if (target?.closest(".lw-node, .lw-cluster, .lw-member")) event.preventDefault();
+      }),
       listen(clearHighlight, "click", () => {
         this.model.set("highlighted", []);
         this.model.save_changes();
@@ -253,6 +288,7 @@ export class GraphView {
     this.syncSelection();
     this.syncHighlight();
     if (!store.connected) this.showDisconnected();
+    else if (store.unanswered) this.showUnanswered();
   }
 
   destroy(): void {
@@ -290,7 +326,8 @@ export class GraphView {
         this.openCluster(event.cluster, event.member);
         break;
       case "connection":
-        this.showDisconnected();
+        if (!this.store.connected) this.showDisconnected();
+        else this.showUnanswered();
         break;
       case "error":
         this.showError(event.message);
@@ -315,12 +352,24 @@ export class GraphView {
     if (this.layoutError !== null) throw new Error(this.layoutError);
     if (!this.layout) throw new Error("nothing is drawn yet");
     const selected = new Set(this.selection());
-    return picture(drawSvg(this.store, this.layout, selected, resolveTheme(this.root)));
+    const drawn = drawSvg(this.store, this.layout, selected, resolveTheme(this.root));
+    this.marks.paintPicture(drawn, this.layout);
+    return picture(drawn);
+  }
+
+  /** No kernel answers yet (or, again, one does): the banner says so instead of "loading". */
+  private showUnanswered(): void {
+    const unanswered = this.store.unanswered;
+    this.root.dataset.connection = unanswered ? "unanswered" : "connected";
+    this.banner.textContent = UNANSWERED_TEXT;
+    this.banner.hidden = !unanswered;
+    this.showMessage();
   }
 
   /** The kernel is gone: the graph stays readable, but nothing offers to ask it anything. */
   private showDisconnected(): void {
     this.root.dataset.connection = "disconnected";
+    this.banner.textContent = DISCONNECTED_TEXT;
     this.banner.hidden = false;
     for (const id of this.elements.keys()) this.updateNode(id);
     this.members.setConnected(false);
@@ -340,8 +389,33 @@ export class GraphView {
     this.edges.highlight(selected);
     const [only] = selected;
     if (selected.size !== 1 || only !== this.dismissedId) this.dismissedId = null;
-    if (selected.size === 1 && this.dismissedId === null) this.details.show(only);
-    else this.details.hide();
+    if (selected.size === 1 && this.dismissedId === null) {
+      this.keepingView(() => this.details.show(only));
+      // The node the pane describes is in view beside it.
+      this.revealItem(only);
+    } else {
+      this.keepingView(() => this.details.hide());
+    }
+  }
+
+  /**
+   * Opens or closes the docked details pane (`change`), which narrows or widens the viewport:
+   * a graph that was shown whole stays whole (zoomed out if needed, while names stay readable),
+   * else the graph point at the middle stays at the middle.
+   */
+  private keepingView(change: () => void): void {
+    const before = this.viewport.clientWidth;
+    change();
+    const after = this.viewport.clientWidth;
+    const layout = this.layout;
+    if (before === after || before === 0 || after === 0 || !layout) return;
+    const { x, y, k } = this.panzoom.transform;
+    const wasWhole = x >= 0 && x + layout.width * k <= before;
+    const fitted = this.panzoom.fitScale(layout.width, layout.height);
+    if (wasWhole && layout.width * k > after && fitted >= READABLE_SCALE) this.fit();
+    else if (wasWhole && layout.width * k <= after) {
+      this.panzoom.set({ x: (after - layout.width * k) / 2, y, k });
+    } else this.panzoom.set({ x: x + (after - before) / 2, y, k });
   }
 
   /** Marks the highlighted nodes and the clusters holding one; the rest dims (CSS). */
@@ -551,22 +625,25 @@ export class GraphView {
     (element ?? this.root).focus({ preventScroll: true });
   }
 
-  /** Pans just enough that the node or cluster `id` lies inside the viewport. */
+  /** Pans just enough that the node or cluster `id` lies inside the viewport (from its place in
+   * the layout: right after a layout too, before the cards are moved there). */
   private revealItem(id: string): void {
-    const element = this.itemElement(id);
-    if (!element) return;
-    const view = this.viewport.getBoundingClientRect();
-    const box = element.getBoundingClientRect();
-    const shift = (start: number, end: number, min: number, max: number): number => {
-      if (start < min) return min - start;
-      if (end > max) return Math.max(max - end, min - start); // too big: its start shows
+    const box = this.layout?.boxes.get(id);
+    const width = this.viewport.clientWidth;
+    const height = this.viewport.clientHeight;
+    if (!box || width === 0 || height === 0) return;
+    const { x, y, k } = this.panzoom.transform;
+    const shift = (start: number, end: number, max: number): number => {
+      const [low, high] = [REVEAL_MARGIN, max - REVEAL_MARGIN];
+      if (start < low) return low - start;
+      if (end > high) return Math.max(high - end, low - start); // too big: its start shows
       return 0;
     };
-    const dx = shift(box.left, box.right, view.left + REVEAL_MARGIN, view.right - REVEAL_MARGIN);
-    const dy = shift(box.top, box.bottom, view.top + REVEAL_MARGIN, view.bottom - REVEAL_MARGIN);
-    if (dx === 0 && dy === 0) return;
-    const { x, y, k } = this.panzoom.transform;
-    this.panzoom.set({ x: x + dx, y: y + dy, k });
+    const left = x + box.x * k;
+    const top = y + box.y * k;
+    const dx = shift(left, left + box.width * k, width);
+    const dy = shift(top, top + box.height * k, height);
+    if (dx !== 0 || dy !== 0) this.panzoom.set({ x: x + dx, y: y + dy, k });
   }
 
   /** Enter on a node: one more hop both ways, as its two expand controls do. */
@@ -586,21 +663,6 @@ export class GraphView {
     this.model.set("selected", next);
     this.model.save_changes();
     this.syncSelection();
-    if (next.length === 1) this.revealBesideDetails(id);
-  }
-
-  /** Pans just enough that the clicked node is not hidden under the details panel. */
-  private revealBesideDetails(id: string): void {
-    const node = this.elements.get(id)?.element;
-    if (!node || !this.details.visible) return;
-    const panel = this.details.element.getBoundingClientRect();
-    const box = node.getBoundingClientRect();
-    // Horizontal only: the panel grows downwards once the details arrive.
-    const overlap = box.right + 16 - panel.left;
-    if (overlap > 0) {
-      const { x, y, k } = this.panzoom.transform;
-      this.panzoom.set({ x: x - overlap, y, k });
-    }
   }
 
   private clearSelection(): void {
@@ -613,7 +675,7 @@ export class GraphView {
   private closeDetails(): void {
     const [only, ...rest] = this.selection();
     this.dismissedId = rest.length === 0 && only !== undefined ? only : null;
-    this.details.hide();
+    this.keepingView(() => this.details.hide());
     this.focusActive();
   }
 
@@ -687,6 +749,28 @@ export class GraphView {
     if (this.layout) this.panzoom.fit(this.layout.width, this.layout.height);
   }
 
+  /**
+   * The first view of a graph: all of it if that is readable (names at least MIN_NAME_PX high),
+   * else the root (for a graph shown whole: its first column) at the smallest readable scale.
+   */
+  private startView(): void {
+    const layout = this.layout;
+    if (!layout || layout.boxes.size === 0) return;
+    if (this.panzoom.fitScale(layout.width, layout.height) >= READABLE_SCALE) {
+      this.fit();
+      return;
+    }
+    const root = this.store.root === null ? undefined : layout.boxes.get(this.store.root);
+    const start = root ?? firstColumn(layout);
+    this.panzoom.showAround(
+      start.x + start.width / 2,
+      start.y + start.height / 2,
+      READABLE_SCALE,
+      layout.width,
+      layout.height,
+    );
+  }
+
   /** Moves to the model's `viewport` (where the user left a view); false if it holds none. */
   private restoreViewport(): boolean {
     const saved = this.model.get("viewport") as Partial<Viewport> | undefined;
@@ -751,9 +835,14 @@ export class GraphView {
       // second view, a restored view_state or saved view); later fits (a new snapshot) fit.
       const restored = !this.viewportChecked && this.restoreViewport();
       this.viewportChecked = true;
-      if (!restored) this.fit();
+      if (!restored) this.panzoom.whenSized(() => this.startView());
+      // A reload reopens the selected node's details: the node stays in view beside them.
+      const [only, ...others] = this.selection();
+      if (only !== undefined && others.length === 0 && this.details.visible) this.revealItem(only);
     } else if (!this.fitOnNextDraw && previous) {
+      const wasWhole = this.showsWhole(previous);
       this.keepAnchorInPlace(previous, layout);
+      this.takeInNewNodes(previous, layout, wasWhole);
     }
     const focused = this.focusedElement();
     const hadFocus = focused !== null && this.nodeLayer.contains(focused);
@@ -784,7 +873,10 @@ export class GraphView {
     this.content.style.height = `${layout.height}px`;
     this.showMessage();
 
-    if (this.elements.size + this.clusterElements.size > 0) this.root.dataset.ready = "true";
+    // Ready once something is drawn, or the kernel's graph is empty (its empty state shows).
+    const empty = this.store.loaded && this.store.nodes.size + this.store.clusters.size === 0;
+    if (this.elements.size + this.clusterElements.size > 0 || empty)
+      this.root.dataset.ready = "true";
     this.syncTabStop();
     // The focused node left (say into a cluster): the focus goes to the new tab stop.
     const stillFocused = this.focusedElement();
@@ -824,6 +916,7 @@ export class GraphView {
         holding.has(cluster.id),
         this.highlightedClusters.has(cluster.id),
       );
+      this.marks.paintCluster(element.element, cluster.id);
     }
   }
 
@@ -855,6 +948,91 @@ export class GraphView {
     }
   }
 
+  /**
+   * After an expand (or a pull-out), glides the view to take in what came, at the same zoom,
+   * as far as the expanded node (the anchor) stays in view: nothing lands off screen unseen.
+   */
+  private takeInNewNodes(previous: Layout, next: Layout, wasWhole: boolean): void {
+    const anchor = this.store.anchorId === null ? undefined : next.boxes.get(this.store.anchorId);
+    if (!anchor) return;
+    // A graph shown whole stays whole while its names stay readable.
+    const fitted = this.panzoom.fitScale(next.width, next.height);
+    if (wasWhole && fitted >= READABLE_SCALE) {
+      this.panzoom.glideTo({
+        x: (this.viewport.clientWidth - next.width * fitted) / 2,
+        y: (this.viewport.clientHeight - next.height * fitted) / 2,
+        k: fitted,
+      });
+      return;
+    }
+    let [left, top, right, bottom] = [
+      anchor.x,
+      anchor.y,
+      anchor.x + anchor.width,
+      anchor.y + anchor.height,
+    ];
+    let added = 0;
+    for (const [id, box] of next.boxes) {
+      if (previous.boxes.has(id)) continue;
+      added += 1;
+      left = Math.min(left, box.x);
+      top = Math.min(top, box.y);
+      right = Math.max(right, box.x + box.width);
+      bottom = Math.max(bottom, box.y + box.height);
+    }
+    if (added === 0) return;
+    const { x, y, k } = this.panzoom.transform;
+    const width = this.viewport.clientWidth;
+    const height = this.viewport.clientHeight;
+    // Zoomed out as far as needed to take it all in, but never below a readable scale.
+    const fits = Math.min(
+      (width - 2 * REVEAL_MARGIN) / (right - left),
+      (height - 2 * REVEAL_MARGIN) / (bottom - top),
+    );
+    const scale = Math.min(k, Math.max(READABLE_SCALE, fits));
+    // Where the view goes on one axis: zoomed about the anchor (it stays put), then moved so
+    // that [start, end] (graph px) shows; what does not fit shows from the anchor's side. The
+    // anchor [keepStart, keepEnd] always stays inside.
+    const place = (
+      t: number,
+      start: number,
+      end: number,
+      keepStart: number,
+      keepEnd: number,
+      view: number,
+    ) => {
+      const origin = t + keepStart * k - keepStart * scale;
+      const at = (g: number) => origin + g * scale;
+      const [low, high] = [REVEAL_MARGIN, view - REVEAL_MARGIN];
+      let move = 0;
+      if ((end - start) * scale > high - low) {
+        move = start + end < keepStart + keepEnd ? high - at(keepEnd) : low - at(keepStart);
+      } else if (at(start) < low) move = low - at(start);
+      else if (at(end) > high) move = high - at(end);
+      return origin + Math.min(high - at(keepEnd), Math.max(low - at(keepStart), move));
+    };
+    const target = {
+      x: place(x, left, right, anchor.x, anchor.x + anchor.width, width),
+      y: place(y, top, bottom, anchor.y, anchor.y + anchor.height, height),
+      k: scale,
+    };
+    if (Math.abs(target.x - x) >= 1 || Math.abs(target.y - y) >= 1 || scale !== k) {
+      this.panzoom.glideTo(target);
+    }
+  }
+
+  /** Whether the whole of `layout` is inside the viewport now. */
+  private showsWhole(layout: Layout): boolean {
+    const { x, y, k } = this.panzoom.transform;
+    const slack = 1;
+    return (
+      x >= -slack &&
+      y >= -slack &&
+      x + layout.width * k <= this.viewport.clientWidth + slack &&
+      y + layout.height * k <= this.viewport.clientHeight + slack
+    );
+  }
+
   private updateNode(id: string): void {
     const element = this.elements.get(id);
     const node = this.store.nodes.get(id);
@@ -868,6 +1046,7 @@ export class GraphView {
       puttingBack: this.store.isPuttingBack(id),
       connected: this.store.connected,
     });
+    this.marks.paintNode(element.element, node);
   }
 
   private applyFocus(): void {
@@ -887,7 +1066,7 @@ export class GraphView {
       if (item.kind === "run") runs += size;
     }
     let text = "";
-    if (!this.store.loaded) text = "Loading lineage…";
+    if (!this.store.loaded) text = this.store.unanswered ? "" : "Loading lineage…";
     else if (count === 0) text = "Nothing to show: this lineage graph is empty.";
     this.message.textContent = text;
     this.message.hidden = text === "";

@@ -56,6 +56,9 @@ async function answerExport(model: Model, store: GraphStore, msg: ExportMsg): Pr
  */
 const DISCONNECT_EVENTS = ["comm_live_update", "comm:close"];
 
+/** How long a view waits for the kernel's first answer before it says none came (ms). */
+export const NO_ANSWER_MS = 3000;
+
 /**
  * Creates the model's store, wires it to kernel messages and asks for a snapshot. `joinSaved`:
  * the model also joins the page's saved views (a saved view with its key goes to the kernel,
@@ -74,6 +77,7 @@ function attach(model: Model, joinSaved: boolean): () => void {
     : null;
   const onMessage = (msg: unknown) => {
     if (!isKernelMsg(msg)) return;
+    clearTimeout(silence);
     savedViews?.live(); // a kernel answers: this model is no saved view
     if (msg.type === "export") void answerExport(model, store, msg);
     else store.handle(msg);
@@ -82,7 +86,9 @@ function attach(model: Model, joinSaved: boolean): () => void {
   model.on("msg:custom", onMessage);
   for (const event of DISCONNECT_EVENTS) model.on(event, onDisconnect);
   model.send({ type: "hello" });
+  const silence = setTimeout(() => store.noAnswer(), NO_ANSWER_MS);
   return () => {
+    clearTimeout(silence);
     savedViews?.leave();
     model.off("msg:custom", onMessage);
     for (const event of DISCONNECT_EVENTS) model.off(event, onDisconnect);

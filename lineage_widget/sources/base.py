@@ -134,6 +134,11 @@ class LineageSource(ABC):
         following = None if done else IteratorCursor(state.items, taken, state.total)
         return Page(objs, following, state.total)
 
+    def forget(self) -> None:
+        """Drop what the source keeps of earlier answers: the walks that follow ask afresh
+        (a refresh). The default keeps nothing."""
+        return
+
     def original(self, node: LineageNode) -> Any:
         """The object ``node`` stands for, as the selection hands it back (the node record
         itself when it has none). A source whose walks bring only fields makes it here."""
@@ -150,6 +155,41 @@ class LineageSource(ABC):
         del target, known
         return None
 
+    def walk_to_known(
+        self, target: LineageNode, known: Sequence[str], *, hops: int = 4, walks: int = 12
+    ) -> list[tuple[LineageNode, LineageNode]] | None:
+        """The edges linking ``target`` to the nearest of ``known``, from the known end, found
+        by a breadth-first search from ``target`` over the first page of each walk (both ways),
+        at most ``hops`` hops and ``walks`` nodes walked; ``[]`` when the search ran out of
+        nodes (nothing known is linked), None when it stopped at its bounds first.
+
+        For a source that can look a node up by id but not search the lineage in one query:
+        :meth:`find_path` for a node not shown yet costs the lookup and a few pages.
+        """
+        wanted = set(known)
+        reached: dict[str, tuple[LineageNode, LineageNode] | None] = {target.id: None}
+        frontier = [target]
+        for _ in range(hops):
+            after: list[LineageNode] = []
+            for node in frontier:
+                if walks == 0:
+                    return None
+                walks -= 1
+                for direction in DIRECTIONS:
+                    found = self.page(node, direction, None, self.page_size).items
+                    for other in map(self.to_node, found):
+                        if other.id in reached:
+                            continue
+                        edge = (other, node) if direction == "upstream" else (node, other)
+                        reached[other.id] = edge
+                        if other.id in wanted:
+                            return _edges_back(other.id, reached)
+                        after.append(other)
+            if not after:
+                return []
+            frontier = after
+        return None
+
     def neighbours(self, node: LineageNode, direction: Direction) -> Iterable[Any]:
         """One hop from ``node``: the walk that fits its kind and ``direction``.
 
@@ -164,6 +204,19 @@ class LineageSource(ABC):
         if direction == "upstream":
             return self.used_artifacts(obj)
         return self.logged_artifacts(obj)
+
+
+def _edges_back(
+    start: str, reached: dict[str, tuple[LineageNode, LineageNode] | None]
+) -> list[tuple[LineageNode, LineageNode]]:
+    """The edges a search took to reach ``start``, from ``start`` back to where it began."""
+    edges = []
+    current = start
+    while (edge := reached[current]) is not None:
+        edges.append(edge)
+        src, dst = edge
+        current = dst.id if src.id == current else src.id
+    return edges
 
 
 def _iterate_once(found: Iterable[Any]) -> Iterator[Any]:

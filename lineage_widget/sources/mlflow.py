@@ -116,6 +116,11 @@ class MlflowSource(LineageSource):
     def __repr__(self) -> str:
         return f"MlflowSource(tracking_uri={self.tracking_uri!r})"
 
+    def forget(self) -> None:
+        # A refresh must see versions registered and model inputs logged since they were read.
+        self._versions.clear()
+        self._full_runs.clear()
+
     # ---- lookups -----------------------------------------------------------------------
 
     def lookup(self, uri: str) -> Run | LoggedModel:
@@ -327,6 +332,8 @@ class MlflowSource(LineageSource):
         direction = check_direction(direction)
         obj = node.obj
         if isinstance(obj, Dataset):
+            # Consumers stay unknown: MLflow's client has no count, and its searches return a
+            # PagedList (items and a token, no total); counting would read every matching run.
             return 0 if direction == "upstream" else None
         if isinstance(obj, Run):
             if direction == "downstream":
@@ -338,6 +345,43 @@ class MlflowSource(LineageSource):
         if direction == "upstream":
             return 1 if obj.source_run_id else 0
         return len(_metric_run_ids(obj))
+
+    def find_path(
+        self, target: str, known: Sequence[str]
+    ) -> tuple[LineageNode, list[tuple[LineageNode, LineageNode]]] | None:
+        """``target`` (a run id, a model id ``m-...`` or a dataset's ``name@digest``) looked up
+        by one call, then walked from towards ``known`` through the first page of each walk
+        (:meth:`~lineage_widget.sources.base.LineageSource.walk_to_known`). None when the store
+        has no such node, or it lies further than that search goes."""
+        found = self._locate(target)
+        if found is None:
+            return None
+        node = self.to_node(found)
+        path = self.walk_to_known(node, known)
+        return None if path is None else (node, path)
+
+    def _locate(self, target: str) -> Run | LoggedModel | Dataset | None:
+        """The entity with node id ``target``, or None."""
+        from mlflow.exceptions import MlflowException  # noqa: PLC0415 - optional
+
+        try:
+            if _MODEL_ID_RE.match(target):
+                return self.client.get_logged_model(target)
+            name, at, digest = target.rpartition("@")
+            if not at:
+                return self._found(self.client.get_run(target))
+        except MlflowException as exc:
+            if exc.error_code not in ("RESOURCE_DOES_NOT_EXIST", "INVALID_PARAMETER_VALUE"):
+                raise
+            return None
+        # A dataset has no lookup of its own: one run that used it carries it.
+        runs = self.client.search_runs(
+            list(self._experiment_ids()),
+            filter_string=f"dataset.name = {_quoted(name)} AND dataset.digest = {_quoted(digest)}",
+            max_results=1,
+        )
+        inputs = [i.dataset for r in runs for i in _inputs(r) if dataset_id(i.dataset) == target]
+        return inputs[0] if inputs else None
 
     # ---- walks -------------------------------------------------------------------------
 

@@ -98,6 +98,17 @@ query LineageRunWalk($entity: String!, $project: String!, $run: String!, $first:
   }}
 }}
 {_ARTIFACT_FIELDS}"""
+# A node named by its id (``entity/project/name:vN`` or ``entity/project/run``), for find_path.
+_FIND_ARTIFACT = f"""
+query LineageFindArtifact($entity: String!, $project: String!, $name: String!) {{
+  project(name: $project, entityName: $entity) {{ artifact(name: $name) {{ ...LineageArtifact }} }}
+}}
+{_ARTIFACT_FIELDS}"""
+_FIND_RUN = f"""
+query LineageFindRun($entity: String!, $project: String!, $run: String!) {{
+  project(name: $project, entityName: $entity) {{ run(name: $run) {{ ...LineageRun }} }}
+}}
+{_RUN_FIELDS}"""
 _FRAGMENT_NAMES = {"run": "LineageRun", "artifact": "LineageArtifact"}
 _FRAGMENTS = {"run": _RUN_FIELDS, "artifact": _ARTIFACT_FIELDS}
 _OTHER_KIND: dict[str, NodeKind] = {"run": "artifact", "artifact": "run"}
@@ -230,6 +241,7 @@ class WandbSource(LineageSource):
         self._counts: dict[tuple[str, Direction], int] = {}
         self._omit: set[str] = set()
         self._home: str | None = None  # "entity/project" of the first node: others show theirs
+        self._client: Any | None = None  # the SDK's GraphQL client of the last walk
 
     # ---- nodes -------------------------------------------------------------------------------
 
@@ -317,6 +329,8 @@ class WandbSource(LineageSource):
         client = node.obj.client if isinstance(node.obj, WandbRecord) else _client(node.obj)
         if client is None:  # a look-alike object: its own methods, read through once
             return super().page(node, direction, cursor, limit)
+        with self._lock:
+            self._client = client  # (find_path looks nodes up through it)
         if isinstance(node.obj, WandbRecord) and node.obj.reason is not None:
             return Page([], None, 0)
         after = cursor if isinstance(cursor, _Cursor) else _Cursor(None, 0)
@@ -348,6 +362,36 @@ class WandbSource(LineageSource):
                 if found.total is not None:
                     self._counts[(node.id, walk)] = found.total
         return pages[(direction, after.after)]
+
+    def forget(self) -> None:
+        # A page comes along with another and is kept until asked for: a refresh asks again.
+        with self._lock:
+            self._answered.clear()
+            self._counts.clear()
+
+    def find_path(
+        self, target: str, known: Sequence[str]
+    ) -> tuple[LineageNode, list[tuple[LineageNode, LineageNode]]] | None:
+        """``target`` (an id: ``entity/project/name:vN`` or ``entity/project/run_id``) looked up
+        by one query, then walked from towards ``known`` a few first pages at most
+        (:meth:`~lineage_widget.sources.base.LineageSource.walk_to_known`: a request each;
+        the pages are kept, so expanding along the path later costs none). None when W&B has
+        no such node, or it lies further than that search goes."""
+        with self._lock:
+            client = self._client
+        parts = target.split("/")
+        if client is None or len(parts) != 3 or not all(parts):
+            return None
+        entity, project, name = parts
+        kind: NodeKind = "artifact" if ":" in name else "run"
+        query, key = (_FIND_ARTIFACT, "name") if kind == "artifact" else (_FIND_RUN, "run")
+        data = self._run_query(client, query, {"entity": entity, "project": project, key: name})
+        fields = (data.get("project") or {}).get(kind)
+        if not fields:
+            return None
+        node = self.to_node(self._record(client, kind, fields))
+        path = self.walk_to_known(node, known)
+        return None if path is None else (node, path)
 
     def neighbour_count(self, node: LineageNode, direction: Direction) -> int | None:
         with self._lock:

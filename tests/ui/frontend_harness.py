@@ -294,17 +294,39 @@ def boxes(page: Page, view: int = 0) -> dict[str, dict[str, float]]:
     return found
 
 
-def assert_inside(page: Page, view: int = 0) -> None:
-    """Every node of the view lies inside its viewport."""
+def assert_inside(page: Page, view: int = 0, ids: set[str] | None = None) -> None:
+    """Every node of the view (or those of ``ids``) lies inside its viewport."""
     viewport = page.locator(f"#view-{view} .lw-viewport").bounding_box()
     assert viewport is not None
     right = viewport["x"] + viewport["width"]
     bottom = viewport["y"] + viewport["height"]
-    for box in boxes(page, view).values():
+    drawn = boxes(page, view)
+    assert ids is None or ids <= set(drawn), ids
+    for box in (drawn[id] for id in ids) if ids is not None else drawn.values():
         assert viewport["x"] <= box["x"]
         assert box["x"] + box["w"] <= right
         assert viewport["y"] <= box["y"]
         assert box["y"] + box["h"] <= bottom
+
+
+def name_sizes(page: Page, view: int = 0) -> dict[str, float]:
+    """The on-screen size (px) of each drawn node's name: its font size times the zoom."""
+    return view_name_sizes(page.locator(f"#view-{view} .lineage-widget"))
+
+
+def view_name_sizes(root: Locator) -> dict[str, float]:
+    """``name_sizes`` of the view whose ``.lineage-widget`` root is ``root`` (on any page)."""
+    found: dict[str, float] = root.evaluate(
+        """(root) => {
+            const content = root.querySelector(".lw-content");
+            const k = new DOMMatrix(getComputedStyle(content).transform).a;
+            return Object.fromEntries([...root.querySelectorAll(".lw-node")].map((node) => [
+                node.dataset.nodeId,
+                parseFloat(getComputedStyle(node.querySelector(".lw-node-label")).fontSize) * k,
+            ]));
+        }"""
+    )
+    return found
 
 
 def centre(page: Page, view: int = 0) -> dict[str, float]:
@@ -333,4 +355,13 @@ def wait_frames(page: Page, frames: int = 2) -> None:
             step(n);
         })""",
         frames,
+    )
+
+
+def wait_glide(page: Page, view: int = 0) -> None:
+    """Waits until the view's glide (after an expand) has ended."""
+    wait_frames(page)
+    page.wait_for_function(
+        f"document.querySelector('#view-{view} .lw-viewport').dataset.gliding !== 'true'",
+        polling="raf",
     )

@@ -9,7 +9,7 @@ builds the first three in its own cell: marimo runs the app from a copy, away fr
 from __future__ import annotations
 
 from jupyterlab_harness import LabNotebook
-from playwright.sync_api import Locator, expect
+from playwright.sync_api import Locator, Page, expect
 
 GRAPH = """
 from lineage_widget import GraphSource, LineageGraph, LineageWidget
@@ -74,3 +74,31 @@ def show(notebook: LabNotebook, code: str = "w") -> Locator:
     view = notebook.display(code).locator(READY)
     expect(view).to_have_count(1)
     return view
+
+
+LIGHT, DARK = "JupyterLab Light", "JupyterLab Dark"
+
+
+def set_theme(page: Page, theme: str) -> None:
+    """Switch Lab's theme with its own command and wait until its colours are applied."""
+    page.evaluate(
+        "async (theme) => { await window.jupyterapp.commands.execute("
+        "'apputils:change-theme', {theme}); }",
+        theme,
+    )
+    light = "true" if theme == LIGHT else "false"
+    page.wait_for_function(
+        """([theme, light]) => document.body.dataset.jpThemeName === theme
+            && document.body.dataset.jpThemeLight === light
+            && getComputedStyle(document.body).getPropertyValue("--jp-layout-color0").trim() !== ""
+        """,
+        arg=[theme, light],
+    )
+    # JupyterLab shows its splash screen while a theme loads and takes it off 200 ms after the
+    # theme is in, with a timer that does not expect another theme change meanwhile: a second
+    # change inside those 200 ms re-shows the same splash, the first timer removes it and the
+    # second timer's `document.body.removeChild` throws NotFoundError (uncaught, JupyterLab's
+    # apputils-extension:splash). Switch again only once the splash has gone.
+    page.wait_for_function("() => document.getElementById('jupyterlab-splash') === null")
+    # The theme's stylesheet is in; let the page repaint with it.
+    page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")

@@ -7,6 +7,8 @@ set traits "from Python". The fixtures live in conftest.py, the builders in fron
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from frontend_harness import (
     HOSTILE,
@@ -17,6 +19,7 @@ from frontend_harness import (
     delta,
     details_reply,
     last_request,
+    name_sizes,
     node,
     node_sel,
     pipeline,
@@ -27,9 +30,10 @@ from frontend_harness import (
     snapshot,
     transform,
     wait_frames,
+    wait_glide,
     without_request_id,
 )
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 # ---- tests ------------------------------------------------------------------------------------
 
@@ -201,12 +205,12 @@ def test_delta_keeps_columns_order_and_expanded_node_in_place(harness: Page) -> 
     idle = {"type": "status", "id": "clean-data:v2", "direction": "upstream", "state": "idle"}
     show(harness, idle)
     harness.wait_for_function("document.querySelectorAll('#view-0 [data-node-id]').length === 10")
-    wait_frames(harness)
+    wait_glide(harness)
     after = boxes(harness)
 
-    # The expanded node did not move on screen.
-    assert after["clean-data:v2"]["x"] == pytest.approx(before["clean-data:v2"]["x"], abs=1)
-    assert after["clean-data:v2"]["y"] == pytest.approx(before["clean-data:v2"]["y"], abs=1)
+    # The view glided to take in what came (too much for one screen at a readable zoom: what
+    # is next to the expanded node), and the expanded node stays in view.
+    assert_inside(harness, ids={"clean-data:v2", "train-0", "train-2", "model:v0"})
     # Old nodes keep their columns (same x within a column, columns in the same order) ...
     for a in before:
         for b in before:
@@ -372,6 +376,7 @@ def test_hostile_text_is_shown_literally(harness: Page) -> None:
 
 def test_zoom_buttons_and_fit_change_the_transform(harness: Page) -> None:
     show_pipeline(harness)
+    harness.click("#view-0 [data-action='fit']")
     fitted = transform(harness)
     assert "scale(" in fitted
     harness.click("#view-0 [data-action='zoom-in']")
@@ -415,16 +420,76 @@ def test_empty_graph_shows_empty_state(harness: Page) -> None:
     message.wait_for()
     assert "empty" in message.inner_text()
     assert harness.locator("#view-0 [data-node-id]").count() == 0
+    harness.wait_for_selector(READY)  # drawn (empty): a page waiting for data-ready goes on
 
 
-def test_first_nodes_after_an_empty_snapshot_are_fitted(harness: Page) -> None:
+def test_one_more_neighbour_is_singular(harness: Page) -> None:
+    show(harness, snapshot([node("a:v0", "artifact", "dataset", 0, more_up=1, more_down=2)], []))
+    harness.wait_for_selector(READY)
+    name = harness.get_attribute(node_sel("a:v0"), "aria-label")
+    assert name is not None
+    assert "1 more input," in name
+    assert "2 more outputs" in name
+
+
+def test_first_nodes_after_an_empty_snapshot_get_the_first_view(harness: Page) -> None:
     show(harness, snapshot([], []))
     harness.locator("#view-0 .lw-message").wait_for()
     nodes, edges = pipeline()
     show(harness, delta(nodes, edges))
-    harness.wait_for_selector(READY)
+    harness.wait_for_selector(node_sel("raw-data:v0"))
+    wait_frames(harness)
     assert not harness.locator("#view-0 .lw-message").is_visible()
+    assert min(name_sizes(harness).values()) >= 10
+    assert_inside(harness, ids={"raw-data:v0"})  # no root: the first column
+
+
+def chain(columns: int) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
+    """A lineage ``columns`` long, two nodes per column (run and artifact columns alternate)."""
+    nodes = [
+        node(
+            f"n{c}-{i}", "run" if c % 2 else "artifact", "train" if c % 2 else "dataset", c, order=i
+        )
+        for c in range(columns)
+        for i in range(2)
+    ]
+    edges = [(f"n{c}-{i}", f"n{c + 1}-{i}") for c in range(columns - 1) for i in range(2)]
+    return nodes, edges
+
+
+def test_first_view_of_a_wide_graph_is_readable_at_its_root(harness: Page) -> None:
+    # 9 columns do not fit 1100 px with names of 10 px or more: the view starts at the root.
+    show(harness, snapshot(*chain(9), root="n4-1"))
+    harness.wait_for_selector(READY)
+
+    sizes = name_sizes(harness)
+    assert len(sizes) == 18
+    assert min(sizes.values()) >= 10, sizes
+    assert_inside(harness, ids={"n4-1"})
+    # "Zoom to fit" still shows it all, smaller.
+    harness.click("#view-0 [data-action='fit']")
     assert_inside(harness)
+    assert min(name_sizes(harness).values()) < 10
+
+
+def test_first_view_of_a_wide_graph_shown_whole_starts_at_its_first_column(harness: Page) -> None:
+    show(harness, snapshot(*chain(9)))
+    harness.wait_for_selector(READY)
+
+    assert min(name_sizes(harness).values()) >= 10
+    assert_inside(harness, ids={"n0-0", "n0-1"})
+    # The first column is at the left edge: no empty space before it.
+    viewport = harness.locator("#view-0 .lw-viewport").bounding_box()
+    assert viewport is not None
+    assert boxes(harness)["n0-0"]["x"] - viewport["x"] < 60
+
+
+def test_first_view_of_a_graph_that_fits_readably_shows_it_all(harness: Page) -> None:
+    show(harness, snapshot(*chain(3), root="n1-0"))
+    harness.wait_for_selector(READY)
+
+    assert_inside(harness)
+    assert min(name_sizes(harness).values()) >= 10
 
 
 def test_zoomed_far_out_cards_become_plain_boxes(harness: Page) -> None:
@@ -546,3 +611,140 @@ def test_a_big_graph_renders_only_the_cards_near_the_view(harness: Page) -> None
     wait_frames(harness)
     assert culled(".lw-node") == 0
     assert culled(".lw-edge") == 0
+
+
+def rect(page: Page, selector: str) -> dict[str, float]:
+    found = page.locator(selector).bounding_box()
+    assert found is not None, selector
+    return found
+
+
+def overlap(a: dict[str, float], b: dict[str, float]) -> bool:
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and b["y"] < a["y"] + a["height"]
+    )
+
+
+DETAILS_PANE = "#view-0 .lineage-details"
+
+
+def long_details(page: Page) -> dict[str, Any]:
+    """The reply to the last details request, with 40 long fields: more than the pane's height."""
+    fields = [(f"Field {i}", "a long value " * 12) for i in range(40)]
+    return details_reply(last_request(page, "details"), fields, inputs=1, outputs=2)
+
+
+def test_details_pane_is_docked_beside_the_graph_with_its_buttons_in_reach(harness: Page) -> None:
+    show(harness, snapshot(*chain(3), root="n1-0"))
+    harness.wait_for_selector(READY)
+    assert_inside(harness)
+    # The node at the right edge: the pane opens beside the graph, never over the node.
+    harness.click(node_sel("n2-0"))
+    show(harness, long_details(harness))
+    expect(harness.locator(f"{DETAILS_PANE} dt")).to_have_count(40)
+
+    pane = rect(harness, DETAILS_PANE)
+    viewport = rect(harness, "#view-0 .lw-viewport")
+    assert not overlap(pane, viewport)
+    assert_inside(harness)  # the graph shown whole before is still whole, beside the pane
+    assert min(name_sizes(harness).values()) >= 10
+    # Its buttons show without scrolling: inside the pane's box, and the pane inside the widget.
+    widget = rect(harness, "#view-0 .lineage-widget")
+    assert pane["y"] + pane["height"] <= widget["y"] + widget["height"] + 1
+    for direction in ("upstream", "downstream"):
+        button = rect(harness, f"{DETAILS_PANE} [data-details-expand='{direction}']")
+        assert pane["y"] <= button["y"]
+        assert button["y"] + button["height"] <= pane["y"] + pane["height"]
+    # The values scroll inside their own box.
+    body = harness.locator(f"{DETAILS_PANE} .lw-details-body")
+    assert body.evaluate("el => el.scrollHeight > el.clientHeight")
+
+    # Fit fits beside the pane.
+    harness.click("#view-0 [data-action='zoom-in']")
+    harness.click("#view-0 [data-action='fit']")
+    assert_inside(harness)
+
+
+def test_details_pane_never_hides_the_node_it_describes(harness: Page) -> None:
+    show(harness, snapshot(*chain(9), root="n4-1"))
+    harness.wait_for_selector(READY)
+    harness.click("#view-0 [data-action='zoom-in']")
+    # A node near the right edge of the viewport, where the pane opens.
+    viewport = rect(harness, "#view-0 .lw-viewport")
+    right = max(
+        (b for b in boxes(harness).values() if b["x"] + b["w"] < viewport["x"] + viewport["width"]),
+        key=lambda b: b["x"],
+    )
+    target = next(id for id, b in boxes(harness).items() if b == right)
+    harness.click(node_sel(target))
+
+    expect(harness.locator(DETAILS_PANE)).to_be_visible()
+    assert_inside(harness, ids={target})
+    assert not overlap(rect(harness, DETAILS_PANE), rect(harness, node_sel(target)))
+
+
+def test_a_new_view_reopens_the_details_beside_the_selected_node(harness: Page) -> None:
+    show(harness, snapshot(*chain(3), root="n1-0"))
+    harness.wait_for_selector(READY)
+    # The model remembers a viewport with the selected node right of the middle: a view that
+    # opens its details pane there would cover it.
+    here = centre(harness)
+    node_box = boxes(harness)["n2-1"]
+    port = rect(harness, "#view-0 .lw-viewport")
+    gx = (
+        here["cx"] + (node_box["x"] + node_box["w"] / 2 - port["x"] - port["width"] / 2) / here["k"]
+    )
+    harness.evaluate(
+        "(v) => lw.setTrait('viewport', v)", {"cx": gx - 420, "cy": here["cy"], "k": 1}
+    )
+    harness.evaluate("lw.setTrait('selected', ['n2-1'])")
+    harness.evaluate("lw.render(0)")  # a reload: a new view of the model
+    harness.wait_for_selector(f"#view-1 {READY}")
+    show(harness, long_details(harness))
+
+    expect(harness.locator("#view-1 .lineage-details dt")).to_have_count(40)
+    assert_inside(harness, view=1, ids={"n2-1"})
+    assert not overlap(
+        rect(harness, "#view-1 .lineage-details"), rect(harness, node_sel("n2-1", 1))
+    )
+
+
+def test_expanding_glides_to_the_new_nodes_keeping_the_clicked_node_in_view(
+    harness: Page,
+) -> None:
+    nodes, edges = chain(9)
+    for each in nodes:
+        each["more_down"] = 1
+    show(harness, snapshot(nodes, edges, root="n4-1"))
+    harness.wait_for_selector(READY)
+    # The last node in view on the right; its outputs will land off screen.
+    viewport = rect(harness, "#view-0 .lw-viewport")
+    in_view = {
+        id: b
+        for id, b in boxes(harness).items()
+        if viewport["x"] <= b["x"] and b["x"] + b["w"] <= viewport["x"] + viewport["width"]
+    }
+    target = max(in_view, key=lambda id: in_view[id]["x"])
+    level = int(target[1])
+    harness.click(f"{node_sel(target)} [data-expand='downstream']", force=True)
+    new = [node(f"new-{i}", "artifact", "model", level + 3, order=i) for i in range(3)]
+    hop = [node(f"hop-{i}", "run", "train", level + 2, order=i) for i in range(3)]
+    after = node(f"after-{level}", "artifact", "dataset", level + 1, order=9)
+    show(
+        harness,
+        delta(
+            [after, *hop, *new],
+            [(target, after["id"])]
+            + [(after["id"], f"hop-{i}") for i in range(3)]
+            + [(f"hop-{i}", f"new-{i}") for i in range(3)],
+        ),
+    )
+    harness.wait_for_selector(node_sel("new-2"))
+    assert harness.locator("#view-0 .lw-viewport").get_attribute("data-gliding") == "true"
+    wait_glide(harness)
+
+    assert_inside(harness, ids={target, after["id"], "hop-0", "hop-1", "hop-2"})
+    assert min(name_sizes(harness).values()) >= 10  # the same zoom: still readable

@@ -24,6 +24,7 @@ from frontend_harness import (
     show,
     snapshot,
     wait_frames,
+    wait_glide,
     without_request_id,
 )
 from playwright.sync_api import Page
@@ -348,7 +349,7 @@ def test_pull_out_sends_one_message(harness: Page) -> None:
         ),
     )
     harness.wait_for_selector(node_sel("model:v3"))
-    wait_frames(harness)
+    wait_glide(harness)  # (the view glides to the pulled-out node)
     assert harness.get_attribute(cluster_sel(MODEL), "data-count") == "5"
     assert harness.text_content(f"{edge_sel(TRAIN, MODEL)} .lw-edge-count") == "5"
     b = boxes(harness)

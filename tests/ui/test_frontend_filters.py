@@ -171,3 +171,50 @@ def test_two_views_share_the_filters(harness: Page) -> None:
     expect(
         harness.locator("#view-1 .lw-filters").get_by_role("checkbox", name="Hide runs")
     ).to_be_checked()
+
+
+# The ids used by more than one element, and the radio groups (names) used in more than one view.
+DUPLICATE_IDS_JS = """() => {
+    const shared = (pairs) => {
+        const seen = {};
+        for (const [value, owner] of pairs) (seen[value] ??= new Set()).add(owner);
+        return Object.fromEntries(
+            Object.entries(seen).filter(([, owners]) => owners.size > 1)
+                .map(([value, owners]) => [value, owners.size]));
+    };
+    return {
+        ids: shared([...document.querySelectorAll("[id]")].map((e, i) => [e.id, i])),
+        radios: shared([...document.querySelectorAll("input[type=radio]")].map(
+            (e) => [e.name, e.closest(".view").id])),
+    };
+}"""
+
+
+def test_two_widgets_with_their_own_module_share_no_ids_or_radio_groups(harness: Page) -> None:
+    # anywidget imports the module once per model: two widgets, two module instances.
+    harness.evaluate("lw.reset()")
+    for _ in range(2):
+        model = harness.evaluate("(t) => lw.startOwnModule(t)", traits(ARTIFACT_TYPES, RUN_TYPES))
+        show(harness, snapshot(*pipeline(), root="model:v0"), model)
+    harness.evaluate("lw.render(0)")  # a second view of the first widget
+    for view in range(3):
+        harness.wait_for_selector(f"#view-{view} {READY}")
+
+    assert harness.evaluate(DUPLICATE_IDS_JS) == {"ids": {}, "radios": {}}
+    # Each view's references resolve inside the view itself.
+    for view in range(3):
+        root = harness.locator(f"#view-{view}")
+        button = root.get_by_role("button", name="Filters")
+        assert root.locator(f"#{button.get_attribute('aria-controls')}").count() == 1
+        help_id = root.locator(".lw-viewport").get_attribute("aria-describedby")
+        assert root.locator(f"#{help_id}").count() == 1
+
+    # Choosing "Extended" in the second widget leaves the first one's "Direct" checked.
+    second = harness.locator("#view-1")
+    second.get_by_role("button", name="Filters").click()
+    second.get_by_role("radio", name="Extended").check()
+    first = harness.locator("#view-0")
+    first.get_by_role("button", name="Filters").click()
+    expect(first.get_by_role("radio", name="Direct")).to_be_checked()
+    assert harness.evaluate("lw.traits(0).lineage") == "direct"
+    assert harness.evaluate("lw.traits(1).lineage") == "extended"

@@ -16,6 +16,7 @@ from frontend_harness import (
     members_reply,
     node,
     node_sel,
+    pipeline,
     requests,
     sent,
     show,
@@ -375,3 +376,26 @@ def test_a_failed_expand_clears_the_loading_mark(harness: Page) -> None:
     expect(harness.locator(node_sel("eval-sweep"))).not_to_have_attribute("data-state", "loading")
     control.click()  # the control works again: a second request goes out
     assert len(requests(harness, "expand")) == 2
+
+
+UNANSWERED = (
+    "Not connected to a kernel (an output saved with the notebook): "
+    "re-run the cell to explore again"
+)
+
+
+def test_a_view_no_kernel_answers_says_so_instead_of_loading_for_ever(harness: Page) -> None:
+    # A fresh model whose kernel never answers (an output shown again from a saved notebook).
+    root = harness.locator("#view-0 .lineage-widget")
+    expect(harness.locator("#view-0 .lw-message")).to_have_text("Loading lineage…")
+
+    banner = root.get_by_role("alert").filter(has_text=UNANSWERED)
+    expect(banner).to_be_visible(timeout=6000)
+    expect(root).to_have_attribute("data-connection", "unanswered")
+    expect(harness.locator("#view-0 .lw-message")).to_be_hidden()
+
+    # A kernel busy with a long cell answers late: the view comes alive.
+    show(harness, snapshot(*pipeline(), root="model:v0"))
+    harness.wait_for_selector(READY)
+    expect(banner).to_be_hidden()
+    expect(root).to_have_attribute("data-connection", "connected")

@@ -92,13 +92,15 @@ def test_two_views_of_one_widget_stay_in_sync(notebook: LabNotebook) -> None:
     expand_control(first, "clean:v0", "downstream").click()
     expect(node(second, "train")).to_be_visible()
 
-    node(first, "raw:v0").click()
-    expect(node(second, "raw:v0")).to_have_attribute("data-selected", "true")
+    # (The views glided to the new node: the nodes beside it are in view.)
+    node(first, "clean:v0").click()
+    expect(node(second, "clean:v0")).to_have_attribute("data-selected", "true")
 
-    node(second, "prep").click()
-    expect(node(first, "prep")).to_have_attribute("data-selected", "true")
-    expect(node(first, "raw:v0")).not_to_have_attribute("data-selected", "true")
-    assert notebook.wait_for_output("print(w.selected)", "['prep']") == "['prep']"
+    second.locator("[data-action='fit']").click()  # (its details pane opened beside the graph)
+    node(second, "train").click()
+    expect(node(first, "train")).to_have_attribute("data-selected", "true")
+    expect(node(first, "clean:v0")).not_to_have_attribute("data-selected", "true")
+    assert notebook.wait_for_output("print(w.selected)", "['train']") == "['train']"
 
 
 def test_reload_with_live_kernel_redraws_the_current_graph(notebook: LabNotebook) -> None:

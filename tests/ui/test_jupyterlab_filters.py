@@ -1,5 +1,6 @@
 """The view filters end to end in JupyterLab: set from Python, the page redraws and its controls
-follow; set from the toolbar, Python's traits follow and the page redraws."""
+follow; set from the toolbar, Python's traits follow and the page redraws. Two widgets on one page
+(JupyterLab and Notebook 7) keep their filters apart."""
 
 from __future__ import annotations
 
@@ -45,3 +46,23 @@ def test_filters_from_python_and_from_the_toolbar(notebook: LabNotebook) -> None
     assert notebook.wait_for_output("print(w.job_types)", "['train']") == "['train']"
     expect(node(view, "prep")).to_have_count(0)
     assert drawn_ids(view) == {"clean:v0", "train", "model:v0"}
+
+
+@pytest.mark.parametrize("host", ["notebook", "notebook7"])
+def test_two_widgets_keep_their_filters_apart(host: str, request: pytest.FixtureRequest) -> None:
+    notebook: LabNotebook = request.getfixturevalue(host)
+    notebook.run(WIDGET + 'w2 = LineageWidget(g, root="clean:v0", depth=1)\n')
+    first, second = show(notebook, "w"), show(notebook, "w2")
+
+    second.get_by_role("button", name="Filters").click()
+    second.get_by_role("radio", name="Extended").check()
+    assert notebook.wait_for_output("print(w2.lineage)", "extended") == "extended"
+    first.get_by_role("button", name="Filters").click()
+
+    expect(first.get_by_role("radio", name="Direct")).to_be_checked()
+    expect(second.get_by_role("radio", name="Extended")).to_be_checked()
+    assert notebook.run("print(w.lineage)").strip() == "direct"
+    ids = notebook.page.evaluate(
+        "() => [...document.querySelectorAll('.lineage-widget [id]')].map((e) => e.id)"
+    )
+    assert len(ids) == len(set(ids)) == 4, ids  # two views: a filter panel and a help text each

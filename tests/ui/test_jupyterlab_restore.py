@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +16,8 @@ from playwright.sync_api import Locator, Page, expect
 from polling import wait_until
 
 pytestmark = pytest.mark.browser
+
+RESULTS = Path(__file__).resolve().parents[2] / "test-results"
 
 # JupyterLab's Settings menu item "Save Widget State Automatically".
 SAVE_WIDGET_STATE = "@jupyter-widgets/jupyterlab-manager:saveWidgetState"
@@ -137,3 +140,32 @@ def test_a_view_saved_with_the_notebook_is_back_when_the_cell_is_rerun(
     # A live view: a click still reaches the new kernel.
     node(view, "eval-3").click()
     assert notebook.wait_for_output("print(w.selected)", "['eval-3']") == "['eval-3']"
+
+
+def test_an_output_reopened_before_the_cell_is_rerun_says_it_is_not_connected(
+    notebook: LabNotebook, jupyter_server: JupyterServer, widget_state_saved: None
+) -> None:
+    cell = notebook.display(SWEEP + "w\n")
+    index = notebook.panel.locator(".jp-Notebook .jp-Cell").count() - 1
+    expect(cell.locator(READY)).to_have_count(1)
+    notebook.save()
+    # Close the notebook (its kernel goes) and open it again: the saved output shows.
+    jupyter_server.shutdown_session(notebook.path)
+    notebook.load()
+
+    old = notebook.cell(index).locator(".lineage-widget")
+    expect(old).to_have_count(1)
+    expect(old.get_by_role("alert")).to_have_text(
+        "Not connected to a kernel (an output saved with the notebook): "
+        "re-run the cell to explore again",
+        timeout=10_000,
+    )
+    expect(old).to_have_attribute("data-connection", "unanswered")
+    expect(old.locator(".lw-message")).to_be_hidden()  # no "Loading lineage…" for ever
+    RESULTS.mkdir(exist_ok=True)
+    old.screenshot(path=RESULTS / "reopened-before-rerun.png", animations="disabled")
+
+    # Re-running the cell gives a live view.
+    view = notebook.rerun(index).locator(READY)
+    expect(view).to_have_count(1)
+    expect(view).to_have_attribute("data-connection", "connected")

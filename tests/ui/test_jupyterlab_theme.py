@@ -16,13 +16,12 @@ from typing import Any
 
 import pytest
 from jupyterlab_harness import LabNotebook
-from notebook_support import WIDGET, node, show
+from notebook_support import DARK, LIGHT, WIDGET, node, set_theme, show
 from playwright.sync_api import Locator, Page
 
 pytestmark = pytest.mark.browser
 
 RESULTS = Path(__file__).resolve().parents[2] / "test-results"
-LIGHT, DARK = "JupyterLab Light", "JupyterLab Dark"
 
 # Colours as the browser resolves them, and WCAG contrast, in the page: one definition for the
 # computed styles and the pixels. `colour` composites a translucent colour over its background.
@@ -147,25 +146,6 @@ MARKS_JS = """
   };
 }
 """
-
-
-def set_theme(page: Page, theme: str) -> None:
-    """Switch Lab's theme with its own command and wait until its colours are applied."""
-    page.evaluate(
-        "async (theme) => { await window.jupyterapp.commands.execute("
-        "'apputils:change-theme', {theme}); }",
-        theme,
-    )
-    light = "true" if theme == LIGHT else "false"
-    page.wait_for_function(
-        """([theme, light]) => document.body.dataset.jpThemeName === theme
-            && document.body.dataset.jpThemeLight === light
-            && getComputedStyle(document.body).getPropertyValue("--jp-layout-color0").trim() !== ""
-        """,
-        arg=[theme, light],
-    )
-    # The theme's stylesheet is in; let the page repaint with it.
-    page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
 def measure(page: Page, view: Locator, name: str) -> dict[str, Any]:

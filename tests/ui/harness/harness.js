@@ -55,6 +55,7 @@ class FakeModel {
 }
 
 const models = [];
+let copies = 0;
 const views = [];
 
 window.lw = {
@@ -68,13 +69,21 @@ window.lw = {
     window.scrollTo(0, 0);
   },
   /** A new model, initialized like anywidget does, with one view. Returns the model index. */
-  start(traits = {}) {
+  start(traits = {}, module = widget) {
     const model = new FakeModel(traits);
+    model.module = module;
     const controller = new AbortController();
-    model.disposeInit = widget.initialize({ model, signal: controller.signal });
+    model.disposeInit = module.initialize({ model, signal: controller.signal });
     models.push(model);
     this.render(models.length - 1);
     return models.length - 1;
+  },
+  /** Like `start`, with a copy of the widget's module of its own, as anywidget imports it once
+   * per model: module-level state is not shared with the other models. */
+  async startOwnModule(traits = {}) {
+    copies += 1;
+    const module = (await import(`/lineage_widget/static/widget.js?copy=${copies}`)).default;
+    return this.start(traits, module);
   },
   /** One more view of model `m`. Returns the view index; its container is #view-<index>. */
   render(m = 0) {
@@ -82,7 +91,8 @@ window.lw = {
     el.className = "view";
     el.id = `view-${views.length}`;
     document.getElementById("views").append(el);
-    const cleanup = widget.render({ model: models[m], el, signal: new AbortController().signal });
+    const module = models[m].module;
+    const cleanup = module.render({ model: models[m], el, signal: new AbortController().signal });
     views.push({ el, cleanup, root: el.querySelector(".lineage-widget") });
     return views.length - 1;
   },
