@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import traitlets
+from polling import wait_until
 from support import sweep, two_trainings
 from widget_support import Recorder
 
@@ -280,21 +281,14 @@ def test_auto_refresh_refreshes_in_the_background_until_closed() -> None:
     w.auto_refresh = 0.05
     g.add_run("train-2", type="train", name="train-2")
     g.add_edge("clean:v0", "train-2")
-    deadline = time.monotonic() + 10
-    while "train-2" not in w.graph and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert "train-2" in w.graph
+    wait_until(lambda: "train-2" in w.graph, "the refresh to bring train-2", interval=0.02)
     w.close()
-    assert _stops_soon()
-
-
-def _stops_soon() -> bool:
-    deadline = time.monotonic() + 2
-    while time.monotonic() < deadline:
-        if not [t for t in threading.enumerate() if t.name == "lineage-widget-refresh"]:
-            return True
-        time.sleep(0.02)
-    return False
+    wait_until(
+        lambda: not [t for t in threading.enumerate() if t.name == "lineage-widget-refresh"],
+        "the refresh thread to stop",
+        timeout=2,
+        interval=0.02,
+    )
 
 
 def test_refresh_sends_a_run_whose_state_changed_and_nothing_else() -> None:
