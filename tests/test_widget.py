@@ -6,10 +6,12 @@ import threading
 import time
 from typing import Any, ClassVar
 
+import IPython.display
 import networkx as nx
 import pytest
 import traitlets
 from conftest import wide_sweep
+from IPython.core.formatters import DisplayFormatter
 from wandb_fakes import CALLS, FakeArtifact, FakeRun, wandb_pipeline
 
 from lineage_widget import GraphSource, LineageGraph, LineageNode, LineageWidget, WandbSource
@@ -773,3 +775,39 @@ def test_small_things_are_said_clearly() -> None:
     with pytest.raises(KeyError, match="nowhere"):
         widget.pull_out("nowhere")
     widget.close()
+
+
+def test_on_select_refuses_what_it_cannot_call(pipeline: LineageGraph) -> None:
+    w = LineageWidget(pipeline, root="train-0")
+    with pytest.raises(TypeError, match=r"on_select.*5"):
+        w.on_select(5)  # type: ignore[arg-type]
+
+
+def test_selection_callbacks_print_into_the_widgets_output(pipeline: LineageGraph) -> None:
+    w = LineageWidget(pipeline, root="train-0")
+    Recorder(w)
+
+    def broken(ids: list[str]) -> None:
+        raise RuntimeError("cannot cope")
+
+    w.on_select(lambda ids: print("picked", ids))
+    w.on_select(broken)
+    with pytest.raises(RuntimeError):
+        w.select("train-0")
+    printed, error = w.output.outputs
+    assert printed == {"output_type": "stream", "name": "stdout", "text": "picked ['train-0']\n"}
+    assert error["name"] == "stderr"
+    assert "on_select callback" in error["text"]
+    assert "broken" in error["text"]
+    assert "RuntimeError: cannot cope" in error["text"]
+
+
+def test_the_widget_shows_its_output_under_it(
+    pipeline: LineageGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    w = LineageWidget(pipeline, root="train-0")
+    shown: list[Any] = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj, **_: shown.append(obj))
+    assert DisplayFormatter().ipython_display_formatter(w)  # how a cell's result is shown
+    assert shown[0]["application/vnd.jupyter.widget-view+json"]["model_id"] == w.model_id
+    assert shown[1] is w.output
