@@ -6,7 +6,6 @@ import threading
 import time
 from typing import Any, ClassVar
 
-import IPython.display
 import networkx as nx
 import pytest
 import traitlets
@@ -15,6 +14,7 @@ from IPython.core.formatters import DisplayFormatter
 from wandb_fakes import CALLS, FakeArtifact, FakeRun, wandb_pipeline
 
 from lineage_widget import GraphSource, LineageGraph, LineageNode, LineageWidget, WandbSource
+from lineage_widget import widget as widget_module
 
 
 class Recorder:
@@ -807,7 +807,7 @@ def test_the_widget_shows_its_output_under_it(
 ) -> None:
     w = LineageWidget(pipeline, root="train-0")
     shown: list[Any] = []
-    monkeypatch.setattr(IPython.display, "display", lambda obj, **_: shown.append(obj))
+    monkeypatch.setattr(widget_module, "display", lambda obj, **_: shown.append(obj))
     assert DisplayFormatter().ipython_display_formatter(w)  # how a cell's result is shown
     assert shown[0]["application/vnd.jupyter.widget-view+json"]["model_id"] == w.model_id
     assert shown[1] is w.output
