@@ -59,11 +59,13 @@ class ViewModel:
 
     # ---- the direct lineage --------------------------------------------------------------
 
-    def expanded(self, node_id: str, direction: Direction) -> bool:
+    def expanded(self, node_id: str, direction: Direction, *, keep_path: bool = True) -> bool:
         """The user asked for ``node_id``'s lineage that way: what is known of it joins the
         direct lineage (and what the walk brings will). True if a node joined, or one on the
-        way from the root to ``node_id`` comes out of its cluster."""
-        return self._keep_path_to(node_id) | self.lineage.add(node_id, direction)
+        way from the root to ``node_id`` comes out of its cluster (``keep_path``: expanding a
+        whole cluster's members leaves them in it)."""
+        unfolded = keep_path and self._keep_path_to(node_id)
+        return self.lineage.add(node_id, direction) or unfolded
 
     def revealed(self, node_id: str) -> bool:
         """``node_id`` was revealed (``focus()``): it joins the direct lineage with the path

@@ -745,6 +745,8 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
             cluster, asked = str(msg["cluster"]), _request_id(msg)
             clustering = self._view.clustering
             self.send(_payload.members(self._explorer, clustering, cluster, request_id=asked))
+        elif kind == "expand_cluster":
+            self._expand_cluster(str(msg["cluster"]), check_direction(msg["direction"]))
         elif kind == "pull_out":
             self._pull_out(to_id(msg["id"]))
         elif kind == "put_back":
@@ -761,6 +763,19 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         if self._view.expanded(node_id, direction):  # known side branches join the view
             self._flush(refresh=True)
         self._walker.expand(node_id, direction)
+
+    def _expand_cluster(self, cluster: str, direction: Direction) -> None:
+        """The member panel's "expand all": each member of ``cluster`` walks one hop that way,
+        as its own expand control would (its path is not kept out of the cluster: the members
+        stay folded, their new neighbours arrive beside it)."""
+        members = list(self._view.clustering.members(cluster))  # (KeyError naming it)
+        grew = False
+        for member in members:
+            grew = self._view.expanded(member, direction, keep_path=False) or grew
+        if grew:
+            self._flush(refresh=True)
+        for member in members:
+            self._walker.expand(member, direction)
 
     def _send_status(
         self, node_id: str, direction: Direction, state: WalkState, error: str | None

@@ -811,3 +811,26 @@ def test_the_widget_shows_its_output_under_it(
     assert DisplayFormatter().ipython_display_formatter(w)  # how a cell's result is shown
     assert shown[0]["application/vnd.jupyter.widget-view+json"]["model_id"] == w.model_id
     assert shown[1] is w.output
+
+
+def test_the_member_panel_expands_every_member_of_a_cluster() -> None:
+    w = LineageWidget(wide_sweep(6), root="processed:v0", depth=1)
+    recorder = Recorder(w)
+    (runs,) = w.clusters
+    assert sorted(w.clusters[runs]) == [f"train-{i}" for i in range(6)]
+    assert "model:v0" not in w.graph
+    sent = recorder.browser_says(type="expand_cluster", cluster=runs, direction="downstream")
+    assert all(f"model:v{i}" in w.graph for i in range(6))
+    assert sorted(w.clusters[runs]) == [f"train-{i}" for i in range(6)]  # still folded
+    assert [m for m in sent if m["type"] == "error"] == []
+    arrived = {n for m in sent if m["type"] == "delta" for n in m["nodes"]["id"]}
+    arrived |= {n for m in sent if m["type"] == "delta" for n in m["clusters"]["id"]}
+    assert any(i.startswith("cluster:artifact:model") for i in arrived)
+
+
+def test_expanding_an_unknown_cluster_names_it(pipeline: LineageGraph) -> None:
+    w = LineageWidget(pipeline, root="train-0")
+    recorder = Recorder(w)
+    sent = recorder.browser_says(type="expand_cluster", cluster="nope", direction="upstream")
+    assert sent[-1]["type"] == "error"
+    assert "unknown cluster 'nope'" in sent[-1]["error"]
