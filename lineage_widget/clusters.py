@@ -233,6 +233,8 @@ class Clustering:
         itself already is left as it is)."""
         cluster = self.cluster_of(node_id)
         if cluster is None:  # drawn as itself already: nothing to pull out of
+            if node_id in self.kept:  # (on the root's path: pulled out too, if it ever leaves)
+                self.pulled_out.add(node_id)
             return ViewDelta()
         self.pulled_out.add(node_id)
         key = self._group_of[node_id]

@@ -730,7 +730,11 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         kind = msg.get("type")
         if kind == "hello":
             self._pages += 1
-            self.send(_payload.snapshot(self._explorer, self._view.clustering))
+            # With a viewport (a view_state given, or a view the user moved) the views draw
+            # there: JupyterLab's view says hello once more after its first drawing, and a
+            # plain snapshot would fit it again.
+            restored = bool(self.viewport)
+            self.send(_payload.snapshot(self._explorer, self._view.clustering, restored=restored))
         elif kind == "expand":
             self._expand_from_view(str(msg["id"]), check_direction(msg["direction"]))
         elif kind == "details":
