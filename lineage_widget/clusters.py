@@ -63,6 +63,9 @@ class Clustering:
         :meth:`sync`."""
         self._threshold = check_threshold(threshold)
         self.pulled_out: set[str] = set()
+        self.kept: set[str] = set()
+        """Nodes on the path from the root to what the user expanded: never folded, so the way
+        back to the root stays drawn (:meth:`ViewModel.expanded`)."""
         self.order_overrides: dict[str, float] = {}
         """Where pulled-out nodes are drawn in their column (beside their cluster), instead of
         their place in the explorer's layout (which stays as it is)."""
@@ -99,9 +102,8 @@ class Clustering:
             members[node.id] = None
             group_of[node.id] = group
         rep, drawn = self._rep, self._drawn
-        root, pulled_out = self.explorer.root, self.pulled_out
         for key, members in groups.items():
-            eligible = [n for n in members if n != root and n not in pulled_out]
+            eligible = [n for n in members if self._eligible(n)]
             if self._is_crowded(eligible):
                 cid = cluster_id(key)
                 self._clustered[key] = dict.fromkeys(eligible)
@@ -231,6 +233,8 @@ class Clustering:
         itself already is left as it is)."""
         cluster = self.cluster_of(node_id)
         if cluster is None:  # drawn as itself already: nothing to pull out of
+            if node_id in self.kept:  # (on the root's path: pulled out too, if it ever leaves)
+                self.pulled_out.add(node_id)
             return ViewDelta()
         self.pulled_out.add(node_id)
         key = self._group_of[node_id]
@@ -308,7 +312,11 @@ class Clustering:
         return threshold is not None and len(eligible) >= max(threshold, 2)
 
     def _eligible(self, node_id: str) -> bool:
-        return node_id != self.explorer.root and node_id not in self.pulled_out
+        return (
+            node_id != self.explorer.root
+            and node_id not in self.pulled_out
+            and node_id not in self.kept
+        )
 
     def _regroup(
         self,

@@ -8,6 +8,7 @@ naming the offending value.
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -195,8 +196,19 @@ class LineageGraph:
         try:
             node: LineageNode = self._g.nodes[node_id]["node"]
         except KeyError:
-            raise KeyError(f"unknown node {node_id!r}") from None
+            raise KeyError(f"unknown node {node_id!r}{self._nearest_hint(node_id)}") from None
         return node
+
+    def _nearest_hint(self, node_id: Any) -> str:
+        """ "; did you mean ...?" naming the ids nearest ``node_id`` (a case-insensitive match
+        first), or "" when none is near."""
+        if not isinstance(node_id, str):
+            return ""
+        ids = [i for i in self._g.nodes if isinstance(i, str)]
+        folded = node_id.casefold()
+        near = [i for i in ids if i.casefold() == folded]
+        near += [i for i in difflib.get_close_matches(node_id, ids, n=3) if i not in near]
+        return f"; did you mean {' or '.join(map(repr, near[:3]))}?" if near else ""
 
     def nodes(self) -> list[LineageNode]:
         """Every node record, in insertion order (a list: ``len()`` and indexing work)."""

@@ -230,6 +230,12 @@ class MembersRequest(TypedDict):
     cluster: str
 
 
+class ExpandClusterRequest(TypedDict):
+    type: Literal["expand_cluster"]
+    cluster: str
+    direction: Direction
+
+
 class PullOutRequest(TypedDict):
     type: Literal["pull_out"]
     id: str
@@ -262,6 +268,7 @@ FrontendMsg = Union[  # noqa: UP007 - listed in order, read by message_types()
     ExpandRequest,
     DetailsRequest,
     MembersRequest,
+    ExpandClusterRequest,
     PullOutRequest,
     PutBackRequest,
     ExportReply,

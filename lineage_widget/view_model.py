@@ -26,6 +26,7 @@ class ViewModel:
         # Each view starts from a snapshot it asks for; the direct lineage grows as with a walk.
         self.lineage.grow(explorer.take_pending().edges)
         self.clustering = Clustering(explorer, threshold)
+        self._unfold = False  # a kept node is inside a cluster: the next apply regroups all
         # New neighbours of a node pulled out of its cluster are placed beside its drawing.
         explorer.drawn_orders = self.clustering.order_overrides
         self._types: dict[str, set[str]] = {kind: set() for kind in KINDS}
@@ -40,11 +41,12 @@ class ViewModel:
         lineage changed). Nothing filtered: the clustering follows the changes incrementally
         (fast at 100,000 nodes); else it clusters what the filters show from scratch."""
         changes = self._take_changes()
-        if not (changes or refresh):
+        if not (changes or refresh or self._unfold):
             return ViewDelta()
         shown = self._shown()
-        if shown is None and self.clustering.shown is None:
+        if shown is None and self.clustering.shown is None and not self._unfold:
             return self.clustering.sync(changes)
+        self._unfold = False
         return self.clustering.rebuild(shown, changes.nodes)
 
     def set_filters(self, filters: Filters) -> ViewDelta:
@@ -57,18 +59,27 @@ class ViewModel:
 
     # ---- the direct lineage --------------------------------------------------------------
 
-    def expanded(self, node_id: str, direction: Direction) -> bool:
+    def expanded(self, node_id: str, direction: Direction, *, keep_path: bool = True) -> bool:
         """The user asked for ``node_id``'s lineage that way: what is known of it joins the
-        direct lineage (and what the walk brings will). True if a node joined."""
-        return self.lineage.add(node_id, direction)
+        direct lineage (and what the walk brings will). True if a node joined, or one on the
+        way from the root to ``node_id`` comes out of its cluster (``keep_path``: expanding a
+        whole cluster's members leaves them in it)."""
+        unfolded = keep_path and self._keep_path_to(node_id)
+        return self.lineage.add(node_id, direction) or unfolded
 
     def revealed(self, node_id: str) -> bool:
         """``node_id`` was revealed (``focus()``): it joins the direct lineage with the path
         linking it. True if a node joined."""
         graph = self.explorer.graph
-        if node_id not in graph or self.lineage.contains(node_id):
+        if node_id not in graph:
             return False
-        return self.lineage.pin(graph.nearest_path(self.lineage.nodes, node_id) or [node_id])
+        unfolded = self._keep_path_to(node_id)
+        if self.lineage.contains(node_id):
+            return unfolded
+        return (
+            self.lineage.pin(graph.nearest_path(self.lineage.nodes, node_id) or [node_id])
+            or unfolded
+        )
 
     def replayed(self, steps: Iterable[Step]) -> None:
         """The direct lineage as the user grew it: replayed walks and reveals count as they did
@@ -81,6 +92,18 @@ class ViewModel:
                 self.expanded(target, direction)
             else:
                 self.revealed(target)
+
+    def _keep_path_to(self, node_id: str) -> bool:
+        """The nodes from the root to ``node_id`` are never folded into a cluster (the user
+        follows that path: it must not vanish into "30 runs" when a walk fills its columns).
+        True if one of them was inside a cluster (the next :meth:`apply` takes it out)."""
+        root, clustering = self.explorer.root, self.clustering
+        path = self.explorer.graph.nearest_path([root], node_id) if root is not None else None
+        new = [n for n in path or [node_id] if n not in clustering.kept]
+        clustering.kept.update(new)
+        folded = any(clustering.cluster_of(n) is not None for n in new)
+        self._unfold = self._unfold or folded
+        return folded
 
     # ---- clusters and highlight ----------------------------------------------------------
 

@@ -3,15 +3,20 @@ the persistence of the view (each in its own module), and the messages to and fr
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import pathlib
 import time
+import traceback
 import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import anywidget
+import ipywidgets  # type: ignore[import-untyped]
 import traitlets
+from IPython.display import display
 
 from . import _payload
 from ._export import Exports, SaveFuture, export_format
@@ -213,6 +218,9 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         state = None if view_state is None else check_view_state(view_state)
         key = None if key is None else check_key(key)
         self._select_callbacks: list[SelectCallback] = []
+        # Where the callbacks' prints and errors land: shown under the widget, as ipywidgets
+        # users expect (a click has no cell of its own to print into).
+        self.output = ipywidgets.Output()
         self._explorer = explorer_for(obj, root, depth, source)
         self._lock = self._explorer.lock  # one lock for the graph, the view and the sends
         saved: Mapping[str, Any] = state or {}
@@ -370,11 +378,25 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
             self.highlighted = ids
 
     def on_select(self, callback: SelectCallback, *, remove: bool = False) -> None:
-        """Call ``callback(selected_ids)`` whenever the selection changes, from either side."""
+        """Call ``callback(selected_ids)`` whenever the selection changes, from either side.
+
+        What the callback prints, and any error it raises, shows in :attr:`output`, under the
+        widget. Raises ``TypeError`` naming ``callback`` if it is not callable."""
+        if not callable(callback):
+            raise TypeError(f"on_select needs a callable, got {callback!r}")
         if remove:
             self._select_callbacks.remove(callback)
         else:
             self._select_callbacks.append(callback)
+
+    def _ipython_display_(self) -> None:
+        """Shows the widget and, under it, :attr:`output` (empty until a callback prints)."""
+        bundle = self._repr_mimebundle_()  # (anywidget's: data and metadata)
+        if bundle is None:  # (only a widget without a front end)
+            return
+        data, metadata = bundle
+        display(data, metadata=metadata, raw=True)  # type: ignore[no-untyped-call]
+        display(self.output)  # type: ignore[no-untyped-call]
 
     def expand(self, node_id: str, direction: str = "both", depth: int = 1) -> list[LineageNode]:
         """Fetch ``depth`` hops from ``node_id`` ("upstream", "downstream" or "both").
@@ -638,13 +660,23 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
                 break
         failures = []
         for callback in list(self._select_callbacks):
+            printed = io.StringIO()
             try:
-                callback(list(change["new"]))
+                with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+                    callback(list(change["new"]))
             except Exception as exc:
                 # Shown under the widget (a click has no cell to show a traceback in); the
                 # other callbacks still run; a Python caller such as select() gets the error.
                 self.send(_payload.error("select", None, exc))
                 failures.append(exc)
+                error = f"on_select callback {callback!r} raised:\n"
+                error += "".join(traceback.format_exception(exc))
+            else:
+                error = ""
+            if printed.getvalue():
+                self.output.append_stdout(printed.getvalue())
+            if error:
+                self.output.append_stderr(error)
         if failures:
             raise failures[0]
 
@@ -698,7 +730,11 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         kind = msg.get("type")
         if kind == "hello":
             self._pages += 1
-            self.send(_payload.snapshot(self._explorer, self._view.clustering))
+            # With a viewport (a view_state given, or a view the user moved) the views draw
+            # there: JupyterLab's view says hello once more after its first drawing, and a
+            # plain snapshot would fit it again.
+            restored = bool(self.viewport)
+            self.send(_payload.snapshot(self._explorer, self._view.clustering, restored=restored))
         elif kind == "expand":
             self._expand_from_view(str(msg["id"]), check_direction(msg["direction"]))
         elif kind == "details":
@@ -713,6 +749,8 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
             cluster, asked = str(msg["cluster"]), _request_id(msg)
             clustering = self._view.clustering
             self.send(_payload.members(self._explorer, clustering, cluster, request_id=asked))
+        elif kind == "expand_cluster":
+            self._expand_cluster(str(msg["cluster"]), check_direction(msg["direction"]))
         elif kind == "pull_out":
             self._pull_out(to_id(msg["id"]))
         elif kind == "put_back":
@@ -729,6 +767,19 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         if self._view.expanded(node_id, direction):  # known side branches join the view
             self._flush(refresh=True)
         self._walker.expand(node_id, direction)
+
+    def _expand_cluster(self, cluster: str, direction: Direction) -> None:
+        """The member panel's "expand all": each member of ``cluster`` walks one hop that way,
+        as its own expand control would (its path is not kept out of the cluster: the members
+        stay folded, their new neighbours arrive beside it)."""
+        members = list(self._view.clustering.members(cluster))  # (KeyError naming it)
+        grew = False
+        for member in members:
+            grew = self._view.expanded(member, direction, keep_path=False) or grew
+        if grew:
+            self._flush(refresh=True)
+        for member in members:
+            self._walker.expand(member, direction)
 
     def _send_status(
         self, node_id: str, direction: Direction, state: WalkState, error: str | None

@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 from support import wide_sweep
 
-from lineage_widget import GraphSource, LineageGraph
+from lineage_widget import GraphSource, LineageGraph, LineageWidget
 from lineage_widget.clusters import Clustering, ViewDelta
 from lineage_widget.explorer import Explorer
 
@@ -29,6 +29,7 @@ def assert_matches_fresh(clustering: Clustering) -> None:
     """The incrementally kept view equals one computed from scratch."""
     fresh = Clustering(clustering.explorer, clustering.threshold)
     fresh.pulled_out = set(clustering.pulled_out)
+    fresh.kept = set(clustering.kept)
     fresh.set_threshold(clustering.threshold)
     assert clustering.clusters == fresh.clusters
     assert clustering.edge_counts == fresh.edge_counts
@@ -238,3 +239,25 @@ def test_a_cluster_that_gains_members_sits_at_its_first_member() -> None:
         < before
     )
     assert_matches_fresh(view)
+
+
+def test_the_path_from_the_root_to_what_was_expanded_is_never_folded() -> None:
+    """Expanding the dataset downstream brings the other 29 training runs into the column of
+    the root's own run: they fold into a cluster, the root's run stays drawn (the way back)."""
+    w = LineageWidget(wide_sweep(30), root="model:v0", depth=1)
+    w.expand("train-0", "upstream")
+    w.expand("processed:v0", "downstream")
+    runs = [c for c, members in w.clusters.items() if "train-1" in members]
+    assert len(runs) == 1
+    assert len(w.clusters[runs[0]]) == 29
+    for kept in ("model:v0", "train-0", "processed:v0"):
+        assert w.cluster_of(kept) is None
+
+
+def test_expanding_a_folded_node_takes_its_path_out_of_the_clusters() -> None:
+    w = LineageWidget(wide_sweep(30), root="processed:v0", depth=2)
+    assert w.cluster_of("model:v3") is not None
+    w.expand("model:v3", "downstream")
+    assert w.cluster_of("train-3") is None
+    assert w.cluster_of("model:v3") is None
+    assert w.cluster_of("train-4") is not None  # the others stay folded

@@ -368,6 +368,7 @@ def check_filtered(w: LineageWidget, anchors: list[tuple[str, str]]) -> None:
     # The view kept across changes is the one built from scratch.
     fresh = Clustering(w._explorer, view.threshold, view.shown)
     fresh.pulled_out = set(view.pulled_out)
+    fresh.kept = set(view.kept)
     fresh.set_threshold(view.threshold)
     assert (fresh.clusters, fresh.edge_counts) == (view.clusters, view.edge_counts)
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import networkx as nx
 import pytest
+from support import sweep
 
-from lineage_widget import LineageGraph
+from lineage_widget import LineageGraph, LineageWidget
 from lineage_widget.graph import node_id
 
 
@@ -199,3 +200,21 @@ def test_copy_is_independent_whichever_side_changes(pipeline: LineageGraph) -> N
     assert "extra" not in copied
     assert "extra" not in pipeline
     assert list(copied) == [n for n in pipeline if n != "late:v0"]
+
+
+@pytest.mark.parametrize(
+    ("asked", "hint"),
+    [
+        ("Prep", "did you mean 'prep'?"),  # case-insensitive first
+        ("trian-0", "did you mean 'train-0'"),  # then the nearest spellings
+    ],
+)
+def test_an_unknown_id_names_the_nearest_ids(asked: str, hint: str) -> None:
+    with pytest.raises(KeyError, match=f"unknown node '{asked}'; {hint}"):
+        LineageWidget(sweep(3), root=asked)
+
+
+def test_an_unknown_id_with_nothing_near_gives_no_hint() -> None:
+    with pytest.raises(KeyError) as raised:
+        sweep(3).node("zzz")
+    assert str(raised.value) == "\"unknown node 'zzz'\""

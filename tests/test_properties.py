@@ -54,6 +54,7 @@ def check_invariants(view: Clustering) -> None:
     # The incremental view is the one computed from scratch.
     fresh = Clustering(explorer, None)
     fresh.pulled_out = set(view.pulled_out)
+    fresh.kept = set(view.kept)
     fresh.set_threshold(view.threshold)
     assert fresh.clusters == view.clusters
     assert fresh.edge_counts == view.edge_counts

@@ -9,12 +9,14 @@ from typing import Any, ClassVar
 import networkx as nx
 import pytest
 import traitlets
+from IPython.core.formatters import DisplayFormatter
 from polling import wait_until
 from support import wide_sweep
 from wandb_fakes import CALLS, FakeArtifact, FakeRun, wandb_pipeline
 from widget_support import GatedSource, Recorder
 
 from lineage_widget import GraphSource, LineageGraph, LineageNode, LineageWidget, WandbSource
+from lineage_widget import widget as widget_module
 
 
 def nodes_of(msg: dict[str, Any]) -> list[str]:
@@ -736,3 +738,62 @@ def test_small_things_are_said_clearly() -> None:
     with pytest.raises(KeyError, match="nowhere"):
         widget.pull_out("nowhere")
     widget.close()
+
+
+def test_on_select_refuses_what_it_cannot_call(pipeline: LineageGraph) -> None:
+    w = LineageWidget(pipeline, root="train-0")
+    with pytest.raises(TypeError, match=r"on_select.*5"):
+        w.on_select(5)  # type: ignore[arg-type]
+
+
+def test_selection_callbacks_print_into_the_widgets_output(pipeline: LineageGraph) -> None:
+    w = LineageWidget(pipeline, root="train-0")
+    Recorder(w)
+
+    def broken(ids: list[str]) -> None:
+        raise RuntimeError("cannot cope")
+
+    w.on_select(lambda ids: print("picked", ids))
+    w.on_select(broken)
+    with pytest.raises(RuntimeError):
+        w.select("train-0")
+    printed, error = w.output.outputs
+    assert printed == {"output_type": "stream", "name": "stdout", "text": "picked ['train-0']\n"}
+    assert error["name"] == "stderr"
+    assert "on_select callback" in error["text"]
+    assert "broken" in error["text"]
+    assert "RuntimeError: cannot cope" in error["text"]
+
+
+def test_the_widget_shows_its_output_under_it(
+    pipeline: LineageGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    w = LineageWidget(pipeline, root="train-0")
+    shown: list[Any] = []
+    monkeypatch.setattr(widget_module, "display", lambda obj, **_: shown.append(obj))
+    assert DisplayFormatter().ipython_display_formatter(w)  # how a cell's result is shown
+    assert shown[0]["application/vnd.jupyter.widget-view+json"]["model_id"] == w.model_id
+    assert shown[1] is w.output
+
+
+def test_the_member_panel_expands_every_member_of_a_cluster() -> None:
+    w = LineageWidget(wide_sweep(6), root="processed:v0", depth=1)
+    recorder = Recorder(w)
+    (runs,) = w.clusters
+    assert sorted(w.clusters[runs]) == [f"train-{i}" for i in range(6)]
+    assert "model:v0" not in w.graph
+    sent = recorder.browser_says(type="expand_cluster", cluster=runs, direction="downstream")
+    assert all(f"model:v{i}" in w.graph for i in range(6))
+    assert sorted(w.clusters[runs]) == [f"train-{i}" for i in range(6)]  # still folded
+    assert [m for m in sent if m["type"] == "error"] == []
+    arrived = {n for m in sent if m["type"] == "delta" for n in m["nodes"]["id"]}
+    arrived |= {n for m in sent if m["type"] == "delta" for n in m["clusters"]["id"]}
+    assert any(i.startswith("cluster:artifact:model") for i in arrived)
+
+
+def test_expanding_an_unknown_cluster_names_it(pipeline: LineageGraph) -> None:
+    w = LineageWidget(pipeline, root="train-0")
+    recorder = Recorder(w)
+    sent = recorder.browser_says(type="expand_cluster", cluster="nope", direction="upstream")
+    assert sent[-1]["type"] == "error"
+    assert "unknown cluster 'nope'" in sent[-1]["error"]

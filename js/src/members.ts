@@ -10,6 +10,7 @@
 import { countOf } from "./cluster-element";
 import { html, listen } from "./dom";
 import { closeIcon, kindIcon, pullOutIcon, searchIcon } from "./icons";
+import type { Direction } from "./protocol";
 import type { ClusterMembers, GraphCluster } from "./store";
 
 /** Row height in px; must match `.lw-member` in widget.css. */
@@ -26,6 +27,8 @@ export interface MemberPanelActions {
   /** Fetch the next page of the walk that brings this cluster's members. */
   loadMore(cluster: GraphCluster): void;
   isLoadingMore(cluster: GraphCluster): boolean;
+  /** Expand every member of the cluster one hop that way. */
+  expandAll(cluster: GraphCluster, direction: Direction): void;
   close(): void;
 }
 
@@ -98,6 +101,15 @@ export class MemberPanel {
   private readonly more = html("div", "lw-members-more");
   private readonly moreText = html("span", "lw-members-more-text");
   private readonly moreButton = html("button", "lw-members-more-button", "Load more");
+  /** "Expand all N upstream" / "downstream": one hop from every member. */
+  private readonly expandAll = html("div", "lw-members-expand");
+  private readonly expandButtons = (["upstream", "downstream"] as const).map((direction) => {
+    const button = html("button", "lw-members-expand-button");
+    button.type = "button";
+    button.dataset.action = `expand-all-${direction}`;
+    button.dataset.direction = direction;
+    return button;
+  });
   private readonly rows: MemberRow[] = [];
   private readonly cleanups: (() => void)[] = [];
   private cluster: GraphCluster | null = null;
@@ -145,13 +157,20 @@ export class MemberPanel {
     this.moreButton.dataset.action = "load-more";
     this.more.append(this.moreText, this.moreButton);
     this.more.hidden = true;
-    element.append(heading, field, this.status, this.list, this.more);
+    this.expandAll.append(...this.expandButtons);
+    element.append(heading, this.expandAll, field, this.status, this.list, this.more);
 
     this.cleanups.push(
       listen(close, "click", () => actions.close()),
       listen(this.search, "input", () => this.setQuery(this.search.value)),
       listen(this.list, "scroll", () => this.render()),
       listen(this.list, "click", (event) => this.onListClick(event)),
+      ...this.expandButtons.map((button) =>
+        listen(button, "click", () => {
+          const direction = button.dataset.direction as Direction;
+          if (this.cluster && this.connected) actions.expandAll(this.cluster, direction);
+        }),
+      ),
       listen(this.moreButton, "click", () => {
         if (this.cluster) actions.loadMore(this.cluster);
         this.renderMore();
@@ -192,6 +211,10 @@ export class MemberPanel {
     this.type.textContent = cluster.type;
     this.type.title = cluster.type;
     this.title.textContent = countOf(cluster.count, cluster.kind);
+    for (const button of this.expandButtons) {
+      button.textContent = `Expand all ${cluster.count.toLocaleString("en-US")} ${button.dataset.direction}`;
+      button.disabled = !this.connected;
+    }
     this.renderMore();
   }
 
@@ -247,6 +270,7 @@ export class MemberPanel {
   /** The kernel is gone: rows can still be read and previewed, not pulled out. */
   setConnected(connected: boolean): void {
     this.connected = connected;
+    for (const button of this.expandButtons) button.disabled = !connected;
     if (this.visible) this.render();
     this.renderMore();
   }

@@ -241,6 +241,14 @@ export interface MembersRequest {
   cluster: string;
 }
 
+/** Expand every member of a cluster one hop that way, as its expand control would (the answers
+ * come as DeltaMsgs and StatusMsgs, one walk per member). */
+export interface ExpandClusterRequest {
+  type: "expand_cluster";
+  cluster: string;
+  direction: Direction;
+}
+
 /** Draw a member as a node of its own, next to its cluster (answered by a DeltaMsg). */
 export interface PullOutRequest {
   type: "pull_out";
@@ -281,6 +289,7 @@ export type FrontendMsg =
   | ExpandRequest
   | DetailsRequest
   | MembersRequest
+  | ExpandClusterRequest
   | PullOutRequest
   | PutBackRequest
   | ExportReply;

@@ -255,6 +255,14 @@ export class GraphStore {
     this.send({ type: "pull_out", id });
   }
 
+  /** Asks the kernel to expand every member of `cluster` one hop that way (each walk reports
+   * its own status and delta, as a click on the member's own control would). */
+  expandCluster(cluster: string, direction: Direction): void {
+    if (!this.connected || !this.clusters.has(cluster)) return;
+    this.anchorId = cluster; // the cluster keeps its place while its neighbours arrive
+    this.send({ type: "expand_cluster", cluster, direction });
+  }
+
   isPuttingBack(id: string): boolean {
     return this.puttingBack.has(id);
   }

@@ -196,6 +196,7 @@ export class GraphView {
     this.members = new MemberPanel({
       preview: (id) => this.select(id, false),
       pullOut: (id) => store.pullOut(id),
+      expandAll: (cluster, direction) => store.expandCluster(cluster.id, direction),
       isPullingOut: (id) => store.isPullingOut(id),
       loadMore: (cluster) => {
         if (cluster.moreFrom && cluster.moreDirection) {

@@ -494,3 +494,20 @@ def test_member_list_loads_the_rest_of_an_unfinished_walk(harness: Page) -> None
         " === '50 more not loaded yet'"
     )
     assert not button.is_disabled()
+
+
+def test_the_member_panel_expands_all_members_either_way(harness: Page) -> None:
+    show_sweep(harness)
+    open_models(harness)
+    up = harness.locator(f"{PANEL} [data-action='expand-all-upstream']")
+    down = harness.locator(f"{PANEL} [data-action='expand-all-downstream']")
+    count = harness.get_attribute(cluster_sel(MODEL), "data-count")
+    assert up.text_content() == f"Expand all {count} upstream"
+    assert down.text_content() == f"Expand all {count} downstream"
+    down.click()
+    up.click()
+    asked = [m for m in sent(harness) if m["type"] == "expand_cluster"]
+    assert asked == [
+        {"type": "expand_cluster", "cluster": MODEL, "direction": "downstream"},
+        {"type": "expand_cluster", "cluster": MODEL, "direction": "upstream"},
+    ]

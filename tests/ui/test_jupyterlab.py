@@ -153,3 +153,20 @@ def test_cells_run_while_a_slow_expansion_is_pending(notebook: LabNotebook) -> N
     notebook.run("source.gate.set()")
     expect(node(view, "train")).to_be_visible()
     expect(node(view, "clean:v0")).not_to_have_attribute("data-state", "loading")
+
+
+def test_a_selection_callback_prints_under_the_cell(notebook: LabNotebook) -> None:
+    """What an on_select callback prints after a click shows under the widget, in its cell
+    (not in JupyterLab's log console)."""
+    notebook.run(WIDGET + "w.on_select(lambda ids: print('picked', ids))")
+    cell = notebook.display("w")
+    view = cell.locator(READY)
+    expect(view).to_have_count(1)
+    node(view, "raw:v0").click()
+    printed = cell.locator(".widget-output", has_text="picked ['raw:v0']")
+    expect(printed).to_have_count(1)
+    # Under the widget: the printed text starts below the widget's bottom edge.
+    widget_box, printed_box = view.bounding_box(), printed.bounding_box()
+    assert widget_box is not None
+    assert printed_box is not None
+    assert printed_box["y"] >= widget_box["y"] + widget_box["height"] - 1

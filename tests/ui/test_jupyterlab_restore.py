@@ -169,3 +169,20 @@ def test_an_output_reopened_before_the_cell_is_rerun_says_it_is_not_connected(
     view = notebook.rerun(index).locator(READY)
     expect(view).to_have_count(1)
     expect(view).to_have_attribute("data-connection", "connected")
+
+
+def test_a_widget_made_with_a_view_state_starts_at_its_viewport(notebook: LabNotebook) -> None:
+    """``LineageWidget(..., view_state=state)`` brings back the viewport, not only the nodes
+    (JupyterLab's view says hello twice: the second answer must not fit the view again)."""
+    notebook.run(SWEEP)
+    first = notebook.display("w").locator(READY)
+    expect(first).to_have_count(1)
+    pan(notebook.page, first, 150, -40)
+    assert notebook.wait_for_output("print(bool(w.viewport))", "True", timeout=10) == "True"
+    saved = json.loads(notebook.run(VIEW_STATE))
+    notebook.run("state = w.view_state\nw.close()")
+    again = notebook.display(
+        "w2 = LineageWidget(g, root='report', depth=2, view_state=state)\nw2"
+    ).locator(READY)
+    expect(again).to_have_count(1)
+    assert centred_at(again, saved["viewport"]) == pytest.approx(saved["viewport"], abs=0.5)

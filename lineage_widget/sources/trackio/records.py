@@ -133,8 +133,11 @@ def lineage_node(obj: Any, home: str) -> LineageNode:
             "Size": obj.size,
             "Digest": obj.digest,
             "Files": obj.file_count,
-            "Metadata": dict(obj.metadata),
         }
+        # Each metadata entry is a field of its own (a URL in it shows as one, not inside JSON);
+        # an entry named like a field above keeps its own under "Metadata: ...".
+        for key, value in obj.metadata.items():
+            details["Metadata: " + key if key in details else key] = value
         return LineageNode(
             id=obj.qualified_name,
             kind="artifact",
