@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from jupyterlab_harness import LabNotebook
@@ -10,6 +11,7 @@ from notebook_support import EVAL, SWEEP, drawn_ids, expand_control, node, show
 from playwright.sync_api import Locator, expect
 
 pytestmark = pytest.mark.browser
+RESULTS = Path(__file__).resolve().parents[2] / "test-results"
 
 
 def page_clusters(view: Locator) -> dict[str, int]:
@@ -66,3 +68,25 @@ def test_selecting_a_clustered_node_from_python_opens_its_cluster(notebook: LabN
     row = view.locator('[data-member-id="eval-5"]')
     expect(row).to_be_visible()
     expect(row).to_have_attribute("data-selected", "true")
+
+
+@pytest.mark.parametrize("host", ["notebook", "notebook7"])
+def test_expand_all_members_of_a_cluster_from_its_panel(
+    host: str, request: pytest.FixtureRequest
+) -> None:
+    """The member panel's "Expand all 8 upstream" walks every member's inputs, in JupyterLab and
+    Notebook 7: the eight models arrive in Python and are drawn (as a cluster of their own)."""
+    notebook: LabNotebook = request.getfixturevalue(host)
+    notebook.run(SWEEP)
+    view = show(notebook)
+    view.locator(f'[data-cluster-id="{EVAL}"]').click()
+    button = view.locator('[data-action="expand-all-upstream"]')
+    expect(button).to_have_text("Expand all 8 upstream")
+    RESULTS.mkdir(exist_ok=True)
+    notebook.page.screenshot(path=RESULTS / f"expand-all-{host}.png", animations="disabled")
+    button.click()
+    known = 'print(sum(f"model:v{i}" in w.graph for i in range(8)))'
+    assert notebook.wait_for_output(known, "8", timeout=20) == "8"
+    expect(view.locator('[data-cluster-id^="cluster:artifact:model"]')).to_have_attribute(
+        "data-count", "8"
+    )

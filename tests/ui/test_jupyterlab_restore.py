@@ -171,9 +171,14 @@ def test_an_output_reopened_before_the_cell_is_rerun_says_it_is_not_connected(
     expect(view).to_have_attribute("data-connection", "connected")
 
 
-def test_a_widget_made_with_a_view_state_starts_at_its_viewport(notebook: LabNotebook) -> None:
-    """``LineageWidget(..., view_state=state)`` brings back the viewport, not only the nodes
-    (JupyterLab's view says hello twice: the second answer must not fit the view again)."""
+@pytest.mark.parametrize("host", ["notebook", "notebook7"])
+def test_a_widget_made_with_a_view_state_starts_at_its_viewport(
+    host: str, request: pytest.FixtureRequest
+) -> None:
+    """``LineageWidget(..., view_state=state)`` brings back the viewport, not only the nodes, in
+    JupyterLab and Notebook 7 (a view says hello twice: the second answer must not fit the view
+    again)."""
+    notebook: LabNotebook = request.getfixturevalue(host)
     notebook.run(SWEEP)
     first = notebook.display("w").locator(READY)
     expect(first).to_have_count(1)
