@@ -104,7 +104,8 @@ export class MemberPanel {
   /** "Expand all N upstream" / "downstream": one hop from every member. */
   private readonly expandAll = html("div", "lw-members-expand");
   private readonly expandButtons = (["upstream", "downstream"] as const).map((direction) => {
-    const button = html("button", "lw-members-expand-button");
+    // Named from the start: the panel is built before it shows a cluster (update() adds the count).
+    const button = html("button", "lw-members-expand-button", `Expand all ${direction}`);
     button.type = "button";
     button.dataset.action = `expand-all-${direction}`;
     button.dataset.direction = direction;
