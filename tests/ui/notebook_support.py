@@ -11,7 +11,8 @@ from __future__ import annotations
 from jupyterlab_harness import LabNotebook
 from playwright.sync_api import Locator, Page, expect
 
-GRAPH = """
+# raw:v0 -> prep -> clean:v0 as kernel code: the head of every lineage these tests draw.
+PIPELINE_HEAD = """
 from lineage_widget import GraphSource, LineageGraph, LineageWidget
 
 g = LineageGraph()
@@ -20,11 +21,15 @@ g.add_run("prep", type="preprocess", name="prep")
 g.add_edge("raw:v0", "prep")
 g.add_artifact("clean:v0", type="dataset", name="clean", version="v0")
 g.add_edge("prep", "clean:v0")
-g.add_run("train", type="train", name="train")
+"""
+GRAPH = (
+    PIPELINE_HEAD
+    + """g.add_run("train", type="train", name="train")
 g.add_edge("clean:v0", "train")
 g.add_artifact("model:v0", type="model", name="model", version="v0")
 g.add_edge("train", "model:v0")
 """
+)
 WIDGET = GRAPH + 'w = LineageWidget(g, root="prep", depth=1)\n'
 START_NODES = ["raw:v0", "prep", "clean:v0"]
 READY = '.lineage-widget[data-ready="true"]'

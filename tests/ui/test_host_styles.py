@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from frontend_harness import READY, last_request, restart, show, traits
 from jupyterlab_harness import LabNotebook
+from notebook_support import PIPELINE_HEAD
 from playwright.sync_api import Locator, Page, expect
 
 pytestmark = pytest.mark.browser
@@ -26,20 +27,14 @@ pytestmark = pytest.mark.browser
 RESULTS = Path(__file__).resolve().parents[2] / "test-results"
 
 # raw:v0 -> prep -> clean:v0 -> six train runs: from clean:v0 the runs form one cluster.
-GRAPH = """
-from lineage_widget import LineageGraph, LineageWidget
-
-g = LineageGraph()
-g.add_artifact("raw:v0", type="dataset", name="raw", version="v0")
-g.add_run("prep", type="preprocess", name="prep")
-g.add_edge("raw:v0", "prep")
-g.add_artifact("clean:v0", type="dataset", name="clean", version="v0")
-g.add_edge("prep", "clean:v0")
-for i in range(6):
+GRAPH = (
+    PIPELINE_HEAD
+    + """for i in range(6):
     g.add_run(f"train-{i}", type="train", name=f"train-{i}")
     g.add_edge("clean:v0", f"train-{i}")
 w = LineageWidget(g, root="clean:v0", depth=1)
 """
+)
 MEMBER = "train-0"
 
 # The widget's parts, each by the selector of its first element.

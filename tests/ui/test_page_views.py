@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from frontend_harness import view_name_sizes
 from jupyterlab_harness import LabNotebook
+from notebook_support import PIPELINE_HEAD
 from playwright.sync_api import Locator, expect
 
 pytestmark = pytest.mark.browser
@@ -19,16 +20,9 @@ READY = '.lineage-widget[data-ready="true"]'
 
 # A realistic sweep, 7 columns and 94 nodes: raw -> prep -> clean -> 30 train runs -> 30 models
 # -> 30 eval runs -> a report.
-SWEEP = """
-from lineage_widget import LineageGraph, LineageWidget
-
-g = LineageGraph()
-g.add_artifact("raw:v0", type="dataset", name="raw", version="v0")
-g.add_run("prep", type="preprocess", name="prep")
-g.add_edge("raw:v0", "prep")
-g.add_artifact("clean:v0", type="dataset", name="clean", version="v0")
-g.add_edge("prep", "clean:v0")
-g.add_artifact("report:v0", type="report", name="report", version="v0")
+SWEEP = (
+    PIPELINE_HEAD
+    + """g.add_artifact("report:v0", type="report", name="report", version="v0")
 for i in range(30):
     g.add_run(f"train-{i}", type="train", name=f"train-{i}")
     g.add_edge("clean:v0", f"train-{i}")
@@ -38,6 +32,7 @@ for i in range(30):
     g.add_edge(f"model:v{i}", f"eval-{i}")
     g.add_edge(f"eval-{i}", "report:v0")
 """
+)
 
 
 def screenshot(view: Locator, name: str) -> None:
