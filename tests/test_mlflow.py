@@ -417,6 +417,18 @@ def test_dataset_of_2000_runs_pages_through_searches(wide: tuple[str, str, list[
     assert calls.counts["get_run"] == 1  # the root's inputs
 
 
+def test_used_by_reads_every_page_of_a_big_walk(wide: tuple[str, str, list[str]]) -> None:
+    """The W&B-style walks read a walk whole, page after page (``PagedSource.walk``)."""
+    uri, _digest, run_ids = wide
+    source = MlflowSource(uri)
+    calls = _Calls(source)
+    (dataset,) = source.used_artifacts(source.lookup(f"runs:/{run_ids[0]}"))
+    searches = calls.counts["search_runs"]
+    consumers = source.used_by(dataset)
+    assert sorted(r.info.run_id for r in consumers) == sorted(run_ids)
+    assert calls.counts["search_runs"] - searches == WIDE_RUNS // source.walk_page  # 2 pages
+
+
 def test_focus_on_nodes_not_shown_finds_them_and_their_path(pipe: Pipeline) -> None:
     source = MlflowSource(pipe.uri)
     widget = LineageWidget(source.lookup(f"runs:/{pipe.train_runs[0]}"), source=source)

@@ -206,6 +206,48 @@ class LineageSource(ABC):
         return self.logged_artifacts(obj)
 
 
+class PagedSource(LineageSource):
+    """A source that answers :meth:`page` itself (paged in SQL, or by a search's page token):
+    the four W&B-style walks are read here from its pages, page after page, so that each
+    source writes its queries once.
+
+    ``walk_page`` is how many neighbours one page of a whole walk asks for (None: all at once).
+    """
+
+    walk_page: int | None = None
+
+    @abstractmethod
+    def page(
+        self, node: LineageNode, direction: Direction, cursor: Any | None, limit: int | None
+    ) -> Page:
+        """One page of at most ``limit`` neighbours (None: all), resuming ``cursor``."""
+
+    def walk(self, obj: Any, direction: Direction) -> list[Any]:
+        """Every neighbour of ``obj`` in ``direction``, read page after page."""
+        node = self.to_node(obj)
+        items: list[Any] = []
+        cursor = None
+        while True:
+            page = self.page(node, direction, cursor, self.walk_page)
+            items += page.items
+            cursor = page.cursor
+            if cursor is None:
+                return items
+
+    def logged_by(self, artifact: Any) -> Any | None:
+        producers = self.walk(artifact, "upstream")
+        return producers[0] if producers else None
+
+    def used_by(self, artifact: Any) -> list[Any]:
+        return self.walk(artifact, "downstream")
+
+    def used_artifacts(self, run: Any) -> list[Any]:
+        return self.walk(run, "upstream")
+
+    def logged_artifacts(self, run: Any) -> list[Any]:
+        return self.walk(run, "downstream")
+
+
 def _edges_back(
     start: str, reached: dict[str, tuple[LineageNode, LineageNode] | None]
 ) -> list[tuple[LineageNode, LineageNode]]:

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..graph import LineageNode
-from .base import Direction, LineageSource, Page, check_direction, optional_text
+from .base import Direction, Page, PagedSource, check_direction, optional_text
 
 if TYPE_CHECKING:
     from mlflow import MlflowClient
@@ -86,7 +86,7 @@ class _TokenCursor:
     experiment_ids: tuple[str, ...]
 
 
-class MlflowSource(LineageSource):
+class MlflowSource(PagedSource):
     """Datasets, runs and LoggedModels of an MLflow tracking store, read-only.
 
     >>> source = MlflowSource("sqlite:///mlflow.db")  # doctest: +SKIP
@@ -95,6 +95,8 @@ class MlflowSource(LineageSource):
     ``tracking_uri`` defaults to MLflow's current one (``mlflow.get_tracking_uri()``);
     ``per_page`` is how many neighbours one expand shows (the rest page in as asked).
     """
+
+    walk_page = _SEARCH_PAGE
 
     def __init__(self, tracking_uri: str | None = None, *, per_page: int = 100) -> None:
         if isinstance(per_page, bool) or not isinstance(per_page, int) or per_page < 1:
@@ -311,19 +313,6 @@ class MlflowSource(LineageSource):
             return self._model_source(obj)
         return self._model_consumers(obj, cursor, limit)
 
-    def logged_by(self, artifact: Any) -> Run | None:
-        items = self._walk(artifact, "upstream")
-        return items[0] if items else None
-
-    def used_by(self, artifact: Any) -> list[Any]:
-        return self._walk(artifact, "downstream")
-
-    def used_artifacts(self, run: Any) -> list[Any]:
-        return self._walk(run, "upstream")
-
-    def logged_artifacts(self, run: Any) -> list[Any]:
-        return self._walk(run, "downstream")
-
     def neighbour_count(self, node: LineageNode, direction: Direction) -> int | None:
         """Counts MLflow loads with each object (no request): a run's dataset inputs and model
         outputs, a model's source run and the runs that logged metrics for it."""
@@ -384,18 +373,6 @@ class MlflowSource(LineageSource):
         return inputs[0] if inputs else None
 
     # ---- walks -------------------------------------------------------------------------
-
-    def _walk(self, obj: Any, direction: Direction) -> list[Any]:
-        """All of one walk, page after page."""
-        node = self.to_node(obj)
-        items: list[Any] = []
-        cursor = None
-        while True:
-            page = self.page(node, direction, cursor, _SEARCH_PAGE)
-            items += page.items
-            cursor = page.cursor
-            if cursor is None:
-                return items
 
     def _dataset_consumers(self, dataset: Dataset, cursor: Any | None, limit: int | None) -> Page:
         """Runs with ``dataset`` as an input: ``search_runs`` filtered on its name and digest

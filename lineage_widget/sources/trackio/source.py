@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from ...graph import LineageGraph, LineageNode
-from ..base import Direction, LineageSource, Page, check_direction, optional_text
+from ..base import Direction, Page, PagedSource, check_direction, optional_text
 from .records import TrackioArtifact, TrackioRecord, TrackioRun, lineage_node
 from .store import RunRef, TrackioStore, run_key
 
@@ -123,7 +123,7 @@ def _one_more(limit: int | None) -> int | None:
     return None if limit is None else limit + 1
 
 
-class TrackioSource(LineageSource):
+class TrackioSource(PagedSource):
     """Runs and artifact versions of one project of a local Trackio store, read-only.
 
     >>> source = TrackioSource("my-project")  # doctest: +SKIP
@@ -235,10 +235,8 @@ class TrackioSource(LineageSource):
     def to_node(self, obj: Any) -> LineageNode:
         return lineage_node(obj, self.canonical)
 
-    def logged_by(self, artifact: TrackioArtifact) -> TrackioRun | None:
-        owner = self._owner(artifact)
-        if owner is not self:
-            return owner.logged_by(artifact)
+    def _producer(self, artifact: TrackioArtifact) -> TrackioRun | None:
+        """The run that logged ``artifact`` (this project's own: the page asks its owner)."""
         if artifact.project != self.canonical:
             return None  # another project's artifact whose database is not in the store
         # artifact_versions.producer_run_id/_name, set by log_artifact; else (rows written
@@ -251,15 +249,6 @@ class TrackioSource(LineageSource):
             if row is not None:
                 ref = (row["run_project"], row["run_id"], row["run_name"])
         return None if ref is None else self._runs_anywhere([ref])[0]
-
-    def used_by(self, artifact: TrackioArtifact) -> list[TrackioRun]:
-        return self._everything(artifact, "downstream")
-
-    def used_artifacts(self, run: TrackioRun) -> list[TrackioArtifact]:
-        return self._everything(run, "upstream")
-
-    def logged_artifacts(self, run: TrackioRun) -> list[TrackioArtifact]:
-        return self._everything(run, "downstream")
 
     def page(
         self, node: LineageNode, direction: Direction, cursor: Any | None, limit: int | None
@@ -274,7 +263,7 @@ class TrackioSource(LineageSource):
         state = cursor if isinstance(cursor, _Cursor) else None
         if isinstance(obj, TrackioArtifact):
             if direction == "upstream":
-                producer = self.logged_by(obj)
+                producer = self._producer(obj)
                 return Page([] if producer is None else [producer], None, int(bool(producer)))
             return self._consumers(obj, state, limit)
         if isinstance(obj, TrackioRun):
@@ -314,9 +303,6 @@ class TrackioSource(LineageSource):
         return nodes[-1], pairs
 
     # ---- walks -------------------------------------------------------------------------
-
-    def _everything(self, obj: TrackioRecord, direction: Direction) -> list[Any]:
-        return list(self.page(self.to_node(obj), direction, None, None).items)
 
     def _consumers(
         self, artifact: TrackioArtifact, state: _Cursor | None, limit: int | None
