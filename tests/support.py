@@ -17,7 +17,14 @@ from pathlib import Path
 
 from fake_wandb import Lineage
 from hypothesis import strategies as st
-from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Locator,
+    Page,
+    ViewportSize,
+    sync_playwright,
+)
 
 from lineage_widget import LineageGraph
 
@@ -45,6 +52,7 @@ __all__ = [
     "JUPYTERLAB",
     "NOTEBOOK7",
     "OUTPUTS",
+    "RESULTS",
     "ROOT",
     "VIEWPORT",
     "ChromiumNotFoundError",
@@ -58,6 +66,7 @@ __all__ = [
     "lineages",
     "new_page",
     "open_notebook",
+    "save_screenshot",
     "sweep",
     "two_trainings",
     "wide_sweep",
@@ -67,6 +76,8 @@ ROOT = Path(__file__).resolve().parents[1]
 JS = ROOT / "js"
 BUNDLE = ROOT / "lineage_widget" / "static" / "widget.js"  # built from js/ by npm (esbuild)
 HARNESS = "/tests/ui/harness/index.html"  # the front-end tier's page, served from ROOT
+# Screenshots of the states the browser tests drive, to look at (kept by CI as artifacts).
+RESULTS = ROOT / "test-results"
 
 # ---- graphs -----------------------------------------------------------------------------------
 
@@ -271,3 +282,11 @@ def open_notebook(
     its kernel idle; ``timeout_s`` becomes the page's default wait."""
     page.set_default_timeout(timeout_s * 1000)
     return LabNotebook.open(page, server, name, [f"# {heading}"])
+
+
+def save_screenshot(target: Page | Locator, name: str) -> bytes:
+    """A screenshot of ``target`` (a page or one element) in ``test-results/<name>.png``, with
+    animations finished; returns the PNG."""
+    path = RESULTS / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return target.screenshot(path=path, animations="disabled", timeout=10_000)

@@ -9,6 +9,7 @@ A missing browser is an error, not a skip: these tests are part of the suite CI 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import re
@@ -37,6 +38,7 @@ from support import (
     jupyter_server,
     new_page,
     open_notebook,
+    save_screenshot,
 )
 
 
@@ -89,8 +91,22 @@ def known_host_errors() -> list[KnownHostError]:
     return []
 
 
+def save_final_state(request: pytest.FixtureRequest, page: Page) -> None:
+    """A screenshot of the state a test left ``page`` in, as ``test-results/final/<test>.png``:
+    every state the browser tests drive is there to look at."""
+    if page.is_closed():
+        return
+    name = re.sub(r"[^\w.-]+", "-", request.node.name).strip("-")
+    with contextlib.suppress(Error):  # a page the test broke: its own failure says why
+        save_screenshot(page, f"final/{name}")
+
+
 @pytest.fixture
-def page(browser: Browser, known_host_errors: list[KnownHostError]) -> Iterator[Page]:
+def page(
+    request: pytest.FixtureRequest, browser: Browser, known_host_errors: list[KnownHostError]
+) -> Iterator[Page]:
+    """A fresh page; at the end, a screenshot of the state the test left it in
+    (:func:`save_final_state`), and no uncaught error in it but the host's own known ones."""
     context, page = new_page(browser)
     errors: list[Error] = []
 
@@ -99,6 +115,7 @@ def page(browser: Browser, known_host_errors: list[KnownHostError]) -> Iterator[
 
     page.on("pageerror", record)
     yield page
+    save_final_state(request, page)
     context.close()
     unexpected = [
         f"{error.message}\n{error.stack}"
@@ -231,10 +248,12 @@ def harness_page(browser: Browser, server: str) -> Iterator[tuple[Page, list[str
 
 
 @pytest.fixture
-def harness(harness_page: tuple[Page, list[str]]) -> Iterator[Page]:
-    """The harness with a fresh model and one view (no snapshot delivered yet)."""
+def harness(request: pytest.FixtureRequest, harness_page: tuple[Page, list[str]]) -> Iterator[Page]:
+    """The harness with a fresh model and one view (no snapshot delivered yet); its final state
+    saved as a screenshot (:func:`save_final_state`)."""
     page, errors = harness_page
     errors.clear()
     page.evaluate("lw.reset(); lw.start()")
     yield page
+    save_final_state(request, page)
     assert not errors, f"uncaught errors in the page: {errors}"

@@ -8,6 +8,7 @@ builds the first three in its own cell: marimo runs the app from a copy, away fr
 
 from __future__ import annotations
 
+from frontend_harness import READY
 from jupyterlab_harness import LabNotebook
 from playwright.sync_api import Locator, Page, expect
 
@@ -32,7 +33,6 @@ g.add_edge("train", "model:v0")
 )
 WIDGET = GRAPH + 'w = LineageWidget(g, root="prep", depth=1)\n'
 START_NODES = ["raw:v0", "prep", "clean:v0"]
-READY = '.lineage-widget[data-ready="true"]'
 
 # A sweep of 8: processed -> train-i -> model:vi -> eval-i -> metrics-i -> report. Rooted at the
 # report with depth 2, the page shows the report, a cluster of 8 metrics and a cluster of 8 eval

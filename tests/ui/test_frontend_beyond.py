@@ -6,7 +6,6 @@ Screenshots go to test-results/ (beyond-*.png) for inspection."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
@@ -22,12 +21,12 @@ from frontend_harness import (
     wait_frames,
 )
 from playwright.sync_api import Page, expect
+from support import save_screenshot
 
 from lineage_widget import LineageGraph, LineageWidget
 
 pytestmark = pytest.mark.browser
 
-RESULTS = Path(__file__).resolve().parents[2] / "test-results"
 VIEW = "#view-0"
 LEGEND = f"{VIEW} .lineage-legend"
 
@@ -101,9 +100,7 @@ def test_color_by_a_number_paints_the_nodes_and_names_the_range(harness: Page) -
         "el => getComputedStyle(el).backgroundColor"
     )
     assert tint != plain
-    legend_shot = harness.locator(VIEW).screenshot(
-        path=RESULTS / "beyond-color-by-lr.png", animations="disabled"
-    )
+    legend_shot = save_screenshot(harness.locator(VIEW), "beyond-color-by-lr")
     assert legend_shot
 
 
@@ -131,9 +128,7 @@ def test_a_cluster_shows_its_members_range(harness: Page) -> None:
     (cluster,) = [c for c, members in w.clusters.items() if "train-0" in members]
     shown = harness.locator(f"{VIEW} [data-cluster-id='{cluster}'] .lw-cluster-range")
     expect(shown).to_have_text("lr 0.001 \u2013 0.1")
-    harness.locator(VIEW).screenshot(
-        path=RESULTS / "beyond-cluster-range.png", animations="disabled"
-    )
+    save_screenshot(harness.locator(VIEW), "beyond-cluster-range")
 
 
 def test_run_states_are_always_shown(harness: Page) -> None:
@@ -203,7 +198,7 @@ def test_compare_marks_each_side_and_the_details_say_what_differs(harness: Page)
         "only model:v7",
         "both",
     ]
-    harness.locator(VIEW).screenshot(path=RESULTS / "beyond-diff-marks.png", animations="disabled")
+    save_screenshot(harness.locator(VIEW), "beyond-diff-marks")
 
     # The details of a changed pair: the keys and both values, as text.
     harness.click(node_sel("train-b"))
@@ -217,9 +212,7 @@ def test_compare_marks_each_side_and_the_details_say_what_differs(harness: Page)
     assert row.all_text_contents() == ["lr", "0.1", HOSTILE]
     assert section.locator("[data-diff-key='seed']").count() == 0  # the same on both sides
     assert harness.locator(f"{VIEW} .lineage-details img").count() == 0
-    harness.locator(VIEW).screenshot(
-        path=RESULTS / "beyond-diff-details.png", animations="disabled"
-    )
+    save_screenshot(harness.locator(VIEW), "beyond-diff-details")
 
     w.compare()
     kernel.sync()

@@ -13,7 +13,6 @@ The harness is fed the messages the real widget sends for the same graph (made i
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,10 +20,10 @@ from frontend_harness import READY, last_request, restart, show, traits
 from jupyterlab_harness import LabNotebook
 from notebook_support import PIPELINE_HEAD
 from playwright.sync_api import Locator, Page, expect
+from support import save_screenshot
 
 pytestmark = pytest.mark.browser
 
-RESULTS = Path(__file__).resolve().parents[2] / "test-results"
 
 # raw:v0 -> prep -> clean:v0 -> six train runs: from clean:v0 the runs form one cluster.
 GRAPH = (
@@ -162,8 +161,7 @@ def open_everything(view: Locator, deliver: Any = None) -> None:
 
 
 def host_styles(view: Locator, name: str) -> dict[str, Any]:
-    RESULTS.mkdir(exist_ok=True)
-    view.screenshot(path=RESULTS / f"host-styles-{name}.png", animations="disabled")
+    save_screenshot(view, f"host-styles-{name}")
     found: dict[str, Any] = view.evaluate(STYLES_JS, [PARTS, PROPERTIES])
     return found
 

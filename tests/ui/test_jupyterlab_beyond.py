@@ -3,16 +3,14 @@ refresh, from the kernel to the page and back. Screenshots go to test-results/."
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from jupyterlab_harness import LabNotebook
 from notebook_support import DARK, LIGHT, drawn_ids, node, set_theme, show
 from playwright.sync_api import expect
+from support import save_screenshot
 
 pytestmark = pytest.mark.browser
 
-RESULTS = Path(__file__).resolve().parents[2] / "test-results"
 
 # Two trainings from one raw dataset: a new preprocessing and another learning rate.
 GRAPH = """
@@ -58,20 +56,20 @@ def test_color_by_compare_and_refresh_in_jupyterlab(notebook: LabNotebook) -> No
     expect(node(view, "model:v3")).to_have_attribute("data-diff", "a")
     expect(node(view, "raw:v0")).to_have_attribute("data-diff", "both")
     expect(legend.locator("[data-legend='diff']")).to_be_visible()
-    view.screenshot(path=RESULTS / "beyond-lab-diff.png", animations="disabled")
+    save_screenshot(view, "beyond-lab-diff")
     # In Lab's dark theme the two sides take their lighter shades (readable on the dark page).
     ring = node(view, "model:v3").locator(".lw-diff-badge")
     expect(ring).to_have_css("background-color", "rgb(0, 114, 178)")
     try:
         set_theme(notebook.page, DARK)
         expect(ring).to_have_css("background-color", "rgb(86, 180, 233)")
-        view.screenshot(path=RESULTS / "beyond-lab-diff-dark.png", animations="disabled")
+        save_screenshot(view, "beyond-lab-diff-dark")
     finally:
         set_theme(notebook.page, LIGHT)  # the server's settings outlive the test
     node(view, "train-a").click()
     row = view.locator(".lineage-details [data-diff-key='lr'] td")
     expect(row).to_have_text(["lr", "0.1", "0.01"])
-    view.screenshot(path=RESULTS / "beyond-lab-diff-details.png", animations="disabled")
+    save_screenshot(view, "beyond-lab-diff-details")
     notebook.run("w.compare()")
     expect(view.locator("[data-diff]")).to_have_count(0)
 

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from jupyterlab_harness import LabNotebook
 from notebook_support import EVAL, SWEEP, drawn_ids, expand_control, node, show
 from playwright.sync_api import Locator, expect
+from support import save_screenshot
 
 pytestmark = pytest.mark.browser
-RESULTS = Path(__file__).resolve().parents[2] / "test-results"
 
 
 def page_clusters(view: Locator) -> dict[str, int]:
@@ -82,8 +81,7 @@ def test_expand_all_members_of_a_cluster_from_its_panel(
     view.locator(f'[data-cluster-id="{EVAL}"]').click()
     button = view.locator('[data-action="expand-all-upstream"]')
     expect(button).to_have_text("Expand all 8 upstream")
-    RESULTS.mkdir(exist_ok=True)
-    notebook.page.screenshot(path=RESULTS / f"expand-all-{host}.png", animations="disabled")
+    save_screenshot(notebook.page, f"expand-all-{host}")
     button.click()
     known = 'print(sum(f"model:v{i}" in w.graph for i in range(8)))'
     assert notebook.wait_for_output(known, "8", timeout=20) == "8"

@@ -7,6 +7,7 @@ import struct
 import xml.etree.ElementTree as ET
 
 import pytest
+from frontend_harness import READY
 from jupyterlab_harness import JupyterServer, LabNotebook
 from playwright.sync_api import expect
 
@@ -24,7 +25,6 @@ g.add_artifact("clean:v0", type="dataset", name="clean", version="v0")
 g.add_edge("prep", "clean:v0")
 w = LineageWidget(g)
 """
-READY = '.lineage-widget[data-ready="true"]'
 
 # Run in the kernel after the files are written: what they hold, as one line of text.
 READ_BACK = """

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,10 +13,10 @@ from jupyterlab_harness import JupyterServer, LabNotebook
 from notebook_support import EVAL, READY, SWEEP, drawn_ids, expand_control, node
 from playwright.sync_api import Locator, Page, expect
 from polling import wait_until
+from support import save_screenshot
 
 pytestmark = pytest.mark.browser
 
-RESULTS = Path(__file__).resolve().parents[2] / "test-results"
 
 # JupyterLab's Settings menu item "Save Widget State Automatically".
 SAVE_WIDGET_STATE = "@jupyter-widgets/jupyterlab-manager:saveWidgetState"
@@ -162,8 +161,7 @@ def test_an_output_reopened_before_the_cell_is_rerun_says_it_is_not_connected(
     )
     expect(old).to_have_attribute("data-connection", "unanswered")
     expect(old.locator(".lw-message")).to_be_hidden()  # no "Loading lineage…" for ever
-    RESULTS.mkdir(exist_ok=True)
-    old.screenshot(path=RESULTS / "reopened-before-rerun.png", animations="disabled")
+    save_screenshot(old, "reopened-before-rerun")
 
     # Re-running the cell gives a live view.
     view = notebook.rerun(index).locator(READY)

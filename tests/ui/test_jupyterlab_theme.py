@@ -11,17 +11,16 @@ at least 3:1 with the background in both themes (WCAG's rule for non-text marks)
 from __future__ import annotations
 
 import base64
-from pathlib import Path
 from typing import Any
 
 import pytest
 from jupyterlab_harness import LabNotebook
 from notebook_support import DARK, LIGHT, WIDGET, node, set_theme, show
 from playwright.sync_api import Locator, Page
+from support import RESULTS, save_screenshot
 
 pytestmark = pytest.mark.browser
 
-RESULTS = Path(__file__).resolve().parents[2] / "test-results"
 
 # Colours as the browser resolves them, and WCAG contrast, in the page: one definition for the
 # computed styles and the pixels. `colour` composites a translucent colour over its background.
@@ -150,9 +149,8 @@ MARKS_JS = """
 
 def measure(page: Page, view: Locator, name: str) -> dict[str, Any]:
     """Screenshot the widget into test-results/ and measure its colours, computed and drawn."""
-    RESULTS.mkdir(exist_ok=True)
     view.scroll_into_view_if_needed()
-    png = view.screenshot(path=RESULTS / f"theme-{name}.png", animations="disabled")
+    png = save_screenshot(view, f"theme-{name}")
     widget = view.bounding_box()
     label = node(view, "prep").locator(".lw-node-label").bounding_box()
     assert widget is not None
@@ -174,7 +172,7 @@ def marks(page: Page, view: Locator, name: str) -> dict[str, Any]:
     """Screenshot the widget with its focus and highlight into test-results/ and measure them."""
     node(view, "prep").focus()
     page.keyboard.press("ArrowLeft")  # by keyboard, so the outline shows (:focus-visible)
-    view.screenshot(path=RESULTS / f"theme-{name}-focus-highlight.png", animations="disabled")
+    save_screenshot(view, f"theme-{name}-focus-highlight")
     found: dict[str, Any] = page.evaluate(
         MARKS_JS,
         [

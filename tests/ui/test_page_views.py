@@ -4,19 +4,16 @@ checked for what a person would notice, and saved as a screenshot under test-res
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from frontend_harness import view_name_sizes
+from frontend_harness import READY, view_name_sizes
 from jupyterlab_harness import LabNotebook
 from notebook_support import PIPELINE_HEAD
 from playwright.sync_api import Locator, expect
+from support import save_screenshot
 
 pytestmark = pytest.mark.browser
 
-RESULTS = Path(__file__).resolve().parents[2] / "test-results"
 HOSTS = ["notebook", "notebook7"]
-READY = '.lineage-widget[data-ready="true"]'
 
 # A realistic sweep, 7 columns and 94 nodes: raw -> prep -> clean -> 30 train runs -> 30 models
 # -> 30 eval runs -> a report.
@@ -33,11 +30,6 @@ for i in range(30):
     g.add_edge(f"eval-{i}", "report:v0")
 """
 )
-
-
-def screenshot(view: Locator, name: str) -> None:
-    RESULTS.mkdir(exist_ok=True)
-    view.screenshot(path=RESULTS / f"{name}.png", animations="disabled")
 
 
 def inside(view: Locator, node_id: str) -> bool:
@@ -67,7 +59,7 @@ def test_first_view_is_readable(host: str, request: pytest.FixtureRequest) -> No
 
     # Clusters off, the whole sweep: 94 cards, names readable, the first column in view.
     whole = shown(notebook, "LineageWidget(g, cluster_threshold=None)")
-    screenshot(whole, f"first-view-whole-{host}")
+    save_screenshot(whole, f"first-view-whole-{host}")
     sizes = view_name_sizes(whole)
     assert len(sizes) == 94
     assert min(sizes.values()) >= 10, min(sizes.values())
@@ -76,7 +68,7 @@ def test_first_view_is_readable(host: str, request: pytest.FixtureRequest) -> No
 
     # Rooted at a model: readable, the root in view.
     rooted = shown(notebook, 'LineageWidget(g, root="model:v3", depth=3)')
-    screenshot(rooted, f"first-view-rooted-{host}")
+    save_screenshot(rooted, f"first-view-rooted-{host}")
     assert min(view_name_sizes(rooted).values()) >= 10
     assert inside(rooted, "model:v3")
 
@@ -106,7 +98,7 @@ def test_details_pane_sits_beside_the_graph(host: str, request: pytest.FixtureRe
     node.click()
     pane = view.locator(".lineage-details")
     expect(pane.locator("dt").first).to_be_visible()
-    screenshot(view, f"panel-open-{host}")
+    save_screenshot(view, f"panel-open-{host}")
 
     assert apart(box(pane), box(view.locator(".lw-viewport")))
     assert apart(box(pane), box(node))
@@ -132,7 +124,7 @@ def test_expanding_shows_what_came(host: str, request: pytest.FixtureRequest) ->
         arg=view.element_handle(),
         polling="raf",
     )
-    screenshot(view, f"after-expand-{host}")
+    save_screenshot(view, f"after-expand-{host}")
 
     assert inside(view, "eval-3")
     assert inside(view, "model:v3")
@@ -186,7 +178,7 @@ def test_cluster_list_and_filters_read_in_full(host: str, request: pytest.Fixtur
     expect(rows.first).to_be_visible()
     view.locator(".lw-members-search").fill("train-1")
     expect(rows).to_have_count(11)  # train-1 and train-10 .. train-19
-    screenshot(view, f"cluster-list-{host}")
+    save_screenshot(view, f"cluster-list-{host}")
     assert view.evaluate(CLIPPED_JS, ".lw-member-label, .lw-members-title") == []
     assert view.evaluate(CLIPPED_JS, ".lw-node-label, .lw-node-type") == []
 
@@ -194,7 +186,7 @@ def test_cluster_list_and_filters_read_in_full(host: str, request: pytest.Fixtur
     view.get_by_role("button", name="Filters").click()
     panel = view.locator(".lw-filters")
     expect(panel).to_be_visible()
-    screenshot(view, f"filters-{host}")
+    save_screenshot(view, f"filters-{host}")
     assert view.evaluate(CLIPPED_JS, ".lw-filter-name, .lw-filters legend") == []
     # The panel lies inside the widget (not cut by its edge).
     outer, inner = box(view), box(panel)
