@@ -30,6 +30,21 @@ def optional_text(value: Any) -> str | None:
     return None if value is None or value == "" else str(value)
 
 
+LIST_AT_MOST = 20
+"""An error message lists what exists when there is no more than this."""
+
+
+def what_exists(kind: str, names: Sequence[str], *, complete: bool = True) -> str:
+    """What an error message says exists of ``kind``: the names when there are few, else how
+    many (``complete=False``: ``names`` were read up to ``LIST_AT_MOST + 1``, so "more than")."""
+    if not names:
+        return f"it has no {kind}"
+    if len(names) > LIST_AT_MOST:
+        many = len(names) if complete else f"more than {LIST_AT_MOST}"
+        return f"it has {many} {kind}"
+    return f"{kind}: {', '.join(names)}"
+
+
 @dataclass(frozen=True)
 class Page:
     """One page of a walk, as a source answers it.

@@ -35,7 +35,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..graph import LineageNode
-from .base import Direction, Page, PagedSource, check_direction, optional_text
+from .base import (
+    LIST_AT_MOST,
+    Direction,
+    Page,
+    PagedSource,
+    check_direction,
+    optional_text,
+    what_exists,
+)
 
 if TYPE_CHECKING:
     from mlflow import MlflowClient
@@ -44,7 +52,6 @@ if TYPE_CHECKING:
 
 __all__ = ["MlflowSource", "dataset_id", "is_mlflow_object"]
 
-_LIST_AT_MOST = 20  # error messages list what exists when there is no more than this
 _SEARCH_PAGE = 1000  # rows per search when a walk is read whole (limit None)
 _IN_CHUNK = 100  # values per ``IN (...)`` of a filter string
 _MODEL_ID_RE = re.compile(r"^m-[0-9a-f]+$")
@@ -185,26 +192,31 @@ class MlflowSource(PagedSource):
         if uri.startswith("runs:"):
             runs = self.client.search_runs(
                 list(self._experiment_ids()),
-                max_results=_LIST_AT_MOST + 1,
+                max_results=LIST_AT_MOST + 1,
                 order_by=["start_time DESC"],
             )
-            return _listing("runs", [f"{r.info.run_id} ({r.info.run_name})" for r in runs])
+            return what_exists(
+                "runs", [f"{r.info.run_id} ({r.info.run_name})" for r in runs], complete=False
+            )
         name = uri.partition(":/")[2].strip("/").split("/")[0].partition("@")[0]
         if _MODEL_ID_RE.match(name):
             models = self.client.search_logged_models(
-                list(self._experiment_ids()), max_results=_LIST_AT_MOST + 1
+                list(self._experiment_ids()), max_results=LIST_AT_MOST + 1
             )
-            return _listing("LoggedModels", [f"{m.model_id} ({m.name})" for m in models])
+            return what_exists(
+                "LoggedModels", [f"{m.model_id} ({m.name})" for m in models], complete=False
+            )
         try:
             model = self.client.get_registered_model(name)
         except MlflowException:
-            registered = self.client.search_registered_models(max_results=_LIST_AT_MOST + 1)
-            return _listing("registered models", [m.name for m in registered])
+            registered = self.client.search_registered_models(max_results=LIST_AT_MOST + 1)
+            return what_exists("registered models", [m.name for m in registered], complete=False)
         versions = self.client.search_model_versions(
-            f"name = {_quoted(name)}", max_results=_LIST_AT_MOST + 1
+            f"name = {_quoted(name)}", max_results=LIST_AT_MOST + 1
         )
-        listed = _listing("versions", sorted((str(v.version) for v in versions), key=int))
-        return f"{name!r} has {listed}; {_listing('aliases', sorted(model.aliases))}"
+        numbers = sorted((str(v.version) for v in versions), key=int)
+        listed = what_exists("versions", numbers, complete=False)
+        return f"{name!r} has {listed}; {what_exists('aliases', sorted(model.aliases))}"
 
     # ---- LineageSource -----------------------------------------------------------------
 
@@ -631,11 +643,3 @@ def _parsed(text: str | None) -> Any:
 
 def _filled(details: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in details.items() if v not in (None, "", [], {})}
-
-
-def _listing(kind: str, names: Sequence[str]) -> str:
-    if not names:
-        return f"it has no {kind}"
-    if len(names) > _LIST_AT_MOST:
-        return f"it has more than {_LIST_AT_MOST} {kind}"
-    return f"{kind}: {', '.join(names)}"

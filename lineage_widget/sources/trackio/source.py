@@ -34,14 +34,13 @@ from pathlib import Path
 from typing import Any
 
 from ...graph import LineageGraph, LineageNode
-from ..base import Direction, Page, PagedSource, check_direction, optional_text
+from ..base import Direction, Page, PagedSource, check_direction, optional_text, what_exists
 from .records import TrackioArtifact, TrackioRecord, TrackioRun, lineage_node
 from .store import RunRef, TrackioStore, run_key
 
 _VERSION_RE = re.compile(r"^v(\d+)$")
 # Artifact names match ^[A-Za-z0-9._-]+$ in trackio (trackio.cas.ARTIFACT_NAME_RE).
 _ARTIFACT_ID_RE = re.compile(r"^([A-Za-z0-9._-]+):v(\d+)$")
-_LIST_AT_MOST = 20  # error messages list what exists when there is no more than this
 _LINK = {"upstream": "input", "downstream": "output"}  # a run's walk -> its link direction
 
 
@@ -95,14 +94,6 @@ def db_filename(project: str) -> str:
     return f"{safe or 'default'}.db"
 
 
-def _listing(kind: str, names: Sequence[str]) -> str:
-    if not names:
-        return f"it has no {kind}"
-    if len(names) > _LIST_AT_MOST:
-        return f"it has {len(names)} {kind}"
-    return f"{kind}: {', '.join(names)}"
-
-
 def _json(value: Any) -> Any:
     if value is None:
         return None
@@ -145,7 +136,7 @@ class TrackioSource(PagedSource):
         if not self.db_path.is_file():
             projects = sorted(p.stem for p in self.trackio_dir.glob("*.db"))
             where = (
-                f"store {str(self.trackio_dir)!r} ({_listing('projects', projects)})"
+                f"store {str(self.trackio_dir)!r} ({what_exists('projects', projects)})"
                 if self.trackio_dir.is_dir()
                 else f"store {str(self.trackio_dir)!r}, which does not exist"
             )
@@ -189,7 +180,7 @@ class TrackioSource(PagedSource):
         if artifact_id is None:
             names = store.artifact_names()
             raise LookupError(
-                f"no artifact {name!r} in {self._where()}; {_listing('artifacts', names)}"
+                f"no artifact {name!r} in {self._where()}; {what_exists('artifacts', names)}"
             )
         # trackio's own rule (SQLiteStorage._resolve_artifact_version_cursor): "vN" is a
         # version, anything else an alias, no version the alias "latest".
@@ -204,7 +195,7 @@ class TrackioSource(PagedSource):
             aliases = store.alias_names(artifact_id)
             raise LookupError(
                 f"artifact {name!r} in {self._where()} has no version or alias {wanted!r}; "
-                f"{_listing('versions', versions)}; {_listing('aliases', aliases)}"
+                f"{what_exists('versions', versions)}; {what_exists('aliases', aliases)}"
             )
         return self._artifacts([version_id])[0]
 
@@ -219,7 +210,7 @@ class TrackioSource(PagedSource):
             names = sorted({name for _, _, name in self.store.run_refs() if name})
             raise LookupError(
                 f"no run named {name_or_id!r} (nor with that id) in {self._where()}; "
-                f"{_listing('runs', names)}"
+                f"{what_exists('runs', names)}"
             )
         runs = self._runs(refs)
         if len(runs) > 1:
