@@ -419,14 +419,16 @@ class Explorer:
             self._point_forwards(*edge, moved=other.id)
         return new
 
-    def reveal(self, target: str) -> bool:
-        """Make ``target`` known, with the path linking it to what is shown.
+    def reveal(self, target: str) -> str:
+        """Make ``target`` known, with the path linking it to what is shown; returns its id in
+        the graph, which is ``target`` unless the source found it under its own id (a W&B alias
+        such as ``model:best`` is the version ``model:v3``).
 
-        Returns False when it was known already; ``KeyError`` when the source cannot find it.
+        ``KeyError`` when the source cannot find it.
         """
         with self.lock:
             if target in self.graph:
-                return False
+                return target
             known = list(self.graph)
         found = self.source.find_path(target, known)  # may be slow: no lock held
         if found is None:
@@ -437,10 +439,9 @@ class Explorer:
         target_node, path = found
         self._count({n.id: n for n in [target_node, *(n for e in path for n in e)]}.values())
         with self.lock:
-            revealed = self._reveal(found)
-            if revealed:
+            if self._reveal(found):
                 self.steps.append(FocusStep(focus=target))
-            return revealed
+        return target_node.id
 
     def replay(self, steps: Iterable[Step]) -> list[str]:
         """Take ``steps`` (from another explorer's :attr:`steps`) again, in order, asking the

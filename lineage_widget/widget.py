@@ -442,17 +442,23 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         node outside the direct lineage is drawn with the path linking it to it; one the type
         filters hide raises ``ValueError``.
         """
-        node_id = to_id(node_id)
-        try:
-            self._explorer.reveal(node_id)
-        finally:
-            with self._lock:
-                self._flush(refresh=self._view.revealed(node_id))
+        node_id = self._reveal(to_id(node_id))
         node = self.graph.node(node_id)
         filters = self._view.filters
         if not filters.passes(node):
             raise ValueError(f"cannot focus {node_id!r}: {filters.why_hidden(node)}")
         self.send({"type": "focus", "id": node_id})
+
+    def _reveal(self, node_id: str) -> str:
+        """Draw ``node_id`` and the path linking it to what is shown, if it is not shown yet;
+        returns its id in the graph (an alias becomes its version's id)."""
+        revealed = node_id
+        try:
+            revealed = self._explorer.reveal(node_id)
+        finally:
+            with self._lock:
+                self._flush(refresh=self._view.revealed(revealed))
+        return revealed
 
     @property
     def clusters(self) -> dict[str, list[str]]:
@@ -545,11 +551,7 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         if a is None or b is None:
             raise TypeError(f"compare() needs two nodes, or none to clear; got a={a!r}, b={b!r}")
         ids = [self._explorer.id_of(a), self._explorer.id_of(b)]
-        for node_id in ids:
-            if node_id not in self.graph:
-                self._explorer.reveal(node_id)
-                with self._lock:
-                    self._flush(refresh=self._view.revealed(node_id))
+        ids = [node_id if node_id in self.graph else self._reveal(node_id) for node_id in ids]
         try:
             for node_id in ids:
                 self._fetch_upstream(node_id)

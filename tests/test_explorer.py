@@ -160,13 +160,15 @@ def test_source_linking_two_runs_is_refused_and_named(pipeline: LineageGraph) ->
 
 def test_reveal_adds_the_path_to_a_hidden_node(pipeline: LineageGraph) -> None:
     explorer = start(pipeline, "model:v1")
-    assert explorer.reveal("raw:v0") is True
+    assert explorer.reveal("raw:v0") == "raw:v0"
     assert {"clean:v0", "prep", "raw:v0"} <= set(explorer.graph)
     assert explorer.graph.has_edge("raw:v0", "prep")
     assert "train-0" not in explorer.graph  # only the path, no siblings
     levels = explorer.levels
     assert levels["raw:v0"] < levels["prep"] < levels["clean:v0"] < levels["train-1"]
-    assert explorer.reveal("raw:v0") is False
+    steps = len(explorer.steps)
+    assert explorer.reveal("raw:v0") == "raw:v0"  # known already: no step taken
+    assert len(explorer.steps) == steps
     with pytest.raises(KeyError, match="'ghost'"):
         explorer.reveal("ghost")
 

@@ -19,6 +19,7 @@ from fake_wandb import FakeWandb
 from polling import wait_until
 from support import CONSUMERS, OUTPUTS, build_lineage
 from wandb.apis.public import Run as SdkRun
+from widget_support import Recorder
 
 from lineage_widget import LineageWidget
 from lineage_widget._payload import node_columns
@@ -270,6 +271,20 @@ def test_focus_on_a_node_not_shown_looks_it_up_and_walks_a_few_pages_to_what_is(
     with pytest.raises(KeyError, match="nosuch:v0"):
         w.focus("ana/demo/nosuch:v0")
     assert fake.requests() == {"LineageFindArtifact": 1}
+
+
+def test_focus_and_compare_by_alias_use_the_versions_id(fake: FakeWandb, api: Any) -> None:
+    w = LineageWidget(api.artifact("ana/demo/clean:v0"))
+    recorder = Recorder(w)
+    w.focus("ana/demo/model:best")  # model:v1, not shown yet
+    assert "ana/demo/model:best" not in w.graph
+    assert w.graph.has_edge("ana/demo/t1", "ana/demo/model:v1")
+    assert recorder.sent[-1] == {"type": "focus", "id": "ana/demo/model:v1"}
+    w.focus("ana/demo/model:best")  # shown now: the same node, focused again
+    assert recorder.sent[-1] == {"type": "focus", "id": "ana/demo/model:v1"}
+    w.compare("ana/demo/model:best", "ana/demo/clean:v0")
+    assert w._comparison is not None
+    assert "ana/demo/model:v1" in [n.id for n in w._comparison.only_a]
 
 
 def test_focus_on_a_run_not_shown(fake: FakeWandb, api: Any) -> None:
