@@ -124,6 +124,11 @@ class DirectLineage:
     def contains(self, node_id: str) -> bool:
         return self._explorer.root is None or node_id in self.nodes
 
+    def current(self) -> set[str]:
+        """A copy of the ids in it now (every known node when there is no root): a set copy,
+        not a test per node, so asking costs little at a million nodes."""
+        return set(self._explorer.graph) if self._explorer.root is None else set(self.nodes)
+
     def covers_all(self) -> bool:
         """Every known node is in it (as for a graph shown whole, which has no root)."""
         return self._explorer.root is None or len(self.nodes) == len(self._explorer.graph)

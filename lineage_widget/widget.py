@@ -415,9 +415,8 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         directions = DIRECTIONS if direction == "both" else (check_direction(direction),)
         node_id = to_id(node_id)
         self.graph.node(node_id)
-        lineage = self._view.lineage
         with self._lock:  # what it brings is lineage you asked for (see lineage)
-            before = {n for n in self.graph if lineage.contains(n)}
+            before = self._view.lineage.current()
             grew = False
             for each in directions:
                 grew = self._view.expanded(node_id, each) or grew
