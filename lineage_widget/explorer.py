@@ -412,7 +412,7 @@ class Explorer:
                     order = self._drawn_at(node.id) + index - (count - 1) / 2
                 self._place(other, level=level, order=order)
                 new.append(other)
-            else:
+            elif self.graph.node(other.id) != other:
                 self.graph.add_node(other)  # fresher fields, same place
             edge = (other.id, node.id) if direction == "upstream" else (node.id, other.id)
             self._add_edge(*edge)
