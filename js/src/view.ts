@@ -7,7 +7,6 @@
  * keys move the focus (keyboard.ts), Enter expands a node or opens a cluster, Space selects,
  * Escape closes the open panel. A node that receives the focus is panned into view.
  */
-import type { AnyModel } from "@anywidget/types";
 import { ClusterElement } from "./cluster-element";
 import { DetailsPanel } from "./details";
 import { html, listen, uniqueId } from "./dom";
@@ -22,10 +21,8 @@ import { Marks } from "./marks";
 import { MemberPanel } from "./members";
 import { NodeElement } from "./node-element";
 import { PanZoom } from "./panzoom";
-import type { Direction, ModelTraits, Viewport } from "./protocol";
+import type { Direction, Model, Viewport } from "./protocol";
 import type { GraphStore, StoreEvent } from "./store";
-
-export type Model = AnyModel<ModelTraits & Record<string, unknown>>;
 
 const ZOOM_STEP = 1.25;
 /**
