@@ -5,18 +5,18 @@
  * graph kept whole or centred while the details pane narrows or widens the viewport, and the
  * kernel's focus() centred.
  */
+import { LABEL_FONT } from "./geometry";
 import type { Box, Layout } from "./layout";
 import type { PanZoom } from "./panzoom";
 import type { GraphStore } from "./store";
 
 /**
- * The first view never draws names smaller than this on screen (px): widget.css draws them
- * (.lw-node-label) at 13 px, so the scale stays at 0.77 or more. A graph too big to fit at that
- * scale starts at its root (or its first column) and the user pans; "Zoom to fit" shows it all.
+ * The first view never draws names smaller than this on screen (px): they are drawn at
+ * LABEL_FONT (13 px), so the scale stays at 0.77 or more. A graph too big to fit at that scale
+ * starts at its root (or its first column) and the user pans; "Zoom to fit" shows it all.
  */
-const NAME_FONT_PX = 13;
 const MIN_NAME_PX = 10;
-export const READABLE_SCALE = Math.ceil((MIN_NAME_PX / NAME_FONT_PX) * 100) / 100;
+export const READABLE_SCALE = Math.ceil((MIN_NAME_PX / LABEL_FONT) * 100) / 100;
 /** A node the focus moves to is panned at least this far (px) inside the viewport's edge. */
 const REVEAL_MARGIN = 24;
 

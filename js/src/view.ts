@@ -11,6 +11,7 @@ import { routeClicks } from "./clicks";
 import { html } from "./dom";
 import { drawSvg, type Picture, picture, resolveTheme } from "./export";
 import { keyboardHelp, RovingFocus } from "./focus";
+import { setCssSizes } from "./geometry";
 import type { Layout } from "./layout";
 import { Marks } from "./marks";
 import { Notices } from "./notices";
@@ -43,6 +44,7 @@ export class GraphView {
     const root = this.root;
     // Focusable for Escape after a panel closes, but not a tab stop: the graph's node is.
     root.tabIndex = -1;
+    setCssSizes(root);
     this.toolbar = new Toolbar(model, root, {
       fit: () => {
         this.camera.fit();
