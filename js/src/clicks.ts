@@ -5,6 +5,7 @@
  */
 import { listen } from "./dom";
 import type { Direction } from "./protocol";
+import { togglesSelection } from "./selection";
 
 export interface ClickActions {
   toggleCluster(id: string): void;
@@ -41,7 +42,7 @@ export function routeClicks(
       if (control && !control.hidden) actions.expand(id, control.dataset.expand as Direction);
       return;
     }
-    actions.select(id, event.shiftKey || event.ctrlKey || event.metaKey);
+    actions.select(id, togglesSelection(event));
   };
   return [
     listen(nodeLayer, "click", onClick),
@@ -49,7 +50,7 @@ export function routeClicks(
     // Notebook 7 extend their cell selection on a shift + mousedown that reaches the notebook
     // (and the browser extends its text selection), which would re-run those cells next.
     listen(root, "mousedown", (event) => {
-      if (!(event.shiftKey || event.ctrlKey || event.metaKey)) return;
+      if (!togglesSelection(event)) return;
       event.stopPropagation();
       const target = event.target instanceof Element ? event.target : null;
       if (target?.closest(".lw-node, .lw-cluster, .lw-member")) event.preventDefault();

@@ -7,6 +7,7 @@
 import type { Canvas } from "./canvas";
 import { html, listen, uniqueId } from "./dom";
 import { drawnInOrder, MOVE_KEYS, moveFrom } from "./keyboard";
+import { togglesSelection } from "./selection";
 import type { GraphStore } from "./store";
 
 const KEYBOARD_HELP =
@@ -76,7 +77,7 @@ export class RovingFocus {
       else this.expandAll(id);
     } else if (event.key === " ") {
       if (isCluster) this.actions.toggleCluster(id);
-      else this.actions.select(id, event.shiftKey || event.ctrlKey || event.metaKey);
+      else this.actions.select(id, togglesSelection(event));
     } else {
       return;
     }

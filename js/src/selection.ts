@@ -9,6 +9,11 @@ import type { Canvas } from "./canvas";
 import type { Model } from "./protocol";
 import type { GraphStore } from "./store";
 
+/** Shift, Ctrl or Cmd held: a click or Space adds a node to the selection or takes it out. */
+export function togglesSelection(event: MouseEvent | KeyboardEvent): boolean {
+  return event.shiftKey || event.ctrlKey || event.metaKey;
+}
+
 export interface SelectionShown {
   /** The user picked a node (called before the model hears of it). */
   picked(): void;
