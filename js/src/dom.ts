@@ -45,3 +45,9 @@ export function uniqueId(prefix: string): string {
   holder[ID_COUNTER] = next;
   return `${prefix}-${next}`;
 }
+
+/** The focused element of the document or shadow root that `node` is in. */
+export function focusedElement(node: Node): Element | null {
+  const scope = node.getRootNode() as Document | ShadowRoot;
+  return scope.activeElement ?? null;
+}

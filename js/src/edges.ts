@@ -9,6 +9,7 @@
  * (joins two highlighted items).
  */
 import { svg } from "./dom";
+import { BADGE_HEIGHT, badgeWidth } from "./geometry";
 import type { Box, Layout } from "./layout";
 import type { GraphEdge } from "./store";
 
@@ -16,9 +17,6 @@ const ARROW_LENGTH = 8;
 const ARROW_HALF_WIDTH = 4.5;
 /** Edges leave and enter a little outside the node so the expand controls stay clear. */
 const PORT_GAP = 2;
-/** Count badges: height and the width of one digit (10px tabular figures), in px. */
-const BADGE_HEIGHT = 16;
-const BADGE_DIGIT = 6.2;
 /** How far a back edge swings out of its ends, and how far below the nodes it runs (px). */
 const LOOP_REACH = 28;
 const LOOP_GAP = 12;
@@ -179,7 +177,7 @@ export class EdgeLayer {
       shape.group.append(shape.badge);
     }
     const text = String(count);
-    const width = 10 + text.length * BADGE_DIGIT;
+    const width = badgeWidth(text);
     const [rect, label] = shape.badge.children;
     rect.setAttribute("x", String(at.x - width / 2));
     rect.setAttribute("y", String(at.y - BADGE_HEIGHT / 2));

@@ -10,6 +10,28 @@
 import { countOf } from "./cluster-element";
 import { svg } from "./dom";
 import { BACK_EDGE_TEXT, backEdgePath, edgePath, floorBetween } from "./edges";
+import {
+  ACTIVE_EDGE_WIDTH,
+  BADGE_FONT,
+  BADGE_HEIGHT,
+  badgeWidth,
+  CARD_BORDER,
+  CARD_PADDING_LEFT,
+  CARD_PADDING_RIGHT,
+  CARD_RADIUS,
+  EDGE_WIDTH,
+  ERROR_FONT,
+  ERROR_GAP,
+  ERROR_INSET,
+  ICON_BOX,
+  ICON_GAP,
+  ICON_SIZE,
+  LABEL_FONT,
+  RUN_PADDING_LEFT,
+  SELECTED_BORDER,
+  SELECTION_RING,
+  TYPE_FONT,
+} from "./geometry";
 import { kindIcon } from "./icons";
 import type { Box, Layout } from "./layout";
 import { fetchErrors } from "./node-element";
@@ -59,15 +81,6 @@ const MAX_CANVAS_AREA = 2 ** 26;
 /** The kernel's websocket refuses messages over 10 MiB (tornado's default): stay below. */
 export const MAX_REPLY_BYTES = 8 * 1024 * 1024;
 
-// Node geometry, as widget.css draws `.lw-node` (px).
-const ICON_BOX = 28;
-const ICON_SIZE = 16;
-const GAP = 10;
-const PADDING_RIGHT = 16;
-const RADIUS = 6;
-const TYPE_FONT = 10;
-const LABEL_FONT = 13;
-const ERROR_FONT = 11;
 const ELLIPSIS = "\u2026";
 /** No node shows more characters than this: longer texts are measured from a prefix. */
 const FIT_CHARS = 400;
@@ -200,7 +213,7 @@ function frame(kind: NodeKind, x: number, y: number, w: number, h: number, line:
     y: y + inset,
     width: w - line,
     height,
-    rx: kind === "run" ? height / 2 : RADIUS,
+    rx: kind === "run" ? height / 2 : CARD_RADIUS,
     "stroke-width": line,
   });
 }
@@ -216,7 +229,7 @@ function faceContent(
   box: { x: number; y: number; width: number; height: number },
 ): SVGElement[] {
   const { line } = kindColour(theme, kind);
-  const left = box.x + (kind === "run" ? 12 : 10);
+  const left = box.x + (kind === "run" ? RUN_PADDING_LEFT : CARD_PADDING_LEFT);
   const middle = box.y + box.height / 2;
   const back =
     kind === "run"
@@ -226,15 +239,15 @@ function faceContent(
           y: middle - ICON_BOX / 2,
           width: ICON_BOX,
           height: ICON_BOX,
-          rx: RADIUS,
+          rx: CARD_RADIUS,
         });
   paint(back, "fill", badge);
   const icon = kindIcon(kind);
   icon.setAttribute("x", String(left + (ICON_BOX - ICON_SIZE) / 2));
   icon.setAttribute("y", String(middle - ICON_SIZE / 2));
   paint(icon, "stroke", line);
-  const textX = left + ICON_BOX + GAP;
-  const room = box.x + box.width - PADDING_RIGHT - textX;
+  const textX = left + ICON_BOX + ICON_GAP;
+  const room = box.x + box.width - CARD_PADDING_RIGHT - textX;
   const typeText = setText(
     svg("text", { x: textX, y: middle - 4, "font-size": TYPE_FONT, "font-weight": 600 }),
     fitter.fit(type, TYPE_FONT, room),
@@ -262,13 +275,21 @@ function drawNode(
   setData(group, "data-kind", node.kind);
   title(group, node.type ? `${node.type}: ${node.label}` : node.label);
   if (selected) {
-    // The page's selection ring: a 4px halo outside the border.
-    const ring = frame(node.kind, -4, -4, box.width + 8, box.height + 8, 4);
-    ring.setAttribute("fill", "none");
-    paint(ring, "stroke", colours.ring);
-    group.append(ring);
+    // The page's selection ring: a halo outside the border.
+    const ring = SELECTION_RING;
+    const halo = frame(node.kind, -ring, -ring, box.width + 2 * ring, box.height + 2 * ring, ring);
+    halo.setAttribute("fill", "none");
+    paint(halo, "stroke", colours.ring);
+    group.append(halo);
   }
-  const border = frame(node.kind, 0, 0, box.width, box.height, selected ? 2 : 1.5);
+  const border = frame(
+    node.kind,
+    0,
+    0,
+    box.width,
+    box.height,
+    selected ? SELECTED_BORDER : CARD_BORDER,
+  );
   paint(border, "fill", theme.surface);
   paint(border, "stroke", errors.length > 0 ? theme.error : colours.line);
   if (errors.length > 0) border.setAttribute("stroke-dasharray", "4 3");
@@ -277,8 +298,12 @@ function drawNode(
   group.append(...faceContent(painter, node.kind, colours.tint, node.type, node.label, face));
   if (errors.length > 0) {
     const error = setText(
-      svg("text", { x: 8, y: box.height + 3 + ERROR_FONT, "font-size": ERROR_FONT }),
-      fitter.fit(`Error loading ${errors.join("; ")}`, ERROR_FONT, box.width - 16),
+      svg("text", {
+        x: ERROR_INSET,
+        y: box.height + ERROR_GAP + ERROR_FONT,
+        "font-size": ERROR_FONT,
+      }),
+      fitter.fit(`Error loading ${errors.join("; ")}`, ERROR_FONT, box.width - 2 * ERROR_INSET),
     );
     paint(error, "fill", theme.error);
     group.append(error);
@@ -303,15 +328,15 @@ function drawCluster(painter: Painter, cluster: GraphCluster, box: Box): SVGGEle
     [stack / 2, stack / 2, 0.7],
   ];
   for (const [x, y, opacity] of cards) {
-    const card = frame(cluster.kind, x, y, width, height, 1.5);
+    const card = frame(cluster.kind, x, y, width, height, CARD_BORDER);
     paint(card, "fill", theme.surface);
     paint(card, "stroke", colours.line);
     card.setAttribute("opacity", String(opacity));
     group.append(card);
   }
-  const face = frame(cluster.kind, 0, stack, width, height, 1.5);
+  const face = frame(cluster.kind, 0, stack, width, height, CARD_BORDER);
   paint(face, "fill", theme.surface);
-  const tint = frame(cluster.kind, 0, stack, width, height, 1.5);
+  const tint = frame(cluster.kind, 0, stack, width, height, CARD_BORDER);
   paint(tint, "fill", colours.tint);
   paint(tint, "stroke", colours.line);
   group.append(face, tint);
@@ -338,7 +363,11 @@ function drawEdge(
   let colour = theme.edge;
   if (active) colour = theme.accent;
   else if (edge.back) colour = theme.warn;
-  const line = svg("path", { d: curve, fill: "none", "stroke-width": active ? 2 : 1.5 });
+  const line = svg("path", {
+    d: curve,
+    fill: "none",
+    "stroke-width": active ? ACTIVE_EDGE_WIDTH : EDGE_WIDTH,
+  });
   paint(line, "stroke", colour);
   if (edge.back) line.setAttribute("stroke-dasharray", "6 4");
   const head = svg("path", { d: arrow });
@@ -346,13 +375,13 @@ function drawEdge(
   group.append(line, head);
   if (edge.count > 1) {
     const text = String(edge.count);
-    const width = 10 + text.length * 6.2;
+    const width = badgeWidth(text);
     const badge = svg("rect", {
       x: middle.x - width / 2,
-      y: middle.y - 8,
+      y: middle.y - BADGE_HEIGHT / 2,
       width,
-      height: 16,
-      rx: 8,
+      height: BADGE_HEIGHT,
+      rx: BADGE_HEIGHT / 2,
       "stroke-width": 1,
     });
     paint(badge, "fill", theme.background);
@@ -361,7 +390,7 @@ function drawEdge(
       svg("text", {
         x: middle.x,
         y: middle.y + 3.5,
-        "font-size": 10,
+        "font-size": BADGE_FONT,
         "font-weight": 600,
         "text-anchor": "middle",
       }),

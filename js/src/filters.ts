@@ -6,8 +6,7 @@
  */
 import { html, listen, uniqueId } from "./dom";
 import { filterIcon } from "./icons";
-import type { LineageMode, NodeKind } from "./protocol";
-import type { Model } from "./view";
+import type { LineageMode, Model, NodeKind } from "./protocol";
 
 type TypeTrait = "artifact_types" | "job_types";
 

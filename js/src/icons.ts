@@ -1,5 +1,6 @@
 /** The node and toolbar icons, drawn with DOM calls (no markup strings, no external assets). */
 import { svg } from "./dom";
+import { ICON_SIZE } from "./geometry";
 import type { NodeKind } from "./protocol";
 
 /** Icons drawn once, then cloned: a graph of thousands of cards asks for thousands of them. */
@@ -34,11 +35,11 @@ function draw(size: number, viewBox: string, paths: string[]): SVGSVGElement {
 /** Runs: a play mark in a circle. Artifacts: a box (cube). */
 export function kindIcon(kind: NodeKind): SVGSVGElement {
   return kind === "run"
-    ? icon(16, "0 0 16 16", [
+    ? icon(ICON_SIZE, "0 0 16 16", [
         "M8 1.5a6.5 6.5 0 1 0 0 13a6.5 6.5 0 1 0 0-13z",
         "M6.5 5.2v5.6l4.4-2.8z",
       ])
-    : icon(16, "0 0 16 16", [
+    : icon(ICON_SIZE, "0 0 16 16", [
         "M8 1.5l5.5 3v7L8 14.5l-5.5-3v-7z",
         "M2.5 4.5L8 7.5l5.5-3",
         "M8 7.5v7",

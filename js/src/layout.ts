@@ -18,18 +18,17 @@ import {
   type SugiNode,
   sugiyama,
 } from "d3-dag";
+import {
+  CLUSTER_HEIGHT,
+  CLUSTER_STACK,
+  CLUSTER_WIDTH,
+  GAP_BETWEEN_COLUMNS,
+  GAP_IN_COLUMN,
+  LAYOUT_PADDING,
+  NODE_HEIGHT,
+  NODE_WIDTH,
+} from "./geometry";
 import type { GraphCluster, GraphEdge, GraphNode } from "./store";
-
-export const NODE_WIDTH = 216;
-export const NODE_HEIGHT = 52;
-export const CLUSTER_WIDTH = 232;
-export const CLUSTER_HEIGHT = 66;
-/** How far the cards behind a cluster's face peek out (px); matches `.lw-cluster-*` in CSS. */
-export const CLUSTER_STACK = 10;
-
-const PADDING = 24;
-const GAP_IN_COLUMN = 22;
-const GAP_BETWEEN_COLUMNS = 88;
 
 /** What the layout needs of a node or cluster. */
 interface Item {
@@ -168,12 +167,12 @@ export async function computeLayout(
   for (const node of dag.nodes()) {
     const { id, width: w, height: h, faceTop } = node.data;
     boxes.set(id, {
-      x: PADDING + node.y - columnWidths[node.data.layer] / 2,
-      y: PADDING + node.x - h / 2,
+      x: LAYOUT_PADDING + node.y - columnWidths[node.data.layer] / 2,
+      y: LAYOUT_PADDING + node.x - h / 2,
       width: w,
       height: h,
       faceTop,
     });
   }
-  return { boxes, width: height + 2 * PADDING, height: width + 2 * PADDING };
+  return { boxes, width: height + 2 * LAYOUT_PADDING, height: width + 2 * LAYOUT_PADDING };
 }

@@ -9,6 +9,7 @@
  * .lw-diff-badge, .lw-run-state, .lw-cluster-range.
  */
 import { html, svg } from "./dom";
+import { COLOR_BAR_BOTTOM, COLOR_BAR_HEIGHT, COLOR_BAR_INSET, DIFF_RING } from "./geometry";
 import type { Layout } from "./layout";
 import { formatValue, Legend } from "./legend";
 import type { Coloring, DiffMarks } from "./protocol";
@@ -121,15 +122,23 @@ export class Marks {
       const color = this.coloring.nodes?.[id];
       if (color !== undefined) {
         const { width, height } = box;
-        const bar = { x: 14, y: height - 7, width: width - 28, height: 4, rx: 2, fill: color };
+        const bar = {
+          x: COLOR_BAR_INSET,
+          y: height - COLOR_BAR_BOTTOM - COLOR_BAR_HEIGHT,
+          width: width - 2 * COLOR_BAR_INSET,
+          height: COLOR_BAR_HEIGHT,
+          rx: COLOR_BAR_HEIGHT / 2,
+          fill: color,
+        };
         group.append(svg("rect", bar));
       }
       const side = this.diff.nodes?.[id];
       if (side === "a" || side === "b") {
-        const height = box.height + 6;
+        const height = box.height + 2 * DIFF_RING;
         const rx = group.getAttribute("data-kind") === "run" ? height / 2 : 8;
-        const frame = { x: -3, y: -3, width: box.width + 6, height, rx, fill: "none" };
-        const mark = svg("rect", { ...frame, stroke: ring[side], "stroke-width": 3 });
+        const width = box.width + 2 * DIFF_RING;
+        const frame = { x: -DIFF_RING, y: -DIFF_RING, width, height, rx, fill: "none" };
+        const mark = svg("rect", { ...frame, stroke: ring[side], "stroke-width": DIFF_RING });
         const name = group.querySelector(":scope > title"); // (stays the group's first child)
         if (name) name.after(mark);
         else group.prepend(mark);

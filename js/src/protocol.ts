@@ -10,6 +10,8 @@
  * (or the ErrorMsg) carries it back, so answers are matched by id, not by arrival order.
  */
 
+import type { AnyModel } from "@anywidget/types";
+
 export type NodeKind = "run" | "artifact";
 export type Direction = "upstream" | "downstream";
 export type FetchState = "loading" | "error";
@@ -338,6 +340,13 @@ export interface ModelTraits {
   /** Set by the kernel: the lineage diff `compare()` shows (empty: none). */
   _diff: DiffMarks | Record<string, never>;
 }
+
+/** The traits as anywidget hands them to the page: those above, and any other the kernel may
+ * add (the page ignores them). */
+export type SyncedTraits = ModelTraits & Record<string, unknown>;
+
+/** The anywidget model as the front end reads and writes it. */
+export type Model = AnyModel<SyncedTraits>;
 
 /** `color_by`'s legend: a continuous scale (its ends and stops) or categories with colours. */
 export type ColorLegend =

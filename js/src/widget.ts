@@ -8,12 +8,10 @@
 import "./widget.css";
 import type { Initialize, Render } from "@anywidget/types";
 import { exportReply } from "./export";
-import type { ExportMsg, KernelMsg, ModelTraits } from "./protocol";
+import type { ExportMsg, KernelMsg, Model, SyncedTraits } from "./protocol";
 import { joinSavedViews } from "./saved-views";
 import { GraphStore } from "./store";
-import { GraphView, type Model } from "./view";
-
-type Traits = ModelTraits & Record<string, unknown>;
+import { GraphView } from "./view";
 
 const KERNEL_MESSAGES = new Set([
   "error",
@@ -99,9 +97,9 @@ function attach(model: Model, joinSaved: boolean): () => void {
 // Saved views are joined here only: anywidget calls `initialize` once per model, but hands
 // `render` a model object of its own, so the store lookup below misses and a view may start a
 // store of its own.
-const initialize: Initialize<Traits> = ({ model }) => attach(model, true);
+const initialize: Initialize<SyncedTraits> = ({ model }) => attach(model, true);
 
-const render: Render<Traits> = ({ model, el, signal }) => {
+const render: Render<SyncedTraits> = ({ model, el, signal }) => {
   // Hosts without `initialize` (anywidget < 0.9), and JupyterLab's views (a model object of
   // their own), start a store with the view; it goes with the model object's last view.
   const detach = stores.has(model) ? undefined : attach(model, false);
