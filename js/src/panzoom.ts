@@ -145,7 +145,9 @@ export class PanZoom {
   }
 
   private apply(transform: Transform): void {
-    if (this.glide === 0) this.viewport.dataset.gliding = "false";
+    if (this.glide === 0 && this.viewport.dataset.gliding !== "false") {
+      this.viewport.dataset.gliding = "false";
+    }
     this.current = { ...transform, k: clampScale(transform.k) };
     const { x, y, k } = this.current;
     this.content.style.transform = `translate(${x}px, ${y}px) scale(${k})`;

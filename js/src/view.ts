@@ -40,6 +40,9 @@ export const READABLE_SCALE = Math.ceil((MIN_NAME_PX / NAME_FONT_PX) * 100) / 10
 const VIEWPORT_SAVE_DELAY = 300;
 /** Above this many cards and clusters drawn, those far off screen are not rendered. */
 const CULL_ABOVE = 300;
+/** How far past each side of the viewport cards stay rendered, in viewports: everything rendered
+ * is restyled when the host restyles the cell, so a wider margin makes those frames longer. */
+const CULL_MARGIN = 0.5;
 /** A node the focus moves to is panned at least this far (px) inside the viewport's edge. */
 const REVEAL_MARGIN = 24;
 export const DISCONNECTED_TEXT = "Disconnected from the kernel: re-run the cell to explore again";
@@ -495,7 +498,7 @@ export class GraphView {
   }
 
   /**
-   * With more than CULL_ABOVE cards, those more than a viewport away from the visible part are
+   * With more than CULL_ABOVE cards, those more than CULL_MARGIN away from the visible part are
    * not rendered (`lw-culled`: display none), nor are edges that cannot reach it: panning and
    * zooming a big graph then paints only what is near. The focused card is always rendered.
    */
@@ -511,9 +514,10 @@ export class GraphView {
       const { x, y, k } = this.panzoom.transform;
       const width = size.width / k;
       const height = size.height / k;
-      const left = -x / k - width;
-      const top = -y / k - height;
-      visible = { left, top, right: left + 3 * width, bottom: top + 3 * height };
+      const left = -x / k - CULL_MARGIN * width;
+      const top = -y / k - CULL_MARGIN * height;
+      const span = 1 + 2 * CULL_MARGIN;
+      visible = { left, top, right: left + span * width, bottom: top + span * height };
     }
     const focused = this.focusedElement();
     const place = (id: string, element: HTMLElement) => {

@@ -16,12 +16,14 @@ from frontend_harness import (
     assert_inside,
     boxes,
     centre,
+    cluster,
     delta,
     details_reply,
     last_request,
     name_sizes,
     node,
     node_sel,
+    painted_parts,
     pipeline,
     requests,
     sent,
@@ -32,6 +34,7 @@ from frontend_harness import (
     wait_frames,
     wait_glide,
     without_request_id,
+    zoom_to,
 )
 from playwright.sync_api import Page, expect
 
@@ -493,24 +496,53 @@ def test_first_view_of_a_graph_that_fits_readably_shows_it_all(harness: Page) ->
 
 
 def test_zoomed_far_out_cards_become_plain_boxes(harness: Page) -> None:
-    """Below the far scale a card's insides are neither laid out nor painted; zooming back in
-    brings its text back."""
-    show_pipeline(harness)
-    label = f"{node_sel('train-1')} .lw-node-label"
+    """Below the far scale (0.3) every card is a plain box: nothing inside a node or a cluster is
+    seen (icon, type, name, expand controls, put-back control; the marks: test_frontend_beyond);
+    the box itself is. At the scale the detail comes back, all of it does."""
+    nodes, edges = pipeline()
+    nodes.append(node("pulled", "run", "train", 3, order=5, pulled_out=True, more_up=3))
+    groups = [cluster("c-models", "artifact", "model", 4, 12, order=5)]
+    show(harness, snapshot(nodes, edges, root="model:v0", clusters=groups))
+    harness.wait_for_selector(READY)
     content = "#view-0 .lw-content"
+    zoom_to(harness, 0.31)
     assert harness.get_attribute(content, "data-detail") == "near"
-    assert harness.is_visible(label)
-    for _ in range(12):  # each button press zooms by a fixed factor; 0.1 is the floor
-        harness.click("#view-0 [data-action='zoom-out']")
+    near = painted_parts(harness)
+    assert {"lw-node-label", "lw-node-type", "lw-node-icon"} <= set(near["train-1"])
+    assert "lw-expand" in near["eval-sweep"]  # its expand control
+    assert "lw-put-back" in near["pulled"]
+    assert "lw-cluster-face" in near["c-models"]
+
+    zoom_to(harness, 0.29)
     assert harness.get_attribute(content, "data-detail") == "far"
-    assert not harness.is_visible(label)
-    card = boxes(harness)["train-1"]
-    assert card["w"] > 0
-    assert card["h"] > 0  # the box itself is still drawn
-    for _ in range(12):
-        harness.click("#view-0 [data-action='zoom-in']")
+    assert painted_parts(harness) == {id: [] for id in near}
+    card = harness.locator(node_sel("train-1"))
+    assert card.evaluate("el => el.checkVisibility({opacityProperty: true})")
+    box = card.bounding_box()
+    assert box is not None
+    assert box["width"] > 0
+    assert box["height"] > 0  # the box itself is still drawn
+
+    zoom_to(harness, 0.31)
     assert harness.get_attribute(content, "data-detail") == "near"
-    assert harness.is_visible(label)
+    assert painted_parts(harness) == near
+
+
+def test_controls_made_later_keep_their_order(harness: Page) -> None:
+    """A node's expand and put-back controls appear when it first needs them (more neighbours, a
+    pull-out), in the same order as ever: inputs, outputs, put back, each a tab stop of the
+    focused node."""
+    show(harness, snapshot([node("a", "run", "train", 0)], []))
+    harness.wait_for_selector(READY)
+    card = harness.locator(node_sel("a"))
+    assert card.locator("button").count() == 0
+    show(harness, delta([node("a", "run", "train", 0, pulled_out=True)]))
+    show(harness, delta([node("a", "run", "train", 0, pulled_out=True, more_down=2)]))
+    show(harness, delta([node("a", "run", "train", 0, pulled_out=True, more_down=2, more_up=1)]))
+    order = card.locator("button").evaluate_all(
+        "els => els.map((b) => [b.dataset.expand ?? b.dataset.action, b.tabIndex])"
+    )
+    assert order == [["upstream", 0], ["downstream", 0], ["put-back", 0]]
 
 
 def test_ports_say_how_many_neighbours_are_not_shown(harness: Page) -> None:
