@@ -9,6 +9,7 @@
  */
 import type { AnyModel } from "@anywidget/types";
 import { ClusterElement } from "./cluster-element";
+import { setCulled } from "./culling";
 import { DetailsPanel } from "./details";
 import { html, listen, uniqueId } from "./dom";
 import { DownloadMenu } from "./download-menu";
@@ -189,7 +190,9 @@ export class GraphView {
     this.viewport.setAttribute("aria-describedby", help.id);
     this.content.append(this.edges.element, this.nodeLayer);
     this.viewport.append(this.content, this.message, help);
-    this.marks = new Marks(model, root);
+    this.marks = new Marks(model, root, () =>
+      [...this.elements.values(), ...this.clusterElements.values()].map((item) => item.element),
+    );
     this.viewport.append(this.marks.legend.element);
     this.details = new DetailsPanel(
       store,
@@ -484,7 +487,8 @@ export class GraphView {
 
   private itemElement(id: string): HTMLElement | undefined {
     const element = (this.elements.get(id) ?? this.clusterElements.get(id))?.element;
-    element?.classList.remove("lw-culled"); // (about to be focused: it is panned into view)
+    // (about to be focused: it is panned into view)
+    if (element) setCulled(element, false, this.nodeLayer);
     return element;
   }
 
@@ -499,7 +503,7 @@ export class GraphView {
 
   /**
    * With more than CULL_ABOVE cards, those more than CULL_MARGIN away from the visible part are
-   * not rendered (`lw-culled`: display none), nor are edges that cannot reach it: panning and
+   * not in the document (culling.ts), nor are edges that cannot reach it: panning and
    * zooming a big graph then paints only what is near. The focused card is always rendered.
    */
   private cull(
@@ -530,9 +534,7 @@ export class GraphView {
           { left: box.x, top: box.y, right: box.x + box.width, bottom: box.y + box.height },
           visible,
         );
-      if (element.classList.contains("lw-culled") !== hide) {
-        element.classList.toggle("lw-culled", hide);
-      }
+      setCulled(element, hide, this.nodeLayer);
     };
     for (const [id, item] of this.elements) place(id, item.element);
     for (const [id, item] of this.clusterElements) place(id, item.element);
