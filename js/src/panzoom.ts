@@ -25,7 +25,7 @@ export const FAR_SCALE = 0.3;
 const GLIDE_MS = 350;
 /** Pointer travel (px) under which a press on the background counts as a click, not a drag. */
 const CLICK_SLOP = 4;
-/** How long after the last pan or zoom the content layer is drawn with the page again (ms). */
+/** How long after the last drag move the content layer is drawn with the page again (ms). */
 const SETTLE_MS = 250;
 
 const clampScale = (k: number): number => Math.min(MAX_SCALE, Math.max(MIN_SCALE, k));
@@ -115,10 +115,10 @@ export class PanZoom {
   }
 
   /**
-   * While the user pans or zooms, the content layer is a compositor layer of its own: a pan moves
-   * what is already drawn instead of drawing every card, edge and the dotted background again
-   * each frame (in software, 100-400 ms a frame with 2,000 nodes). Once the moves settle it is
-   * drawn with the page again, at its exact scale: a layer drawn at one scale and shown at
+   * While the user drags the view, the content layer is a compositor layer of its own: a pan
+   * moves what is already drawn instead of drawing every card, edge and the dotted background
+   * again each frame (in software, 100-400 ms a frame with 2,000 nodes). Once the drag settles it
+   * is drawn with the page again, at its exact scale: a layer drawn at one scale and shown at
    * another (zoomed far out) would break its thin lines.
    */
   private moving(): void {
