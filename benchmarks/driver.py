@@ -346,6 +346,7 @@ class Bench:
                 "off_nodes": draw["elements"],
             }
             out.update(pan_and_zoom(s, draw["index"]))
+            out.update(cross_detail_threshold(s, draw["index"]))
             return out
 
 
@@ -373,6 +374,39 @@ def pan_and_zoom(s: Session, index: int) -> dict[str, Any]:
         mouse.wheel(0, 60 if (step // 10) % 2 else -60)
     frames: dict[str, Any] = s.page.evaluate("() => __bench.stopFrameCounter()")
     return {"fps": frames["fps"], "worst_frame_ms": frames["worstFrameMs"]}
+
+
+# One wheel notch (60 px) zooms by exp(-60 * 0.0015) = 0.914 (panzoom.ts); the far/near detail
+# threshold is at scale 0.3, and the wheel goes on out to DETAIL_FAR_SCALE.
+DETAIL_NOTCH = math.exp(-60 * 0.0015)
+DETAIL_FAR_SCALE = 0.2
+CONTENT = "document.querySelector('.lineage-widget .lw-content')"
+
+
+def cross_detail_threshold(s: Session, index: int) -> dict[str, Any]:
+    """Wheel out from the present scale past the far/near detail threshold (cards become plain
+    boxes) to DETAIL_FAR_SCALE and back in, over empty background, at the pace of real wheel
+    input: frames per second and the longest frame, and whether the content layer did switch
+    to "far" and back to "near"."""
+    point = s.page.evaluate("args => __bench.backgroundPoint(args)", {"index": index})
+    if point is None:
+        return {"detail_error": "no empty background to wheel over"}
+    s.page.mouse.move(point["x"], point["y"])
+    s.page.wait_for_timeout(300)  # the pan and zoom before this settle
+    scale = s.page.evaluate(f"() => new DOMMatrix(getComputedStyle({CONTENT}).transform).a")
+    notches = max(1, math.ceil(math.log(DETAIL_FAR_SCALE / scale) / math.log(DETAIL_NOTCH)))
+    s.page.evaluate("() => __bench.startFrameCounter()")
+    details = []
+    for delta in (60, -60):
+        for _ in range(notches):
+            s.page.mouse.wheel(0, delta)
+        details.append(s.page.evaluate(f"() => {CONTENT}.dataset.detail"))
+    frames: dict[str, Any] = s.page.evaluate("() => __bench.stopFrameCounter()")
+    return {
+        "detail_fps": frames["fps"],
+        "detail_worst_frame_ms": frames["worstFrameMs"],
+        "detail_switched": details == ["far", "near"],
+    }
 
 
 def kernel_figures(stats: dict[str, float]) -> dict[str, float]:

@@ -5,6 +5,7 @@
  * in a big graph, what is far off screen is not rendered.
  */
 import { ClusterElement } from "./cluster-element";
+import { setCulled } from "./culling";
 import { focusedElement, html } from "./dom";
 import { type Bounds, EdgeLayer, overlaps } from "./edges";
 import { computeLayout, type Layout } from "./layout";
@@ -15,6 +16,9 @@ import type { GraphStore } from "./store";
 
 /** Above this many cards and clusters drawn, those far off screen are not rendered. */
 const CULL_ABOVE = 300;
+/** How far past each side of the viewport cards stay rendered, in viewports: everything rendered
+ * is restyled when the host restyles the cell, so a wider margin makes those frames longer. */
+const CULL_MARGIN = 0.5;
 
 /** What a card shows besides its node: the page's selection, Python's highlight, the open
  * cluster. */
@@ -231,7 +235,7 @@ export class Canvas {
    * a focused card is panned into view). */
   itemElement(id: string): HTMLElement | undefined {
     const element = this.card(id)?.element;
-    element?.classList.remove("lw-culled");
+    if (element) setCulled(element, false, this.nodeLayer);
     return element;
   }
 
@@ -251,8 +255,8 @@ export class Canvas {
   }
 
   /**
-   * With more than CULL_ABOVE cards, those more than a viewport away from the visible part are
-   * not rendered (`lw-culled`: display none), nor are edges that cannot reach it: panning and
+   * With more than CULL_ABOVE cards, those more than CULL_MARGIN away from the visible part are
+   * not in the document (culling.ts), nor are edges that cannot reach it: panning and
    * zooming a big graph then paints only what is near. The focused card is always rendered.
    */
   cull(size = this.size()): void {
@@ -265,9 +269,10 @@ export class Canvas {
       const { x, y, k } = this.panzoom.transform;
       const width = size.width / k;
       const height = size.height / k;
-      const left = -x / k - width;
-      const top = -y / k - height;
-      visible = { left, top, right: left + 3 * width, bottom: top + 3 * height };
+      const left = -x / k - CULL_MARGIN * width;
+      const top = -y / k - CULL_MARGIN * height;
+      const span = 1 + 2 * CULL_MARGIN;
+      visible = { left, top, right: left + span * width, bottom: top + span * height };
     }
     const focused = focusedElement(this.viewport);
     const place = (id: string, element: HTMLElement) => {
@@ -280,9 +285,7 @@ export class Canvas {
           { left: box.x, top: box.y, right: box.x + box.width, bottom: box.y + box.height },
           visible,
         );
-      if (element.classList.contains("lw-culled") !== hide) {
-        element.classList.toggle("lw-culled", hide);
-      }
+      setCulled(element, hide, this.nodeLayer);
     };
     for (const [id, item] of this.elements) place(id, item.element);
     for (const [id, item] of this.clusterElements) place(id, item.element);

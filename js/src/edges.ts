@@ -8,6 +8,7 @@
  * data-count, data-back; classes lw-edge-active (touches the selection) and lw-edge-highlighted
  * (joins two highlighted items).
  */
+import { setCulled } from "./culling";
 import { svg } from "./dom";
 import { BADGE_HEIGHT, badgeWidth } from "./geometry";
 import type { Box, Layout } from "./layout";
@@ -139,13 +140,10 @@ export class EdgeLayer {
     }
   }
 
-  /** Renders only the edges that can reach `visible` (the others are display: none). */
+  /** Keeps only the edges that can reach `visible` in the document (culling.ts). */
   cull(visible: Bounds | null): void {
     for (const shape of this.shapes.values()) {
-      const hide = visible !== null && !overlaps(shape.bounds, visible);
-      if (shape.group.classList.contains("lw-culled") !== hide) {
-        shape.group.classList.toggle("lw-culled", hide);
-      }
+      setCulled(shape.group, visible !== null && !overlaps(shape.bounds, visible), this.element);
     }
   }
 

@@ -55,6 +55,9 @@ export class Marks {
   constructor(
     private readonly model: TraitSource,
     private readonly root: HTMLElement,
+    /** Every node's and cluster's element the view draws, those culled out of the page too. */
+    private readonly cards: () => Iterable<HTMLElement> = () =>
+      root.querySelectorAll<HTMLElement>(".lw-node, .lw-cluster"),
   ) {
     for (const event of EVENTS) model.on(event, this.onChange);
     this.read();
@@ -156,13 +159,14 @@ export class Marks {
 
   /** After a trait change: every node and cluster this view draws. */
   private repaint(): void {
-    for (const element of this.root.querySelectorAll<HTMLElement>(".lw-node[data-node-id]")) {
-      const id = element.dataset.nodeId as string;
-      this.paintColor(element, id);
-      this.paintSide(element, this.diff.nodes?.[id] ?? null, this.diff.changed?.[id]);
-    }
-    for (const element of this.root.querySelectorAll<HTMLElement>(".lw-cluster[data-cluster-id]")) {
-      this.paintCluster(element, element.dataset.clusterId as string);
+    for (const element of this.cards()) {
+      const { nodeId, clusterId } = element.dataset;
+      if (nodeId !== undefined) {
+        this.paintColor(element, nodeId);
+        this.paintSide(element, this.diff.nodes?.[nodeId] ?? null, this.diff.changed?.[nodeId]);
+      } else if (clusterId !== undefined) {
+        this.paintCluster(element, clusterId);
+      }
     }
   }
 

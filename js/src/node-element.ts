@@ -1,7 +1,9 @@
 /**
  * The DOM of one graph node: icon, type, label, expand controls on both sides, fetch state, and
  * for a node pulled out of its cluster a control to put it back. Elements are created once per
- * id and updated in place. Its accessible name (aria-label) says what it is and its state, as
+ * id and updated in place; the optional parts (expand controls, the error line, the put-back
+ * control) only once a node needs them, since every element of thousands of cards is styled
+ * again whenever the host restyles the cell (a click into it changes its focus). Its accessible name (aria-label) says what it is and its state, as
  * text. Test hooks: data-node-id, data-kind, data-selected, data-highlighted, data-state,
  * data-expand, data-pulled-out, data-action="put-back".
  */
@@ -94,10 +96,12 @@ export class NodeElement {
   private readonly icon = html("span", "lw-node-icon");
   private readonly type = html("div", "lw-node-type");
   private readonly label = html("div", "lw-node-label");
-  private readonly error = html("div", "lw-node-error");
-  private readonly upstream = new Port("upstream");
-  private readonly downstream = new Port("downstream");
-  private readonly putBack = html("button", "lw-put-back");
+  /** Made when first needed, kept in this order after the text (the controls' tab order). */
+  private error: HTMLDivElement | null = null;
+  private upstream: Port | null = null;
+  private downstream: Port | null = null;
+  private putBack: HTMLButtonElement | null = null;
+  private tabIndex = -1;
   private kind: string | null = null;
   private state: NodeState | null = null;
   private errors: string[] = [];
@@ -105,22 +109,74 @@ export class NodeElement {
   constructor(id: string) {
     this.element.dataset.nodeId = id;
     this.element.setAttribute("role", "button");
-    this.setTabStop(false);
-    for (const data of [this.type, this.label, this.error]) data.dir = "auto";
+    this.element.tabIndex = this.tabIndex;
+    for (const data of [this.type, this.label]) data.dir = "auto";
     const text = html("div", "lw-node-text");
     text.append(this.type, this.label);
-    this.putBack.type = "button";
-    this.putBack.dataset.action = "put-back";
-    this.putBack.hidden = true;
-    this.putBack.append(putBackIcon());
-    this.element.append(
-      this.icon,
-      text,
+    this.element.append(this.icon, text);
+  }
+
+  /** Inserts an optional part before the first later one that exists. */
+  private insert(part: HTMLElement): void {
+    const order: (HTMLElement | null | undefined)[] = [
       this.error,
-      this.upstream.element,
-      this.downstream.element,
+      this.upstream?.element,
+      this.downstream?.element,
       this.putBack,
-    );
+    ];
+    const next = order.slice(order.indexOf(part) + 1).find((later) => later?.isConnected);
+    this.element.insertBefore(part, next ?? null);
+  }
+
+  private port(direction: Direction): Port {
+    const existing = direction === "upstream" ? this.upstream : this.downstream;
+    if (existing) return existing;
+    const made = new Port(direction);
+    made.button.tabIndex = this.tabIndex;
+    if (direction === "upstream") this.upstream = made;
+    else this.downstream = made;
+    this.insert(made.element);
+    return made;
+  }
+
+  private updatePort(
+    direction: Direction,
+    more: number,
+    fetch: NodeFetch | undefined,
+    connected: boolean,
+  ): void {
+    const existing = direction === "upstream" ? this.upstream : this.downstream;
+    if (!existing && more === 0 && fetch?.state !== "loading") return;
+    this.port(direction).update(more, fetch, connected);
+  }
+
+  private updatePutBack(node: GraphNode, puttingBack: boolean, connected: boolean): void {
+    if (!this.putBack) {
+      if (!node.pulledOut) return;
+      this.putBack = html("button", "lw-put-back");
+      this.putBack.type = "button";
+      this.putBack.dataset.action = "put-back";
+      this.putBack.tabIndex = this.tabIndex;
+      this.putBack.append(putBackIcon());
+      this.insert(this.putBack);
+    }
+    this.putBack.hidden = !node.pulledOut;
+    this.putBack.disabled = puttingBack || !connected;
+    const action = `Put ${node.label} back into its cluster`;
+    this.putBack.title = action;
+    this.putBack.setAttribute("aria-label", action);
+  }
+
+  private updateError(errors: readonly string[]): void {
+    if (!this.error) {
+      if (errors.length === 0) return;
+      this.error = html("div", "lw-node-error");
+      this.error.dir = "auto";
+      this.insert(this.error);
+    }
+    this.error.textContent = errors.length > 0 ? `Error loading ${errors.join("; ")}` : "";
+    this.error.title = this.error.textContent;
+    this.error.hidden = errors.length === 0;
   }
 
   update(state: NodeState): void {
@@ -134,26 +190,20 @@ export class NodeElement {
     }
     this.type.textContent = node.type;
     this.label.textContent = node.label;
-    this.upstream.update(node.moreUp, upstream, connected);
-    this.downstream.update(node.moreDown, downstream, connected);
+    this.updatePort("upstream", node.moreUp, upstream, connected);
+    this.updatePort("downstream", node.moreDown, downstream, connected);
     if (node.pulledOut) element.dataset.pulledOut = "true";
     else delete element.dataset.pulledOut;
     if (node.inaccessible) element.dataset.inaccessible = "true";
     else delete element.dataset.inaccessible;
-    this.putBack.hidden = !node.pulledOut;
-    this.putBack.disabled = puttingBack || !connected;
-    const action = `Put ${node.label} back into its cluster`;
-    this.putBack.title = action;
-    this.putBack.setAttribute("aria-label", action);
+    this.updatePutBack(node, puttingBack, connected);
 
     const errors = fetchErrors(upstream, downstream);
     const loading = upstream?.state === "loading" || downstream?.state === "loading";
     if (errors.length > 0) element.dataset.state = "error";
     else if (loading) element.dataset.state = "loading";
     else delete element.dataset.state;
-    this.error.textContent = errors.length > 0 ? `Error loading ${errors.join("; ")}` : "";
-    this.error.title = this.error.textContent;
-    this.error.hidden = errors.length === 0;
+    this.updateError(errors);
     element.title = [
       node.type ? `${node.type}: ${node.label}` : node.label,
       node.inaccessible ? `Not accessible: ${node.inaccessible}` : "",
@@ -183,9 +233,11 @@ export class NodeElement {
   /** The one tab stop of the graph (roving tabindex); its controls are reachable by Tab too. */
   setTabStop(active: boolean): void {
     const index = active ? 0 : -1;
+    if (index === this.tabIndex) return;
+    this.tabIndex = index;
     this.element.tabIndex = index;
-    for (const button of [this.upstream.button, this.downstream.button, this.putBack]) {
-      button.tabIndex = index;
+    for (const button of [this.upstream?.button, this.downstream?.button, this.putBack]) {
+      if (button) button.tabIndex = index;
     }
   }
 

@@ -25,6 +25,8 @@ export const FAR_SCALE = 0.3;
 const GLIDE_MS = 350;
 /** Pointer travel (px) under which a press on the background counts as a click, not a drag. */
 const CLICK_SLOP = 4;
+/** How long after the last drag move the content layer is drawn with the page again (ms). */
+const SETTLE_MS = 250;
 
 const clampScale = (k: number): number => Math.min(MAX_SCALE, Math.max(MIN_SCALE, k));
 
@@ -35,6 +37,7 @@ export class PanZoom {
   private readonly cleanups: (() => void)[] = [];
   /** The animation frame of a glide in progress (0: none). */
   private glide = 0;
+  private settleTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly viewport: HTMLElement,
@@ -67,6 +70,7 @@ export class PanZoom {
         const dy = event.clientY - drag.startY;
         if (Math.hypot(dx, dy) > CLICK_SLOP) moved = true;
         if (moved) {
+          this.moving();
           this.set({ x: drag.x + dx, y: drag.y + dy, k: this.current.k });
           this.onUserMove();
         }
@@ -86,6 +90,7 @@ export class PanZoom {
         "wheel",
         (event) => {
           event.preventDefault();
+          this.settle();
           const pixels = event.deltaMode === 1 ? event.deltaY * 16 : event.deltaY;
           const rect = viewport.getBoundingClientRect();
           this.zoomBy(
@@ -107,6 +112,30 @@ export class PanZoom {
     });
     observer.observe(viewport);
     this.cleanups.push(() => observer.disconnect());
+  }
+
+  /**
+   * While the user drags the view, the content layer is a compositor layer of its own: a pan
+   * moves what is already drawn instead of drawing every card, edge and the dotted background
+   * again each frame (in software, 100-400 ms a frame with 2,000 nodes). Once the drag settles it
+   * is drawn with the page again, at its exact scale: a layer drawn at one scale and shown at
+   * another (zoomed far out) would break its thin lines.
+   */
+  private moving(): void {
+    if (this.content.style.willChange !== "transform") this.content.style.willChange = "transform";
+    clearTimeout(this.settleTimer);
+    this.settleTimer = setTimeout(() => this.settle(), SETTLE_MS);
+  }
+
+  /**
+   * The content layer is drawn with the page again. A zoom does so at once: a layer of its own is
+   * drawn again at each new scale, around the view as well as in it (measured: 40-140 ms of
+   * raster a frame while wheeling past the detail threshold), where the page draws the part in
+   * view only.
+   */
+  private settle(): void {
+    clearTimeout(this.settleTimer);
+    if (this.content.style.willChange !== "") this.content.style.willChange = "";
   }
 
   get transform(): Transform {
@@ -145,7 +174,9 @@ export class PanZoom {
   }
 
   private apply(transform: Transform): void {
-    if (this.glide === 0) this.viewport.dataset.gliding = "false";
+    if (this.glide === 0 && this.viewport.dataset.gliding !== "false") {
+      this.viewport.dataset.gliding = "false";
+    }
     this.current = { ...transform, k: clampScale(transform.k) };
     const { x, y, k } = this.current;
     this.content.style.transform = `translate(${x}px, ${y}px) scale(${k})`;
@@ -246,6 +277,7 @@ export class PanZoom {
 
   destroy(): void {
     cancelAnimationFrame(this.glide);
+    clearTimeout(this.settleTimer);
     for (const cleanup of this.cleanups.splice(0)) cleanup();
   }
 }

@@ -59,7 +59,11 @@ export class GraphView {
       showError: (message) => this.notices.showError(message),
     });
     this.notices = new Notices(store, root, (text) => this.toolbar.setSummary(text));
-    this.marks = new Marks(model, root);
+    this.marks = new Marks(model, root, () =>
+      [...this.canvas.elements.values(), ...this.canvas.clusterElements.values()].map(
+        (item) => item.element,
+      ),
+    );
     this.canvas = new Canvas(
       store,
       this.marks,

@@ -365,3 +365,25 @@ def wait_glide(page: Page, view: int = 0) -> None:
         f"document.querySelector('#view-{view} .lw-viewport').dataset.gliding !== 'true'",
         polling="raf",
     )
+
+
+# Every element under a card the user could see (not display: none, visibility: hidden or
+# opacity: 0, on it or an ancestor), by card id.
+PAINTED_PARTS = """(root) => Object.fromEntries(
+  [...root.querySelectorAll('.lw-node, .lw-cluster')].map((card) => [
+    card.dataset.nodeId ?? card.dataset.clusterId,
+    [...card.querySelectorAll('*')]
+      .filter((el) => el.checkVisibility({opacityProperty: true, visibilityProperty: true}))
+      .map((el) => el.getAttribute('class') ?? el.tagName),
+  ]))"""
+
+
+def painted_parts(page: Page) -> dict[str, list[str]]:
+    parts: dict[str, list[str]] = page.locator("#view-0 .lw-nodes").evaluate(PAINTED_PARTS)
+    return parts
+
+
+def zoom_to(page: Page, k: float) -> None:
+    """The view at scale ``k`` (as a viewport set from Python), drawn."""
+    page.evaluate(f"lw.setTrait('viewport', {{cx: 400, cy: 200, k: {k}}})")
+    wait_frames(page)

@@ -14,11 +14,13 @@ from frontend_harness import (
     HOSTILE,
     READY,
     node_sel,
+    painted_parts,
     restart,
     sent,
     show,
     traits,
     wait_frames,
+    zoom_to,
 )
 from playwright.sync_api import Page, expect
 from support import save_screenshot
@@ -138,6 +140,19 @@ def test_run_states_are_always_shown(harness: Page) -> None:
     expect(harness.locator(f"{node_sel('train-3')} .lw-run-state")).to_have_text("failed")
     expect(harness.locator(f"{node_sel('eval')} .lw-run-state")).to_have_text("running")
     assert harness.locator(f"{node_sel('train-0')} .lw-run-state").count() == 0  # finished
+
+
+def test_zoomed_far_out_the_marks_go_with_the_rest_of_the_card(harness: Page) -> None:
+    """A plain box far out, as every card: its colour bar and run-state badge are not seen, and
+    come back with the detail."""
+    Kernel(harness, LineageWidget(sweep(), cluster_threshold=None, color_by="lr"))
+    zoom_to(harness, 0.31)
+    near = painted_parts(harness)
+    assert {"lw-color-bar", "lw-run-state"} <= set(near["train-1"])
+    zoom_to(harness, 0.29)
+    assert painted_parts(harness) == {id: [] for id in near}
+    zoom_to(harness, 0.31)
+    assert painted_parts(harness) == near
 
 
 def two_trainings() -> LineageGraph:
