@@ -37,6 +37,7 @@ from frontend_harness import (
     zoom_to,
 )
 from playwright.sync_api import Page, expect
+from support import save_screenshot
 
 # ---- tests ------------------------------------------------------------------------------------
 
@@ -498,7 +499,8 @@ def test_first_view_of_a_graph_that_fits_readably_shows_it_all(harness: Page) ->
 def test_zoomed_far_out_cards_become_plain_boxes(harness: Page) -> None:
     """Below the far scale (0.3) every card is a plain box: nothing inside a node or a cluster is
     seen (icon, type, name, expand controls, put-back control; the marks: test_frontend_beyond);
-    the box itself is. At the scale the detail comes back, all of it does."""
+    the box itself is, and a cluster is its stack of boxes. At the scale the detail comes back,
+    all of it does."""
     nodes, edges = pipeline()
     nodes.append(node("pulled", "run", "train", 3, order=5, pulled_out=True, more_up=3))
     groups = [cluster("c-models", "artifact", "model", 4, 12, order=5)]
@@ -515,13 +517,18 @@ def test_zoomed_far_out_cards_become_plain_boxes(harness: Page) -> None:
 
     zoom_to(harness, 0.29)
     assert harness.get_attribute(content, "data-detail") == "far"
-    assert painted_parts(harness) == {id: [] for id in near}
-    card = harness.locator(node_sel("train-1"))
-    assert card.evaluate("el => el.checkVisibility({opacityProperty: true})")
-    box = card.bounding_box()
-    assert box is not None
-    assert box["width"] > 0
-    assert box["height"] > 0  # the box itself is still drawn
+    stack = ["lw-cluster-card", "lw-cluster-card", "lw-cluster-face"]
+    assert painted_parts(harness) == {id: stack if id == "c-models" else [] for id in near}
+    for card in [
+        harness.locator(node_sel("train-1")),
+        harness.locator("#view-0 [data-cluster-id='c-models'] .lw-cluster-face"),
+    ]:
+        assert card.evaluate("el => el.checkVisibility({opacityProperty: true})")
+        box = card.bounding_box()
+        assert box is not None
+        assert box["width"] > 0
+        assert box["height"] > 0  # the box itself is still drawn
+    save_screenshot(harness.locator("#view-0"), "far-view-boxes")
 
     zoom_to(harness, 0.31)
     assert harness.get_attribute(content, "data-detail") == "near"
