@@ -3,7 +3,7 @@
 One command: ``.venv/bin/python benchmarks/run.py [--quick] [--sizes 25,250] [--repeats 3]``.
 It starts one isolated JupyterLab and one headless Chromium, draws W&B-style sweep lineages of
 4N+4 nodes with each widget, prints a table (ours beside the peers, with ratios) and whether each
-target of issue 5 is met, and writes benchmarks/results/latest.json. See benchmarks/README.md.
+target of issue 16 is met, and writes benchmarks/results/latest.json. See benchmarks/README.md.
 
 Every latency is measured inside the page (``performance.now()``, benchmarks/bench_page.js);
 Python only drives the page, counts websocket bytes and reads kernel-side figures. This file is
@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from driver import measure
-from report import Results, load, save, table, targets, targets_text
+from report import DEFAULT_SCENARIOS, SCENARIOS, Results, load, save, table, targets, targets_text
 from scenarios import OURS, PEERS, ROOT
 from support import chromium_path
 
@@ -70,6 +70,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--peers", default=",".join(PEERS), help="comma-separated peers ('' for none)"
     )
     parser.add_argument(
+        "--scenarios",
+        help="comma-separated scenarios of ours alone ('' for none; default "
+        "search,clusters_off,networkx; also million, million_networkx)",
+    )
+    parser.add_argument(
+        "--million",
+        action="store_true",
+        help="add the 1,000,004-node scenario (a LineageGraph built in an earlier cell)",
+    )
+    parser.add_argument(
         "--report", type=Path, help="print the table and targets of a saved JSON, run nothing"
     )
     parser.add_argument(
@@ -77,10 +87,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     args = parser.parse_args(argv)
     default_sizes = "25,250" if args.quick else "25,250,2500,25000"
-    args.sizes = [int(s.replace("_", "")) for s in (args.sizes or default_sizes).split(",")]
+    args.sizes = [int(s.replace("_", "")) for s in (args.sizes or default_sizes).split(",") if s]
     args.repeats = args.repeats or (1 if args.quick else 3)
     args.timeout = args.timeout or (60.0 if args.quick else 120.0)
     args.peers = [p for p in args.peers.split(",") if p]
+    chosen = ",".join(DEFAULT_SCENARIOS) if args.scenarios is None else args.scenarios
+    names = [name for name in chosen.split(",") if name]
+    if args.million and "million" not in names:
+        names.append("million")
+    unknown = [name for name in names if name not in SCENARIOS]
+    if unknown:
+        parser.error(f"unknown scenario {unknown[0]!r}: choose from {', '.join(SCENARIOS)}")
+    args.scenarios = names
     return args
 
 
@@ -93,7 +111,9 @@ def main(argv: list[str] | None = None) -> int:
         print(targets_text(targets(saved)))
         return 0
     peers, missing = available_peers(args.peers)
-    results = Results(args.sizes, args.repeats, args.timeout, [OURS, *peers])
+    results = Results(
+        args.sizes, args.repeats, args.timeout, [OURS, *peers], scenario_names=args.scenarios
+    )
     started = time.monotonic()
     measure(results)
     report = table(results)
