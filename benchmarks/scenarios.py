@@ -113,7 +113,8 @@ STATS = (
 EXPAND_SETUP = (
     'w_expand = LineageWidget(g, root="processed:v0", depth=1, cluster_threshold=50)\n'
     "for _i in range({count}):\n"
-    '    w_expand.pull_out(f"train-{{_i}}")\n'
+    '    if w_expand.cluster_of(f"train-{{_i}}") is not None:  # (N < 50: none is clustered)\n'
+    '        w_expand.pull_out(f"train-{{_i}}")\n'
 )
 
 

@@ -90,7 +90,12 @@ class Clustering:
 
     def _build(self) -> None:
         """The view of everything shown, in one pass (what :meth:`sync` would reach node by node:
-        the property tests hold the two to the same result)."""
+        the property tests hold the two to the same result).
+
+        Per node only the grouping runs in Python; the rest is C-level bulk work (dict.fromkeys,
+        map over a dict's __getitem__, Counter over zip): at a million nodes the view is built in
+        a fraction of the time node-by-node steps took. A group whose members are all clustered
+        shares its member dict with the cluster (see :meth:`_changing`)."""
         levels = self.explorer.levels
         groups, group_of = self._groups, self._group_of
         graph = self._graph
@@ -100,25 +105,44 @@ class Clustering:
             if members is None:
                 members = groups[group] = {}
             members[node.id] = None
-            group_of[node.id] = group
         rep, drawn = self._rep, self._drawn
+        excluded = self._never_clustered()
         for key, members in groups.items():
-            eligible = [n for n in members if self._eligible(n)]
+            group_of.update(dict.fromkeys(members, key))  # (one key tuple per group, shared)
+            eligible = [n for n in members if n not in excluded] if excluded else list(members)
             if self._is_crowded(eligible):
                 cid = cluster_id(key)
-                self._clustered[key] = dict.fromkeys(eligible)
+                whole = len(eligible) == len(members)
+                self._clustered[key] = members if whole else dict.fromkeys(eligible)
                 self._keys[cid] = key
                 rep.update(dict.fromkeys(eligible, cid))
-                loners = [n for n in members if n not in rep]
+                loners = [] if whole else [n for n in members if n not in rep]
             else:
                 loners = list(members)
             rep.update(zip(loners, loners, strict=True))
             drawn.update(dict.fromkeys(loners))
+        drawn_as = rep.__getitem__
         if self.shown is None:
-            self.edge_counts.update((rep[src], rep[dst]) for src, dst in graph.edges())
+            sources, targets = self.explorer.graph.edge_lists()
+            self.edge_counts.update(
+                zip(map(drawn_as, sources), map(drawn_as, targets), strict=True)
+            )
         else:
             for (src, dst), chains in self.shown.counts.items():
-                self.edge_counts[(rep[src], rep[dst])] += chains
+                self.edge_counts[(drawn_as(src), drawn_as(dst))] += chains
+
+    def _never_clustered(self) -> set[str]:
+        """The root, the pulled-out nodes and those kept on the root's paths (see _eligible)."""
+        root = self.explorer.root
+        return self.pulled_out | self.kept | ({root} if root is not None else set())
+
+    def _changing(self, key: GroupKey) -> dict[str, None]:
+        """The members of group ``key``, about to change: no longer shared with its cluster (the
+        cluster keeps the members it had until :meth:`_regroup` decides)."""
+        members = self._groups.setdefault(key, {})
+        if self._clustered.get(key) is members:
+            self._clustered[key] = dict(members)
+        return members
 
     # ---- reading -----------------------------------------------------------------------
 
@@ -210,10 +234,10 @@ class Clustering:
             old = self._group_of.get(node_id)
             if old != key:
                 if old is not None:
-                    del self._groups[old][node_id]
+                    del self._changing(old)[node_id]
                     touched[old] = None
                     left.add(old)
-                self._groups.setdefault(key, {})[node_id] = None
+                self._changing(key)[node_id] = None
                 self._group_of[node_id] = key
                 touched[key] = None  # (a node that stays in its group changes no membership)
                 joined.setdefault(key, []).append(node_id)

@@ -138,11 +138,9 @@ class Explorer:
         """
         self.graph = graph.copy()
         self._complete = True
-        levels, orders = self.levels, self.orders
-        for level, layer in enumerate(graph.ordered_generations()):
-            for rank, node_id in enumerate(layer):
-                levels[node_id] = level
-                orders[node_id] = float(rank)
+        levels, orders = graph.columns()
+        self.levels.update(levels)
+        self.orders.update(orders)
 
     # ---- growing -----------------------------------------------------------------------
 
