@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from itertools import compress
+from operator import attrgetter
 
 from .explorer import Changes, Explorer
 from .filters import FilteredGraph
@@ -27,6 +29,7 @@ GroupKey = tuple[int, str, str]  # (level, kind, type)
 ViewEdge = tuple[str, str]
 
 DEFAULT_THRESHOLD = 5
+BULK_GROUPS = 64  # up to this many groups, each is picked out of all nodes in one C-level pass
 
 
 def cluster_id(key: GroupKey) -> str:
@@ -96,15 +99,8 @@ class Clustering:
         map over a dict's __getitem__, Counter over zip): at a million nodes the view is built in
         a fraction of the time node-by-node steps took. A group whose members are all clustered
         shares its member dict with the cluster (see :meth:`_changing`)."""
-        levels = self.explorer.levels
         groups, group_of = self._groups, self._group_of
-        graph = self._graph
-        for node in graph.nodes():
-            group: GroupKey = (levels[node.id], node.kind, node.type)
-            members = groups.get(group)
-            if members is None:
-                members = groups[group] = {}
-            members[node.id] = None
+        self._group_nodes()
         rep, drawn = self._rep, self._drawn
         excluded = self._never_clustered()
         for key, members in groups.items():
@@ -130,6 +126,33 @@ class Clustering:
         else:
             for (src, dst), chains in self.shown.counts.items():
                 self.edge_counts[(drawn_as(src), drawn_as(dst))] += chains
+
+    def _group_nodes(self) -> None:
+        """Fills the groups: (level, kind, type) -> members, each in node order, the groups in
+        the order their first members come. With few groups (a sweep's columns) each is picked
+        out in C (compress); many groups are filled node by node."""
+        levels = self.explorer.levels
+        records = list(self._graph.nodes())  # (a FilteredGraph gives an iterator)
+        ids = list(map(attrgetter("id"), records))
+        keys: list[GroupKey] = list(
+            zip(
+                map(levels.__getitem__, ids),
+                map(attrgetter("kind"), records),
+                map(attrgetter("type"), records),
+                strict=True,
+            )
+        )
+        distinct = dict.fromkeys(keys)
+        groups = self._groups
+        if len(distinct) <= BULK_GROUPS:
+            for key in distinct:
+                groups[key] = dict.fromkeys(compress(ids, map(key.__eq__, keys)))
+            return
+        for node_id, key in zip(ids, keys, strict=True):
+            members = groups.get(key)
+            if members is None:
+                members = groups[key] = {}
+            members[node_id] = None
 
     def _never_clustered(self) -> set[str]:
         """The root, the pulled-out nodes and those kept on the root's paths (see _eligible)."""
