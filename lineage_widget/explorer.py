@@ -138,9 +138,7 @@ class Explorer:
         """
         self.graph = graph.copy()
         self._complete = True
-        levels, orders = graph.columns()
-        self.levels.update(levels)
-        self.orders.update(orders)
+        self.levels, self.orders = graph.columns()  # (a new explorer: both were empty)
 
     # ---- growing -----------------------------------------------------------------------
 
