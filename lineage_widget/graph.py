@@ -241,6 +241,10 @@ class LineageGraph:
         """Every node record, in insertion order (a list: ``len()`` and indexing work)."""
         return list(self._nodes.values())
 
+    def records(self, ids: Iterable[str]) -> Iterator[LineageNode]:
+        """The records of ``ids``, known ids only (``KeyError`` otherwise): for bulk passes."""
+        return map(self._nodes.__getitem__, ids)
+
     def edges(self) -> Iterator[tuple[str, str]]:
         """Every edge as ``(src, dst)``, in insertion order."""
         for src, targets in self._succ.items():
@@ -522,7 +526,14 @@ class ColumnOrders(dict[str, float]):
         super().__init__()
         self._pending: tuple[Mapping[str, Collection[str]], list[list[str]]] | None = (pred, layers)
         self._levels = levels
+        self._columns = layers
         self._sizes = list(map(len, layers))
+
+    @property
+    def columns(self) -> list[list[str]] | None:
+        """The node ids of each column, in layering order, while they hold (None once a node
+        was placed by a walk)."""
+        return self._columns if self._sizes else None
 
     def whole_column(self, level: int, count: int) -> bool:
         """Whether ``count`` nodes of column ``level`` are all of it (as laid out here)."""
