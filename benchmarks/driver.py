@@ -405,9 +405,10 @@ def pan_and_zoom(s: Session, index: int) -> dict[str, Any]:
     mouse.up()
     mouse.move(x, y)
     step = 0
-    while time.monotonic() - start < PAN_ZOOM_SECONDS:
-        step += 1
+    # (at least one whole way out and back in, however slowly the page takes the wheel)
+    while time.monotonic() - start < PAN_ZOOM_SECONDS or step < 2 * WHEEL_NOTCHES:
         mouse.wheel(0, 60 if (step // WHEEL_NOTCHES) % 2 == 0 else -60)  # (out first)
+        step += 1
     frames: dict[str, Any] = s.page.evaluate("() => __bench.stopFrameCounter()")
     detail: int = s.page.evaluate("() => __bench.detailChanges()")
     return {
