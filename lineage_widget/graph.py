@@ -251,12 +251,10 @@ class LineageGraph:
             for dst in targets:
                 yield src, dst
 
-    def edge_lists(self) -> tuple[list[str], list[str]]:
-        """Every edge as two parallel lists, sources and targets, in insertion order (for bulk
-        passes: built per node, not per edge)."""
-        succ = self._succ
-        sources = list(chain.from_iterable(map(repeat, succ, map(len, succ.values()))))
-        return sources, list(chain.from_iterable(succ.values()))
+    def consumer_lists(self, ids: Iterable[str]) -> Iterator[Collection[str]]:
+        """The ids of the direct outputs of each of ``ids`` (for bulk passes: no call per node;
+        do not change them)."""
+        return map(self._succ.__getitem__, ids)
 
     def has_edge(self, src: str, dst: str) -> bool:
         return dst in self._succ.get(src, ())
