@@ -61,7 +61,9 @@ def available_peers(requested: list[str]) -> tuple[list[str], dict[str, str]]:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="N=25,250, one repeat")
-    parser.add_argument("--sizes", help="comma-separated N (default 25,250,2500,25000)")
+    parser.add_argument(
+        "--sizes", help="comma-separated N (default 25,250,2500,25000; '' for none)"
+    )
     parser.add_argument("--repeats", type=int, help="runs per figure (default 3; --quick: 1)")
     parser.add_argument(
         "--timeout", type=float, help="seconds one draw may take (default 120; --quick: 60)"
@@ -87,7 +89,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     args = parser.parse_args(argv)
     default_sizes = "25,250" if args.quick else "25,250,2500,25000"
-    args.sizes = [int(s.replace("_", "")) for s in (args.sizes or default_sizes).split(",") if s]
+    sizes = default_sizes if args.sizes is None else args.sizes  # ("": scenarios only)
+    args.sizes = [int(s.replace("_", "")) for s in sizes.split(",") if s]
     args.repeats = args.repeats or (1 if args.quick else 3)
     args.timeout = args.timeout or (60.0 if args.quick else 120.0)
     args.peers = [p for p in args.peers.split(",") if p]
