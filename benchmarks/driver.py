@@ -421,6 +421,7 @@ def pan_and_zoom(s: Session, index: int) -> dict[str, Any]:
 def kernel_figures(stats: dict[str, float]) -> dict[str, float]:
     return {
         "build_ms": stats["build_s"] * 1000,
+        "build_cpu_ms": stats["build_cpu_s"] * 1000,
         "graph_mb": stats["graph_bytes"] / 1e6,
         "kernel_mb": stats["kernel_bytes"] / 1e6,
     }
