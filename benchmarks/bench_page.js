@@ -336,7 +336,32 @@
     };
   }
 
+  // ---- the far/near detail switch ------------------------------------------------------------
+  // Counts the changes of `data-detail` (far/near, js/src/panzoom.ts) from now on: the pan and
+  // zoom figures only cover that switch when it happened.
+  let detail = null;
+  function watchDetail({ index }) {
+    detail?.observer.disconnect();
+    const changes = { count: 0 };
+    const observer = new MutationObserver((records) => {
+      changes.count += records.length;
+    });
+    observer.observe(widgetIn(index), {
+      subtree: true,
+      attributes: true,
+      attributeFilter: ["data-detail"],
+    });
+    detail = { observer, changes };
+  }
+  function detailChanges() {
+    if (!detail) return 0;
+    detail.observer.disconnect();
+    return detail.changes.count;
+  }
+
   window.__bench = {
+    watchDetail,
+    detailChanges,
     runCellTimed,
     expandOnce,
     openCluster,

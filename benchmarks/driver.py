@@ -36,6 +36,9 @@ from scenarios import (
     EXPAND_SETUP,
     EXPANDS,
     GRAPH,
+    INPUTS,
+    MILLION_N,
+    NETWORKX_N,
     OURS,
     PAN_ZOOM_SECONDS,
     QUIET_MS,
@@ -43,6 +46,7 @@ from scenarios import (
     SEARCH_TEXT,
     STATS,
     TIMEOUT,
+    WHEEL_NOTCHES,
     setup_cell,
     widget_code_bytes,
 )
@@ -165,11 +169,15 @@ class Session:
                 raise
         return result
 
-    def show_sweep(self, n: int, kwargs: str, timeout_s: float) -> tuple[dict[str, Any], int]:
-        """Builds the sweep of size ``n`` in one cell, then times ours displaying it
+    def show_sweep(
+        self, n: int, kwargs: str, timeout_s: float, graph_input: str = "lineage"
+    ) -> tuple[dict[str, Any], int]:
+        """Builds the sweep of size ``n`` in one cell (a ``LineageGraph``, or a networkx graph
+        for ``graph_input="networkx"``), then times ours displaying it
         (``LineageWidget(g<kwargs>)``) in the next."""
-        self.run(GRAPH[OURS].format(n=n))
-        code = DISPLAY[OURS].format(kwargs=kwargs) + DISPLAY_END
+        build, name = INPUTS[graph_input]
+        self.run(build.format(n=n))
+        code = DISPLAY[OURS].format(graph=name, kwargs=kwargs) + DISPLAY_END
         return self.display(code, OURS, 0, timeout_s)
 
     def display(
@@ -349,15 +357,44 @@ class Bench:
             out.update(cross_detail_threshold(s, draw["index"]))
             return out
 
+    def whole_graph(self, n: int, graph_input: str) -> dict[str, Any]:
+        """A big graph shown whole (issue 16): the graph built in an earlier cell, untimed; the
+        widget's construction in the kernel ("ready"), the first draw and the kernel memory."""
+        with self.session(OURS) as s:
+            draw, wire_bytes = s.show_sweep(n, "", self.timeout_s, graph_input)
+            if "firstDrawMs" not in draw:
+                return {"error": describe_failure(draw, s.errors)}
+            out: dict[str, Any] = {
+                "first_draw_ms": draw["firstDrawMs"],
+                "first_draw_bytes": wire_bytes,
+                **kernel_figures(s.stats()),
+                **{f"draw_{k}_ms": v for k, v in (draw.get("phases") or {}).items()},
+            }
+            if s.errors:
+                out["page_errors"] = s.errors[:5]
+            return out
+
+    def networkx(self) -> dict[str, Any]:
+        return self.whole_graph(NETWORKX_N, "networkx")
+
+    def million(self) -> dict[str, Any]:
+        return self.whole_graph(MILLION_N, "lineage")
+
+    def million_networkx(self) -> dict[str, Any]:
+        return self.whole_graph(MILLION_N, "networkx")
+
 
 def pan_and_zoom(s: Session, index: int) -> dict[str, Any]:
-    """Real mouse input (CDP): half the time dragging the background, half wheeling."""
+    """Real mouse input (CDP): half the time dragging the background, half wheeling
+    ``WHEEL_NOTCHES`` out and as many back in, over and over (crossing the far/near detail
+    threshold each way); the frame rate, the longest frame and how often the detail changed."""
     point = s.page.evaluate("args => __bench.backgroundPoint(args)", {"index": index})
     if point is None:
         return {"fps_error": "no empty background to drag"}
     x, y = point["x"], point["y"]
     mouse = s.page.mouse
     mouse.move(x, y)
+    s.page.evaluate("args => __bench.watchDetail(args)", {"index": index})
     s.page.evaluate("() => __bench.startFrameCounter()")
     half = PAN_ZOOM_SECONDS / 2
     start = time.monotonic()
@@ -369,11 +406,17 @@ def pan_and_zoom(s: Session, index: int) -> dict[str, Any]:
     mouse.up()
     mouse.move(x, y)
     step = 0
-    while time.monotonic() - start < PAN_ZOOM_SECONDS:
+    # (at least one whole way out and back in, however slowly the page takes the wheel)
+    while time.monotonic() - start < PAN_ZOOM_SECONDS or step < 2 * WHEEL_NOTCHES:
+        mouse.wheel(0, 60 if (step // WHEEL_NOTCHES) % 2 == 0 else -60)  # (out first)
         step += 1
-        mouse.wheel(0, 60 if (step // 10) % 2 else -60)
     frames: dict[str, Any] = s.page.evaluate("() => __bench.stopFrameCounter()")
-    return {"fps": frames["fps"], "worst_frame_ms": frames["worstFrameMs"]}
+    detail: int = s.page.evaluate("() => __bench.detailChanges()")
+    return {
+        "fps": frames["fps"],
+        "worst_frame_ms": frames["worstFrameMs"],
+        "detail_changes": detail,
+    }
 
 
 # One wheel notch (60 px) zooms by exp(-60 * 0.0015) = 0.914 (panzoom.ts); the far/near detail
@@ -412,6 +455,7 @@ def cross_detail_threshold(s: Session, index: int) -> dict[str, Any]:
 def kernel_figures(stats: dict[str, float]) -> dict[str, float]:
     return {
         "build_ms": stats["build_s"] * 1000,
+        "build_cpu_ms": stats["build_cpu_s"] * 1000,
         "graph_mb": stats["graph_bytes"] / 1e6,
         "kernel_mb": stats["kernel_bytes"] / 1e6,
     }
@@ -483,7 +527,8 @@ def run_sizes(bench: Bench, results: Results, repeat: int, timed_out: dict[str, 
 
 
 def run_scenarios(bench: Bench, results: Results, repeat: int) -> None:
-    for name, scenario in (("search", bench.search), ("clusters_off", bench.clusters_off)):
+    for name in results.scenario_names:
+        scenario = getattr(bench, name)
         log(f"[{repeat + 1}/{results.repeats}] {name} ...")
         step = time.monotonic()
         earlier = results.scenarios.setdefault(name, [])

@@ -89,6 +89,8 @@ def _feeder(explorer: Explorer, members: Iterable[str]) -> tuple[str, Direction,
     """An unfinished walk that brought members of a cluster and has more of them to bring (a
     dataset used by 5,000 runs, shown a page at a time). Returns (its node id, the direction to
     expand, how many more: -1 if unknown)."""
+    if not explorer.found_by:  # (a graph shown whole: no walk brought anything)
+        return None
     seen: set[tuple[str, Direction]] = set()
     for member in members:
         walk = explorer.found_by.get(member)

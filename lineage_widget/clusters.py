@@ -17,10 +17,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from itertools import chain, compress, repeat
+from operator import attrgetter
 
 from .explorer import Changes, Explorer
 from .filters import FilteredGraph
-from .graph import LineageGraph
+from .graph import ColumnOrders, LineageGraph
 from .sources.base import Direction
 
 GroupKey = tuple[int, str, str]  # (level, kind, type)
@@ -70,7 +72,7 @@ class Clustering:
         """Where pulled-out nodes are drawn in their column (beside their cluster), instead of
         their place in the explorer's layout (which stays as it is)."""
         self._groups: dict[GroupKey, dict[str, None]] = {}
-        self._group_of: dict[str, GroupKey] = {}
+        self._group_index: dict[str, GroupKey] | None = None  # see _group_of
         self._clustered: dict[GroupKey, dict[str, None]] = {}  # members drawn inside a cluster
         # cluster_order's answers, kept while a cluster only gains members (see _regroup)
         self._cluster_orders: dict[GroupKey, float] = {}
@@ -90,35 +92,107 @@ class Clustering:
 
     def _build(self) -> None:
         """The view of everything shown, in one pass (what :meth:`sync` would reach node by node:
-        the property tests hold the two to the same result)."""
-        levels = self.explorer.levels
-        groups, group_of = self._groups, self._group_of
-        graph = self._graph
-        for node in graph.nodes():
-            group: GroupKey = (levels[node.id], node.kind, node.type)
-            members = groups.get(group)
-            if members is None:
-                members = groups[group] = {}
-            members[node.id] = None
-            group_of[node.id] = group
+        the property tests hold the two to the same result).
+
+        Per node only the grouping runs in Python; the rest is C-level bulk work (dict.fromkeys,
+        map over a dict's __getitem__, Counter over zip): at a million nodes the view is built in
+        a fraction of the time node-by-node steps took. A group whose members are all clustered
+        shares its member dict with the cluster (see :meth:`_changing`)."""
+        groups = self._groups
+        self._group_index = None  # (made from the groups when first needed)
+        self._group_nodes()
         rep, drawn = self._rep, self._drawn
+        excluded = self._never_clustered()
         for key, members in groups.items():
-            eligible = [n for n in members if self._eligible(n)]
+            eligible = [n for n in members if n not in excluded] if excluded else list(members)
             if self._is_crowded(eligible):
                 cid = cluster_id(key)
-                self._clustered[key] = dict.fromkeys(eligible)
+                whole = len(eligible) == len(members)
+                self._clustered[key] = members if whole else dict.fromkeys(eligible)
                 self._keys[cid] = key
                 rep.update(dict.fromkeys(eligible, cid))
-                loners = [n for n in members if n not in rep]
+                loners = [] if whole else [n for n in members if n not in rep]
             else:
                 loners = list(members)
             rep.update(zip(loners, loners, strict=True))
             drawn.update(dict.fromkeys(loners))
         if self.shown is None:
-            self.edge_counts.update((rep[src], rep[dst]) for src, dst in graph.edges())
+            self._count_edges()
         else:
             for (src, dst), chains in self.shown.counts.items():
                 self.edge_counts[(rep[src], rep[dst])] += chains
+
+    def _count_edges(self) -> None:
+        """The drawn edges of the view of everything known, each with how many lineage edges it
+        stands for. A cluster's are counted at once, Counter over where its members' edges land
+        (one string per edge, no pair): at a million nodes 2.2 -> 1.0 s."""
+        drawn_as = self._rep.__getitem__
+        consumers = self.explorer.graph.consumer_lists
+        counts = self.edge_counts
+        for key, members in self._clustered.items():
+            cid = cluster_id(key)
+            landed = Counter(map(drawn_as, chain.from_iterable(consumers(members))))
+            counts.update({(cid, target): n for target, n in landed.items()})
+        loners = list(self._drawn)
+        targets = list(consumers(loners))
+        sources = chain.from_iterable(map(repeat, loners, map(len, targets)))
+        counts.update(zip(sources, map(drawn_as, chain.from_iterable(targets)), strict=True))
+
+    def _group_nodes(self) -> None:
+        """Fills the groups: (level, kind, type) -> members. A whole graph just laid out has
+        its columns as lists: each is grouped in C (a column of one kind and type, the usual
+        case, is one group), 3.4 -> 0.6 s at a million nodes. Otherwise node by node, in node
+        order."""
+        levels = self.explorer.levels
+        groups = self._groups
+        columns = self._columns()
+        if columns is not None:
+            records = self.explorer.graph.records
+            for level, column in enumerate(columns):
+                kinds_types = list(map(attrgetter("kind", "type"), records(column)))
+                for kind, type_ in dict.fromkeys(kinds_types):
+                    if kinds_types.count((kind, type_)) == len(column):
+                        groups[(level, kind, type_)] = dict.fromkeys(column)
+                    else:
+                        pick = map((kind, type_).__eq__, kinds_types)
+                        groups[(level, kind, type_)] = dict.fromkeys(compress(column, pick))
+            return
+        for node in self._graph.nodes():
+            group: GroupKey = (levels[node.id], node.kind, node.type)
+            members = groups.get(group)
+            if members is None:
+                members = groups[group] = {}
+            members[node.id] = None
+
+    def _columns(self) -> list[list[str]] | None:
+        """The explorer's columns as laid out for a whole graph, if they still hold (no filter,
+        no node placed since)."""
+        orders = self.explorer.orders
+        return orders.columns if self.shown is None and isinstance(orders, ColumnOrders) else None
+
+    @property
+    def _group_of(self) -> dict[str, GroupKey]:
+        """Node id -> its group, made from the groups the first time a change needs it: the
+        first view of a whole graph needs none (a million entries, 0.3-0.5 s, 40 MB saved)."""
+        if self._group_index is None:
+            index: dict[str, GroupKey] = {}
+            for key, members in self._groups.items():
+                index.update(dict.fromkeys(members, key))  # (one key tuple per group, shared)
+            self._group_index = index
+        return self._group_index
+
+    def _never_clustered(self) -> set[str]:
+        """The root, the pulled-out nodes and those kept on the root's paths (see _eligible)."""
+        root = self.explorer.root
+        return self.pulled_out | self.kept | ({root} if root is not None else set())
+
+    def _changing(self, key: GroupKey) -> dict[str, None]:
+        """The members of group ``key``, about to change: no longer shared with its cluster (the
+        cluster keeps the members it had until :meth:`_regroup` decides)."""
+        members = self._groups.setdefault(key, {})
+        if self._clustered.get(key) is members:
+            self._clustered[key] = dict(members)
+        return members
 
     # ---- reading -----------------------------------------------------------------------
 
@@ -191,7 +265,12 @@ class Clustering:
         order = self._cluster_orders.get(key)
         if order is None:
             orders = self.explorer.orders  # (members are never pulled out: no override)
-            order = self._cluster_orders[key] = min(orders[n] for n in self._clustered[key])
+            members = self._clustered[key]
+            if isinstance(orders, ColumnOrders) and orders.whole_column(key[0], len(members)):
+                order = 0.0  # (the whole column: its first place, without working places out)
+            else:
+                order = min(orders[n] for n in members)
+            self._cluster_orders[key] = order
         return order
 
     # ---- changing ----------------------------------------------------------------------
@@ -210,10 +289,10 @@ class Clustering:
             old = self._group_of.get(node_id)
             if old != key:
                 if old is not None:
-                    del self._groups[old][node_id]
+                    del self._changing(old)[node_id]
                     touched[old] = None
                     left.add(old)
-                self._groups.setdefault(key, {})[node_id] = None
+                self._changing(key)[node_id] = None
                 self._group_of[node_id] = key
                 touched[key] = None  # (a node that stays in its group changes no membership)
                 joined.setdefault(key, []).append(node_id)
@@ -270,7 +349,7 @@ class Clustering:
         edges_before = self.edge_counts
         mores_before = self._mores
         self.shown = shown
-        self._groups, self._group_of, self._clustered = {}, {}, {}
+        self._groups, self._clustered = {}, {}
         self._cluster_orders.clear()
         self._rep, self._keys, self._drawn = {}, {}, {}
         self.edge_counts = Counter()

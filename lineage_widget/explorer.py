@@ -138,11 +138,7 @@ class Explorer:
         """
         self.graph = graph.copy()
         self._complete = True
-        levels, orders = self.levels, self.orders
-        for level, layer in enumerate(graph.ordered_generations()):
-            for rank, node_id in enumerate(layer):
-                levels[node_id] = level
-                orders[node_id] = float(rank)
+        self.levels, self.orders = graph.columns()  # (a new explorer: both were empty)
 
     # ---- growing -----------------------------------------------------------------------
 

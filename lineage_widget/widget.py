@@ -20,6 +20,7 @@ from IPython.display import display
 
 from . import _payload
 from ._export import Exports, SaveFuture, export_format
+from ._gc import paused_gc
 from ._start import explorer_for, mlflow_object, trackio_object, wandb_object
 from .clusters import DEFAULT_THRESHOLD, ViewDelta
 from .diff import LineageDiff
@@ -221,13 +222,14 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         # Where the callbacks' prints and errors land: shown under the widget, as ipywidgets
         # users expect (a click has no cell of its own to print into).
         self.output = ipywidgets.Output()
-        self._explorer = explorer_for(obj, root, depth, source)
-        self._lock = self._explorer.lock  # one lock for the graph, the view and the sends
         saved: Mapping[str, Any] = state or {}
         threshold = kwargs.get(
             "cluster_threshold", saved.get("cluster_threshold", DEFAULT_THRESHOLD)
         )
-        self._view = ViewModel(self._explorer, threshold)
+        with paused_gc():  # (a graph shown whole: bulk passes over every node, see _gc.py)
+            self._explorer = explorer_for(obj, root, depth, source)
+            self._view = ViewModel(self._explorer, threshold)
+        self._lock = self._explorer.lock  # one lock for the graph, the view and the sends
         self._walker = Walker(
             self._explorer,
             self._view,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import gc
+
 import networkx as nx
 import pytest
-from support import sweep
+from support import sweep, wide_sweep
 
 from lineage_widget import LineageGraph, LineageWidget
+from lineage_widget._gc import paused_gc
 from lineage_widget.graph import node_id
 
 
@@ -218,3 +221,107 @@ def test_an_unknown_id_with_nothing_near_gives_no_hint() -> None:
     with pytest.raises(KeyError) as raised:
         sweep(3).node("zzz")
     assert str(raised.value) == "\"unknown node 'zzz'\""
+
+
+# ---- big graphs: the bulk paths give what the checked one-at-a-time paths give -------------
+
+
+def test_from_networkx_builds_the_graph_node_by_node_building_builds() -> None:
+    built = wide_sweep(3, one_model_artifact=False)
+    built.add_artifact("extra:v0", type="notes", name="extra", version="v0", details={"k": 1})
+    built.add_edge("report", "extra:v0")
+    nxg = built.to_networkx()
+    nxg.nodes["extra:v0"]["owner"] = "ana"  # an attribute of its own: joins the details
+    again = LineageGraph.from_networkx(nxg)
+    assert again.nodes()[:-1] == built.nodes()[:-1]  # the records, field by field
+    assert again.node("extra:v0").details == {"k": 1, "owner": "ana"}
+    assert list(again.edges()) == list(built.edges())
+    assert list(map(list, again.consumer_lists(["report", "raw:v0"]))) == [
+        ["extra:v0"],
+        ["preprocess"],
+    ]
+
+
+def test_from_networkx_names_a_bad_kind_value() -> None:
+    nxg = nx.DiGraph()
+    nxg.add_node("ok", kind="run", type="train")
+    nxg.add_node("weird", kind="model", type="x")
+    with pytest.raises(ValueError, match=r"node 'weird'.*got 'model'"):
+        LineageGraph.from_networkx(nxg)
+
+
+def test_from_networkx_names_an_edge_between_two_runs() -> None:
+    nxg = nx.DiGraph()
+    nxg.add_node("a", kind="run", type="train")
+    nxg.add_node("b", kind="run", type="eval")
+    nxg.add_edge("a", "b")
+    with pytest.raises(ValueError, match=r"edge 'a' -> 'b' joins two runs"):
+        LineageGraph.from_networkx(nxg)
+
+
+def test_from_networkx_two_keys_of_one_id_follow_add_node() -> None:
+    """Keys 1 and "1" name one id: the second updates the first, or is refused if its kind
+    differs, as add_node does."""
+    same = nx.DiGraph()
+    same.add_node(1, kind="run", type="train")
+    same.add_node("1", kind="run", type="eval")
+    assert LineageGraph.from_networkx(same).node("1").type == "eval"
+    clash = nx.DiGraph()
+    clash.add_node(1, kind="run", type="train")
+    clash.add_node("1", kind="artifact", type="model")
+    with pytest.raises(ValueError, match=r"id '1' is already a run"):
+        LineageGraph.from_networkx(clash)
+    empty = nx.DiGraph()
+    empty.add_node("", kind="run", type="train")
+    with pytest.raises(ValueError, match="non-empty string"):
+        LineageGraph.from_networkx(empty)
+
+
+def test_a_hub_keeps_its_neighbours_in_order_past_the_short_list() -> None:
+    """Neighbours are a short list, then an ordered set: either way in insertion order, once."""
+    g = LineageGraph()
+    g.add_artifact("data:v0", type="dataset")
+    runs = [f"run-{i}" for i in range(40)]
+    for run in runs:
+        g.add_run(run, type="train")
+        g.add_edge("data:v0", run)
+        g.add_edge("data:v0", run)  # again: no second edge
+    assert list(g.consumer_ids("data:v0")) == runs
+    assert g.has_edge("data:v0", "run-39")
+    assert not g.has_edge("run-39", "data:v0")
+    copy = g.copy()
+    g.add_run("late", type="train")
+    g.add_edge("data:v0", "late")
+    assert list(copy.consumer_ids("data:v0")) == runs  # the copy kept its own neighbours
+    assert [n.id for n in g.consumers("data:v0")][-1] == "late"
+
+
+def test_column_places_are_worked_out_when_read() -> None:
+    """A whole sweep laid out: a node alone in its column is at 0 without working out the
+    rest; reading any other (or the whole) works out every place, the same as from scratch."""
+    g = wide_sweep(6)
+    levels, orders = g.columns()
+    assert levels["processed:v0"] == 2
+    assert levels["train-0"] == 3
+    assert orders["report"] == 0.0
+    assert dict.__len__(orders) == 1  # (nothing else worked out yet)
+    assert orders.whole_column(3, 6)
+    assert not orders.whole_column(3, 5)
+    assert orders["train-1"] == 1.0
+    everything = dict(orders)
+    assert len(everything) == len(g)
+    assert sorted(n for n in everything if levels[n] == 3) == sorted(f"train-{i}" for i in range(6))
+    assert [everything[f"model:v{i}"] for i in range(6)] == [
+        everything[f"train-{i}"] for i in range(6)
+    ]
+    assert orders == g.columns()[1]  # equal once worked out, either side
+
+
+def test_the_collector_is_paused_only_inside_a_bulk_pass() -> None:
+    assert gc.isenabled()
+    with paused_gc():
+        assert not gc.isenabled()
+        with paused_gc():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
