@@ -2,8 +2,8 @@
  * Where the view looks, in code (the user's own pans and zooms are panzoom.ts): the first view
  * of a graph, zoom to fit, the expanded node kept in place and what an expand brought taken in,
  * a node or cluster panned into view (beside a panel that covers part of the viewport), the
- * graph kept whole or centred while the details pane narrows or widens the viewport, and the
- * kernel's focus() centred.
+ * graph kept whole or centred while the details pane narrows or widens the viewport, the
+ * kernel's focus() centred, and the two lineages compare() marks shown side by side.
  */
 import { LABEL_FONT } from "./geometry";
 import type { Box, Layout } from "./layout";
@@ -40,6 +40,8 @@ export class Camera {
   private fitOnNextDraw = true;
   /** The node the kernel asked to focus, centred once it is laid out. */
   private pendingFocus: string | null = null;
+  /** The nodes compare() marked, shown whole once they are laid out. */
+  private pendingShow: readonly string[] | null = null;
 
   constructor(
     private readonly panzoom: PanZoom,
@@ -168,6 +170,42 @@ export class Camera {
     if (!box) return;
     this.pendingFocus = null;
     this.panzoom.centerOn(box.x + box.width / 2, box.y + box.height / 2);
+  }
+
+  /**
+   * Glides to show the nodes `ids` whole (or the clusters drawing them), zoomed out as far as
+   * that takes, like "Zoom to fit" for them alone: compare() marks two lineages, and seeing both
+   * side by side is what it was asked for. Nodes it brought that are still being laid out are
+   * waited for (`applyShow`).
+   */
+  showNodes(ids: readonly string[]): void {
+    this.pendingShow = ids;
+    this.applyShow(false);
+  }
+
+  /** After a drawing (`drawn`), shows what `showNodes` asked for, of it what is laid out. */
+  applyShow(drawn: boolean): void {
+    const ids = this.pendingShow;
+    const layout = this.layout();
+    if (ids === null || !layout) return;
+    const boxes: Box[] = [];
+    for (const id of ids) {
+      const box = layout.boxes.get(id) ?? layout.boxes.get(this.store.clusterOf(id) ?? "");
+      if (box) boxes.push(box);
+      else if (!drawn) return; // the delta that brings it is being laid out: wait for it
+    }
+    this.pendingShow = null;
+    if (boxes.length === 0) return;
+    const left = Math.min(...boxes.map((b) => b.x));
+    const top = Math.min(...boxes.map((b) => b.y));
+    const right = Math.max(...boxes.map((b) => b.x + b.width));
+    const bottom = Math.max(...boxes.map((b) => b.y + b.height));
+    const k = this.panzoom.fitScale(right - left, bottom - top);
+    this.panzoom.glideTo({
+      x: (this.viewport.clientWidth - (right - left) * k) / 2 - left * k,
+      y: (this.viewport.clientHeight - (bottom - top) * k) / 2 - top * k,
+      k,
+    });
   }
 
   /** After a delta, the expanded node (else any node still shown) keeps its screen position. */

@@ -16,7 +16,7 @@ import type { Layout } from "./layout";
 import { Marks } from "./marks";
 import { Notices } from "./notices";
 import { Panels } from "./panels";
-import type { Model } from "./protocol";
+import type { DiffMarks, Model } from "./protocol";
 import { Selection } from "./selection";
 import type { GraphStore, StoreEvent } from "./store";
 import { Toolbar } from "./toolbar";
@@ -36,6 +36,8 @@ export class GraphView {
   private readonly focus: RovingFocus;
   private readonly cleanups: (() => void)[] = [];
   private destroyed = false;
+  /** The pair of nodes the comparison shown now compares, as "a\nb" (null: none). */
+  private comparedPair: string | null = null;
 
   constructor(
     model: Model,
@@ -134,6 +136,10 @@ export class GraphView {
       }),
     );
 
+    const onDiff = () => this.showCompared(model.get("_diff"));
+    model.on("change:_diff", onDiff);
+    this.cleanups.push(() => model.off("change:_diff", onDiff));
+
     this.notices.showMessage();
     if (store.loaded) {
       this.toolbar.filters.setHasRoot(store.root !== null);
@@ -183,6 +189,15 @@ export class GraphView {
     }
   }
 
+  /** A new comparison (compare(a, b) from Python): both lineages it marks come into view. */
+  private showCompared(diff: DiffMarks | Record<string, never>): void {
+    const pair = "nodes" in diff ? `${diff.a}\n${diff.b}` : null;
+    if (pair !== null && pair !== this.comparedPair) {
+      this.camera.showNodes(Object.keys(diff.nodes));
+    }
+    this.comparedPair = pair;
+  }
+
   /** The graph as this view draws it (once the pending layout is drawn), as an SVG document. */
   async picture(): Promise<Picture> {
     const layout = await this.canvas.settledLayout();
@@ -221,6 +236,7 @@ export class GraphView {
     if (this.canvas.cardCount > 0 || empty) this.root.dataset.ready = "true";
     this.focus.afterDraw(hadFocus);
     this.camera.applyFocus();
+    this.camera.applyShow(true);
     this.panels.afterDraw();
     // Before the first paint, with the viewport's size read before the cards went in.
     this.canvas.cull(size);

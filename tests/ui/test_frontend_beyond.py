@@ -13,6 +13,8 @@ import pytest
 from frontend_harness import (
     HOSTILE,
     READY,
+    assert_inside,
+    boxes,
     node_sel,
     painted_parts,
     restart,
@@ -20,6 +22,7 @@ from frontend_harness import (
     show,
     traits,
     wait_frames,
+    wait_glide,
     zoom_to,
 )
 from playwright.sync_api import Page, expect
@@ -75,10 +78,11 @@ class Kernel:
             show(self.page, reply)
 
     def sync(self) -> None:
-        """The kernel's traits reach the page (as a comm update would bring them)."""
+        """The kernel's traits reach the page (as a comm update would bring them), and the view
+        has moved to show them (a new comparison glides to show both lineages)."""
         for name in ("_coloring", "_diff"):
             self.page.evaluate("([n, v]) => lw.setTrait(n, v)", [name, getattr(self.widget, name)])
-        wait_frames(self.page)
+        wait_glide(self.page)
 
 
 def test_color_by_a_number_paints_the_nodes_and_names_the_range(harness: Page) -> None:
@@ -131,6 +135,41 @@ def test_a_cluster_shows_its_members_range(harness: Page) -> None:
     shown = harness.locator(f"{VIEW} [data-cluster-id='{cluster}'] .lw-cluster-range")
     expect(shown).to_have_text("lr 0.001 \u2013 0.1")
     save_screenshot(harness.locator(VIEW), "beyond-cluster-range")
+
+
+def two_long_trainings() -> LineageGraph:
+    """raw:v0 -> four run/dataset steps on side a, four on side b: nine columns."""
+    g = LineageGraph()
+    g.add_artifact("raw:v0", type="dataset", name="raw", version="v0")
+    for side in "ab":
+        previous = "raw:v0"
+        for step in range(4):
+            run, data = f"{side}-run-{step}", f"{side}-data:v{step}"
+            g.add_run(run, type="train", details={"Config": {"step": step, "side": side}})
+            g.add_artifact(data, type="dataset", name=f"{side}-data", version=f"v{step}")
+            g.add_edge(previous, run)
+            g.add_edge(run, data)
+            previous = data
+    return g
+
+
+def test_compare_brings_both_lineages_into_view(harness: Page) -> None:
+    """A lineage too long to show readably starts at its root, the rest off screen; compare()
+    then shows both compared lineages whole, zoomed out as far as that takes."""
+    w = LineageWidget(two_long_trainings(), root="a-data:v3", depth=10)
+    kernel = Kernel(harness, w)
+    shown = set(boxes(harness))
+    with pytest.raises(AssertionError):
+        assert_inside(harness, ids=shown)  # the first view is cut: raw:v0 is off screen
+    start = len(kernel.sent)
+    w.compare("a-data:v3", "b-data:v3")  # side b is not shown yet: compare() brings it
+    for msg in kernel.sent[start:]:
+        show(harness, msg)
+    kernel.sync()
+    compared = set(w._diff["nodes"])
+    assert len(compared) == 17
+    assert_inside(harness, ids=compared)
+    save_screenshot(harness.locator(VIEW), "beyond-compare-in-view")
 
 
 def test_run_states_are_always_shown(harness: Page) -> None:

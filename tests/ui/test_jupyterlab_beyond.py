@@ -56,6 +56,15 @@ def test_color_by_compare_and_refresh_in_jupyterlab(notebook: LabNotebook) -> No
     expect(node(view, "model:v3")).to_have_attribute("data-diff", "a")
     expect(node(view, "raw:v0")).to_have_attribute("data-diff", "both")
     expect(legend.locator("[data-legend='diff']")).to_be_visible()
+    # The view glides to show both lineages whole (the first view showed the root's, cut).
+    expect(view.locator(".lw-viewport")).to_have_attribute("data-gliding", "false")
+    port = view.locator(".lw-viewport").bounding_box()
+    assert port is not None
+    for node_id in ["raw:v0", "model:v3", "model:v7"]:
+        box = node(view, node_id).bounding_box()
+        assert box is not None
+        assert port["x"] <= box["x"]
+        assert box["x"] + box["width"] <= port["x"] + port["width"]
     save_screenshot(view, "beyond-lab-diff")
     # In Lab's dark theme the two sides take their lighter shades (readable on the dark page).
     ring = node(view, "model:v3").locator(".lw-diff-badge")
