@@ -19,6 +19,7 @@ import {
   CARD_PADDING_LEFT,
   CARD_PADDING_RIGHT,
   CARD_RADIUS,
+  CLUSTER_CARD_OPACITY,
   EDGE_WIDTH,
   ERROR_FONT,
   ERROR_GAP,
@@ -324,8 +325,8 @@ function drawCluster(painter: Painter, cluster: GraphCluster, box: Box): SVGGEle
   const width = box.width - stack;
   const height = box.height - stack;
   const cards: [number, number, number][] = [
-    [stack, 0, 0.45],
-    [stack / 2, stack / 2, 0.7],
+    [stack, 0, CLUSTER_CARD_OPACITY[0]],
+    [stack / 2, stack / 2, CLUSTER_CARD_OPACITY[1]],
   ];
   for (const [x, y, opacity] of cards) {
     const card = frame(cluster.kind, x, y, width, height, CARD_BORDER);

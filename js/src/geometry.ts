@@ -59,6 +59,10 @@ export function badgeWidth(text: string): number {
   return BADGE_PADDING + text.length * BADGE_DIGIT;
 }
 
+/** How opaque the two cards peeking out behind a cluster's face are (the back one, the middle
+ * one): the page (widget.css) and the picture (export.ts) draw the stack alike. */
+export const CLUSTER_CARD_OPACITY = [0.45, 0.7] as const;
+
 /** The sizes widget.css reads, as the custom properties the view sets on its root. */
 export const CSS_SIZES: Readonly<Record<string, string>> = {
   "--lw-cluster-stack": `${CLUSTER_STACK}px`,
@@ -83,6 +87,8 @@ export const CSS_SIZES: Readonly<Record<string, string>> = {
   "--lw-edge-width": `${EDGE_WIDTH}px`,
   "--lw-active-edge-width": `${ACTIVE_EDGE_WIDTH}px`,
   "--lw-badge-font": `${BADGE_FONT}px`,
+  "--lw-cluster-back-opacity": `${CLUSTER_CARD_OPACITY[0]}`,
+  "--lw-cluster-middle-opacity": `${CLUSTER_CARD_OPACITY[1]}`,
 };
 
 /** Gives `root` (the view's root element) the sizes widget.css reads. */

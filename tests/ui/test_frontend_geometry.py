@@ -96,5 +96,12 @@ def test_cards_and_clusters_are_drawn_at_geometry_ts_sizes(harness: Page) -> Non
     peek = G["CLUSTER_STACK"]
     assert face["width"] == G["CLUSTER_WIDTH"] - peek
     assert face["height"] == G["CLUSTER_HEIGHT"] - peek
-    back = style(harness, f"{stack} .lw-cluster-card", "left", "top")
+    back = style(harness, f"{stack} .lw-cluster-card", "left", "top", "opacity")
     assert (back["left"], back["top"]) == (peek, 0)
+    middle = style(harness, f"{stack} .lw-cluster-card:nth-child(2)", "opacity")
+    opacities = re.search(r"CLUSTER_CARD_OPACITY = \[([\d.]+), ([\d.]+)\]", GEOMETRY_TS.read_text())
+    assert opacities is not None
+    assert (float(back["opacity"]), float(middle["opacity"])) == (
+        float(opacities[1]),
+        float(opacities[2]),
+    )
