@@ -200,11 +200,15 @@ export class Camera {
     const top = Math.min(...boxes.map((b) => b.y));
     const right = Math.max(...boxes.map((b) => b.x + b.width));
     const bottom = Math.max(...boxes.map((b) => b.y + b.height));
-    const k = this.panzoom.fitScale(right - left, bottom - top);
-    this.panzoom.glideTo({
-      x: (this.viewport.clientWidth - (right - left) * k) / 2 - left * k,
-      y: (this.viewport.clientHeight - (bottom - top) * k) / 2 - top * k,
-      k,
+    // A view not on screen yet (a comparison made right after the widget's cell, as "Run all"
+    // does) moves once it has a size, instead of its first view.
+    this.panzoom.whenSized(() => {
+      const k = this.panzoom.fitScale(right - left, bottom - top);
+      this.panzoom.glideTo({
+        x: (this.viewport.clientWidth - (right - left) * k) / 2 - left * k,
+        y: (this.viewport.clientHeight - (bottom - top) * k) / 2 - top * k,
+        k,
+      });
     });
   }
 

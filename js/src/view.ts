@@ -22,6 +22,11 @@ import type { GraphStore, StoreEvent } from "./store";
 import { Toolbar } from "./toolbar";
 import { ViewportSync } from "./viewport-sync";
 
+/** The two nodes a comparison compares, as "a\nb" (null: no comparison). */
+function pairOf(diff: DiffMarks | Record<string, never> | undefined): string | null {
+  return diff && "nodes" in diff ? `${diff.a}\n${diff.b}` : null;
+}
+
 export class GraphView {
   readonly root = html("div", "lineage-widget");
   private readonly toolbar: Toolbar;
@@ -136,7 +141,11 @@ export class GraphView {
       }),
     );
 
+    // A comparison made before this view was drawn (the cell after the widget's, run at once)
+    // is shown too, unless the user already left a view of this model somewhere.
     const onDiff = () => this.showCompared(model.get("_diff"));
+    if (this.viewportSync.saved() === null) onDiff();
+    else this.comparedPair = pairOf(model.get("_diff"));
     model.on("change:_diff", onDiff);
     this.cleanups.push(() => model.off("change:_diff", onDiff));
 
@@ -190,9 +199,9 @@ export class GraphView {
   }
 
   /** A new comparison (compare(a, b) from Python): both lineages it marks come into view. */
-  private showCompared(diff: DiffMarks | Record<string, never>): void {
-    const pair = "nodes" in diff ? `${diff.a}\n${diff.b}` : null;
-    if (pair !== null && pair !== this.comparedPair) {
+  private showCompared(diff: DiffMarks | Record<string, never> | undefined): void {
+    const pair = pairOf(diff);
+    if (diff && "nodes" in diff && pair !== this.comparedPair) {
       this.camera.showNodes(Object.keys(diff.nodes));
     }
     this.comparedPair = pair;

@@ -47,14 +47,19 @@ export class ViewportSync {
     this.checked = false;
   }
 
+  /** Where the user left a view of this model (the `viewport` trait), or null if nowhere yet. */
+  saved(): Viewport | null {
+    const { cx, cy, k } = (this.model.get("viewport") ?? {}) as Partial<Viewport>;
+    const valid = [cx, cy, k].every((v) => typeof v === "number" && Number.isFinite(v));
+    return valid && (k as number) > 0 ? ({ cx, cy, k } as Viewport) : null;
+  }
+
   /** Moves to the model's `viewport` (where the user left a view); false if it holds none. */
   private restore(): boolean {
-    const saved = this.model.get("viewport") as Partial<Viewport> | undefined;
-    const { cx, cy, k } = saved ?? {};
-    const valid = [cx, cy, k].every((v) => typeof v === "number" && Number.isFinite(v));
-    if (!valid || (k as number) <= 0) return false;
-    this.panzoom.set({ ...this.panzoom.transform, k: k as number });
-    this.panzoom.centerOn(cx as number, cy as number);
+    const saved = this.saved();
+    if (saved === null) return false;
+    this.panzoom.set({ ...this.panzoom.transform, k: saved.k });
+    this.panzoom.centerOn(saved.cx, saved.cy);
     return true;
   }
 

@@ -172,6 +172,16 @@ def test_compare_brings_both_lineages_into_view(harness: Page) -> None:
     save_screenshot(harness.locator(VIEW), "beyond-compare-in-view")
 
 
+def test_a_view_drawn_after_compare_shows_both_lineages(harness: Page) -> None:
+    """compare() run before the view is drawn (the next cell, run at once by "Run all"): the
+    view's first drawing shows both lineages, not the root's cut first view."""
+    w = LineageWidget(two_long_trainings(), root="a-data:v3", depth=10)
+    w.compare("a-data:v3", "b-data:v3")
+    Kernel(harness, w)  # the page starts with the comparison in its traits
+    wait_glide(harness)
+    assert_inside(harness, ids=set(w._diff["nodes"]))
+
+
 def test_run_states_are_always_shown(harness: Page) -> None:
     Kernel(harness, LineageWidget(sweep(), cluster_threshold=None))
     assert harness.locator(node_sel("train-1")).get_attribute("data-run-state") == "crashed"
