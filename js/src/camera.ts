@@ -5,6 +5,8 @@
  * graph kept whole or centred while the details pane narrows or widens the viewport, the
  * kernel's focus() centred, and the two lineages compare() marks shown side by side.
  */
+
+import type { Bounds } from "./edges";
 import { LABEL_FONT } from "./geometry";
 import type { Box, Layout } from "./layout";
 import type { PanZoom } from "./panzoom";
@@ -40,8 +42,11 @@ export class Camera {
   private fitOnNextDraw = true;
   /** The node the kernel asked to focus, centred once it is laid out. */
   private pendingFocus: string | null = null;
-  /** The nodes compare() marked, shown whole once they are laid out. */
-  private pendingShow: readonly string[] | null = null;
+  /** The nodes of the comparison shown (compare() marks two lineages): a view of the graph
+   * starts at them rather than at the root. */
+  private compared: readonly string[] | null = null;
+  /** A new comparison, shown once its nodes are laid out. */
+  private showPending = false;
 
   constructor(
     private readonly panzoom: PanZoom,
@@ -91,6 +96,12 @@ export class Camera {
   private startView(): void {
     const layout = this.layout();
     if (!layout || layout.boxes.size === 0) return;
+    const compared = this.comparedBounds(false);
+    if (compared) {
+      this.showPending = false;
+      this.panzoom.set(this.fitting(compared));
+      return;
+    }
     if (this.panzoom.fitScale(layout.width, layout.height) >= READABLE_SCALE) {
       this.fit();
       return;
@@ -175,41 +186,58 @@ export class Camera {
   /**
    * Glides to show the nodes `ids` whole (or the clusters drawing them), zoomed out as far as
    * that takes, like "Zoom to fit" for them alone: compare() marks two lineages, and seeing both
-   * side by side is what it was asked for. Nodes it brought that are still being laid out are
-   * waited for (`applyShow`).
+   * side by side is what it was asked for; later first views (a new snapshot: JupyterLab's view
+   * says hello twice) start there too. Nodes it brought that are still being laid out are
+   * waited for (`applyShow`). null: no comparison any more.
    */
-  showNodes(ids: readonly string[]): void {
-    this.pendingShow = ids;
+  showCompared(ids: readonly string[] | null): void {
+    this.compared = ids;
+    this.showPending = ids !== null;
     this.applyShow(false);
   }
 
-  /** After a drawing (`drawn`), shows what `showNodes` asked for, of it what is laid out. */
+  /** After a drawing (`drawn`), shows a new comparison, of it what is laid out. */
   applyShow(drawn: boolean): void {
-    const ids = this.pendingShow;
+    if (!this.showPending) return;
+    const bounds = this.comparedBounds(!drawn);
+    if (bounds === undefined) return; // the delta that brings its nodes is being laid out
+    this.showPending = false;
+    if (bounds === null) return;
+    // A view not on screen yet (a comparison made right after the widget's cell, as "Run all"
+    // does) moves once it has a size.
+    this.panzoom.whenSized(() => this.panzoom.glideTo(this.fitting(bounds)));
+  }
+
+  /** The box around the compared nodes laid out: null if none is; undefined if `complete` is
+   * asked for and some are not laid out yet. */
+  private comparedBounds(complete: boolean): Bounds | null | undefined {
     const layout = this.layout();
-    if (ids === null || !layout) return;
+    if (this.compared === null || !layout) return complete ? undefined : null;
     const boxes: Box[] = [];
-    for (const id of ids) {
+    for (const id of this.compared) {
       const box = layout.boxes.get(id) ?? layout.boxes.get(this.store.clusterOf(id) ?? "");
       if (box) boxes.push(box);
-      else if (!drawn) return; // the delta that brings it is being laid out: wait for it
+      else if (complete) return undefined;
     }
-    this.pendingShow = null;
-    if (boxes.length === 0) return;
-    const left = Math.min(...boxes.map((b) => b.x));
-    const top = Math.min(...boxes.map((b) => b.y));
-    const right = Math.max(...boxes.map((b) => b.x + b.width));
-    const bottom = Math.max(...boxes.map((b) => b.y + b.height));
-    // A view not on screen yet (a comparison made right after the widget's cell, as "Run all"
-    // does) moves once it has a size, instead of its first view.
-    this.panzoom.whenSized(() => {
-      const k = this.panzoom.fitScale(right - left, bottom - top);
-      this.panzoom.glideTo({
-        x: (this.viewport.clientWidth - (right - left) * k) / 2 - left * k,
-        y: (this.viewport.clientHeight - (bottom - top) * k) / 2 - top * k,
-        k,
-      });
-    });
+    if (boxes.length === 0) return null;
+    return {
+      left: Math.min(...boxes.map((b) => b.x)),
+      top: Math.min(...boxes.map((b) => b.y)),
+      right: Math.max(...boxes.map((b) => b.x + b.width)),
+      bottom: Math.max(...boxes.map((b) => b.y + b.height)),
+    };
+  }
+
+  /** The transform that shows `bounds` whole, centred (at most "Zoom to fit"'s scale). */
+  private fitting(bounds: Bounds): { x: number; y: number; k: number } {
+    const width = bounds.right - bounds.left;
+    const height = bounds.bottom - bounds.top;
+    const k = this.panzoom.fitScale(width, height);
+    return {
+      x: (this.viewport.clientWidth - width * k) / 2 - bounds.left * k,
+      y: (this.viewport.clientHeight - height * k) / 2 - bounds.top * k,
+      k,
+    };
   }
 
   /** After a delta, the expanded node (else any node still shown) keeps its screen position. */

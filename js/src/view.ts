@@ -201,10 +201,9 @@ export class GraphView {
   /** A new comparison (compare(a, b) from Python): both lineages it marks come into view. */
   private showCompared(diff: DiffMarks | Record<string, never> | undefined): void {
     const pair = pairOf(diff);
-    if (diff && "nodes" in diff && pair !== this.comparedPair) {
-      this.camera.showNodes(Object.keys(diff.nodes));
-    }
+    if (pair === this.comparedPair) return;
     this.comparedPair = pair;
+    this.camera.showCompared(diff && "nodes" in diff ? Object.keys(diff.nodes) : null);
   }
 
   /** The graph as this view draws it (once the pending layout is drawn), as an SVG document. */
