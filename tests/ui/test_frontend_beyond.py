@@ -177,7 +177,11 @@ def test_a_view_drawn_after_compare_shows_both_lineages(harness: Page) -> None:
     view's first drawing shows both lineages, not the root's cut first view."""
     w = LineageWidget(two_long_trainings(), root="a-data:v3", depth=10)
     w.compare("a-data:v3", "b-data:v3")
-    Kernel(harness, w)  # the page starts with the comparison in its traits
+    kernel = Kernel(harness, w)  # the page starts with the comparison in its traits
+    wait_glide(harness)
+    assert_inside(harness, ids=set(w._diff["nodes"]))
+    # JupyterLab's view says hello a second time: the new snapshot starts at them again.
+    kernel.answer({"type": "hello"})
     wait_glide(harness)
     assert_inside(harness, ids=set(w._diff["nodes"]))
 
