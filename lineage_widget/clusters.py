@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from itertools import chain, compress, repeat
 from operator import attrgetter
 
+from ._gc import paused_gc
 from .explorer import Changes, Explorer
 from .filters import FilteredGraph
 from .graph import ColumnOrders, LineageGraph
@@ -97,7 +98,13 @@ class Clustering:
         Per node only the grouping runs in Python; the rest is C-level bulk work (dict.fromkeys,
         map over a dict's __getitem__, Counter over zip): at a million nodes the view is built in
         a fraction of the time node-by-node steps took. A group whose members are all clustered
-        shares its member dict with the cluster (see :meth:`_changing`)."""
+        shares its member dict with the cluster (see :meth:`_changing`). The collector is paused
+        meanwhile (see _gc.py); only here and in the explorer's bulk steps, never around a
+        source's I/O."""
+        with paused_gc():
+            self._build_all()
+
+    def _build_all(self) -> None:
         groups = self._groups
         self._group_index = None  # (made from the groups when first needed)
         self._group_nodes()

@@ -17,6 +17,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
+from ._gc import paused_gc
 from .graph import LineageGraph, LineageNode
 from .graph import node_id as node_id_of
 from .protocol import FetchState, WalkState
@@ -136,9 +137,10 @@ class Explorer:
 
         Nothing goes to :attr:`pending`: a view starts from a snapshot of all of it.
         """
-        self.graph = graph.copy()
-        self._complete = True
-        self.levels, self.orders = graph.columns()  # (a new explorer: both were empty)
+        with paused_gc():  # bulk passes over every node (see _gc.py)
+            self.graph = graph.copy()
+            self._complete = True
+            self.levels, self.orders = graph.columns()  # (a new explorer: both were empty)
 
     # ---- growing -----------------------------------------------------------------------
 

@@ -20,7 +20,6 @@ from IPython.display import display
 
 from . import _payload
 from ._export import Exports, SaveFuture, export_format
-from ._gc import paused_gc
 from ._start import explorer_for, mlflow_object, trackio_object, wandb_object
 from .clusters import DEFAULT_THRESHOLD, ViewDelta
 from .diff import LineageDiff
@@ -226,9 +225,8 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         threshold = kwargs.get(
             "cluster_threshold", saved.get("cluster_threshold", DEFAULT_THRESHOLD)
         )
-        with paused_gc():  # (a graph shown whole: bulk passes over every node, see _gc.py)
-            self._explorer = explorer_for(obj, root, depth, source)
-            self._view = ViewModel(self._explorer, threshold)
+        self._explorer = explorer_for(obj, root, depth, source)
+        self._view = ViewModel(self._explorer, threshold)
         self._lock = self._explorer.lock  # one lock for the graph, the view and the sends
         self._walker = Walker(
             self._explorer,
@@ -576,7 +574,9 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
                 if more == 0:
                     break
                 self._explorer.fetch(current, "upstream")
-            for producer in self.graph.producers(current):
+            with self._lock:
+                producers = self.graph.producers(current)
+            for producer in producers:
                 if producer.id not in seen:
                     seen.add(producer.id)
                     frontier.append(producer.id)
@@ -766,8 +766,10 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
     def _expand_from_view(self, node_id: str, direction: Direction) -> None:
         """A click on an expand control: what is known of that lineage joins the view at once,
         the walk runs in the background (:class:`Walker`)."""
-        self._explorer.graph.node(node_id)  # (KeyError naming an unknown id)
-        if self._view.expanded(node_id, direction):  # known side branches join the view
+        with self._lock:  # (walks landing meanwhile change the graph it searches)
+            self._explorer.graph.node(node_id)  # (KeyError naming an unknown id)
+            grew = self._view.expanded(node_id, direction)  # known side branches join
+        if grew:
             self._flush(refresh=True)
         self._walker.expand(node_id, direction)
 
@@ -775,10 +777,11 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         """The member panel's "expand all": each member of ``cluster`` walks one hop that way,
         as its own expand control would (its path is not kept out of the cluster: the members
         stay folded, their new neighbours arrive beside it)."""
-        members = list(self._view.clustering.members(cluster))  # (KeyError naming it)
         grew = False
-        for member in members:
-            grew = self._view.expanded(member, direction, keep_path=False) or grew
+        with self._lock:
+            members = list(self._view.clustering.members(cluster))  # (KeyError naming it)
+            for member in members:
+                grew = self._view.expanded(member, direction, keep_path=False) or grew
         if grew:
             self._flush(refresh=True)
         for member in members:
