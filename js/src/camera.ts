@@ -248,7 +248,11 @@ export class Camera {
       const before = previous.boxes.get(id);
       const after = next.boxes.get(id);
       if (before && after) {
-        this.panzoom.shiftBy(after.x - before.x, after.y - before.y);
+        // (no move, no call: a shift cancels a glide under way, and a delta that moves nothing
+        // would stop the view half-way to what an expand or a comparison glides to)
+        if (after.x !== before.x || after.y !== before.y) {
+          this.panzoom.shiftBy(after.x - before.x, after.y - before.y);
+        }
         return;
       }
     }

@@ -280,7 +280,7 @@ export class Canvas {
       const hide =
         visible !== null &&
         box !== undefined &&
-        element !== focused &&
+        !(focused !== null && element.contains(focused)) &&
         !overlaps(
           { left: box.x, top: box.y, right: box.x + box.width, bottom: box.y + box.height },
           visible,
