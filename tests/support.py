@@ -66,6 +66,7 @@ __all__ = [
     "lineages",
     "new_page",
     "open_notebook",
+    "pipeline_head",
     "save_screenshot",
     "sweep",
     "two_trainings",
@@ -82,14 +83,21 @@ RESULTS = ROOT / "test-results"
 # ---- graphs -----------------------------------------------------------------------------------
 
 
-def sweep(n_train: int = 3) -> LineageGraph:
-    """raw -> prep -> clean -> n train runs -> n model versions -> one eval run."""
+def pipeline_head() -> LineageGraph:
+    """raw:v0 -> prep -> clean:v0: the head of most lineages the tests draw (the notebook tests
+    run this function's source in their kernels: notebook_support.PIPELINE_HEAD)."""
     g = LineageGraph()
     g.add_artifact("raw:v0", type="dataset", name="raw", version="v0")
     g.add_run("prep", type="preprocess", name="prep")
     g.add_edge("raw:v0", "prep")
     g.add_artifact("clean:v0", type="dataset", name="clean", version="v0")
     g.add_edge("prep", "clean:v0")
+    return g
+
+
+def sweep(n_train: int = 3) -> LineageGraph:
+    """raw -> prep -> clean -> n train runs -> n model versions -> one eval run."""
+    g = pipeline_head()
     g.add_run("eval", type="eval", name="eval")
     for i in range(n_train):
         g.add_run(f"train-{i}", type="train", name=f"train-{i}")

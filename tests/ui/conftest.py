@@ -91,11 +91,16 @@ def known_host_errors() -> list[KnownHostError]:
     return []
 
 
+_FINAL_SAVED = pytest.StashKey[bool]()
+
+
 def save_final_state(request: pytest.FixtureRequest, page: Page) -> None:
     """A screenshot of the state a test left ``page`` in, as ``test-results/final/<test>.png``:
-    every state the browser tests drive is there to look at."""
-    if page.is_closed():
+    every state the browser tests drive is there to look at. Once per test: the first fixture
+    to tear down takes it (a notebook's, before its kernel is shut down)."""
+    if page.is_closed() or request.node.stash.get(_FINAL_SAVED, False):
         return
+    request.node.stash[_FINAL_SAVED] = True
     name = re.sub(r"[^\w.-]+", "-", request.node.name).strip("-")
     with contextlib.suppress(Error):  # a page the test broke: its own failure says why
         save_screenshot(page, f"final/{name}")
@@ -150,6 +155,7 @@ def _open_notebook(
     name = request.node.name.replace("[", "-").replace("]", "") + ".ipynb"
     notebook = open_notebook(page, server, name, "end-to-end test", timeout_s=20)
     yield notebook
+    save_final_state(request, page)  # (the page as the test left it, its kernel still there)
     server.shutdown_session(notebook.path)
 
 

@@ -8,21 +8,20 @@ builds the first three in its own cell: marimo runs the app from a copy, away fr
 
 from __future__ import annotations
 
+import inspect
+
 from frontend_harness import READY
 from jupyterlab_harness import LabNotebook
 from playwright.sync_api import Locator, Page, expect
+from support import pipeline_head
 
-# raw:v0 -> prep -> clean:v0 as kernel code: the head of every lineage these tests draw.
-PIPELINE_HEAD = """
-from lineage_widget import GraphSource, LineageGraph, LineageWidget
-
-g = LineageGraph()
-g.add_artifact("raw:v0", type="dataset", name="raw", version="v0")
-g.add_run("prep", type="preprocess", name="prep")
-g.add_edge("raw:v0", "prep")
-g.add_artifact("clean:v0", type="dataset", name="clean", version="v0")
-g.add_edge("prep", "clean:v0")
-"""
+# raw:v0 -> prep -> clean:v0 as kernel code (support.pipeline_head's own source): the head of
+# every lineage these tests draw.
+PIPELINE_HEAD = (
+    "from lineage_widget import GraphSource, LineageGraph, LineageWidget\n\n"
+    + inspect.getsource(pipeline_head)
+    + "\ng = pipeline_head()\n"
+)
 GRAPH = (
     PIPELINE_HEAD
     + """g.add_run("train", type="train", name="train")
@@ -61,6 +60,21 @@ EVAL = "cluster:run:eval@-2"
 def node(view: Locator, node_id: str) -> Locator:
     """The graph node ``node_id`` in ``view`` (the details panel carries data-node-id too)."""
     return view.locator(f'[data-node-id="{node_id}"]:not(.lineage-details)')
+
+
+def inside(view: Locator, node_id: str) -> bool:
+    """Node ``node_id``'s card lies wholly inside the view's viewport (what a user sees)."""
+    inner: bool = view.evaluate(
+        """(root, id) => {
+            const port = root.querySelector(".lw-viewport").getBoundingClientRect();
+            const box = root.querySelector(`.lw-node[data-node-id="${id}"]`)
+                .getBoundingClientRect();
+            return box.left >= port.left && box.right <= port.right
+                && box.top >= port.top && box.bottom <= port.bottom;
+        }""",
+        node_id,
+    )
+    return inner
 
 
 def expand_control(view: Locator, node_id: str, direction: str) -> Locator:

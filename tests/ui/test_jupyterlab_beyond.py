@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from jupyterlab_harness import LabNotebook
-from notebook_support import DARK, LIGHT, READY, drawn_ids, node, set_theme, show
+from notebook_support import DARK, LIGHT, drawn_ids, inside, node, set_theme, show
 from playwright.sync_api import expect
 from support import save_screenshot
 
@@ -51,6 +51,7 @@ def test_color_by_compare_and_refresh_in_jupyterlab(notebook: LabNotebook) -> No
     expect(view.locator("[data-color]")).to_have_count(0)
 
     # The diff: compare() fetches model:v7's lineage and marks both sides.
+    assert "raw:v0" not in drawn_ids(view)  # compare() brings it, to the left of what is shown
     notebook.run('d = w.compare("model:v3", "model:v7")')
     expect(node(view, "model:v7")).to_have_attribute("data-diff", "b")
     expect(node(view, "model:v3")).to_have_attribute("data-diff", "a")
@@ -58,13 +59,7 @@ def test_color_by_compare_and_refresh_in_jupyterlab(notebook: LabNotebook) -> No
     expect(legend.locator("[data-legend='diff']")).to_be_visible()
     # The view glides to show both lineages whole (the first view showed the root's, cut).
     expect(view.locator(".lw-viewport")).to_have_attribute("data-gliding", "false")
-    port = view.locator(".lw-viewport").bounding_box()
-    assert port is not None
-    for node_id in ["raw:v0", "model:v3", "model:v7"]:
-        box = node(view, node_id).bounding_box()
-        assert box is not None
-        assert port["x"] <= box["x"]
-        assert box["x"] + box["width"] <= port["x"] + port["width"]
+    assert all(inside(view, node_id) for node_id in ["raw:v0", "model:v3", "model:v7"])
     save_screenshot(view, "beyond-lab-diff")
     # In Lab's dark theme the two sides take their lighter shades (readable on the dark page).
     ring = node(view, "model:v3").locator(".lw-diff-badge")
@@ -104,21 +99,3 @@ def test_color_by_in_notebook7(notebook7: LabNotebook) -> None:
     notebook7.run('w.compare("model:v3", "model:v7")')
     expect(node(view, "train-a")).to_have_attribute("data-color", "#fde725")
     expect(node(view, "train-b")).to_have_attribute("data-color", "#440154")
-
-
-def test_a_comparison_made_as_the_widget_is_shown_is_what_it_shows(notebook: LabNotebook) -> None:
-    """compare() in the cell that shows the widget (as "Run all" runs the next cell before the
-    page has drawn it, and JupyterLab's view says hello twice): the view starts at both
-    lineages, not at the root's readable first view, which leaves raw:v0 off screen."""
-    notebook.run(WIDGET)
-    cell = notebook.display('display(w)\nd = w.compare("model:v3", "model:v7")')
-    view = cell.locator(READY)
-    expect(node(view, "model:v7")).to_have_attribute("data-diff", "b")
-    expect(view.locator(".lw-viewport")).not_to_have_attribute("data-gliding", "true")
-    port = view.locator(".lw-viewport").bounding_box()
-    assert port is not None
-    for node_id in ["raw:v0", "model:v3", "model:v7"]:
-        box = node(view, node_id).bounding_box()
-        assert box is not None
-        assert port["x"] <= box["x"]
-        assert box["x"] + box["width"] <= port["x"] + port["width"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from frontend_harness import READY, view_name_sizes
 from jupyterlab_harness import LabNotebook
-from notebook_support import PIPELINE_HEAD
+from notebook_support import PIPELINE_HEAD, inside
 from playwright.sync_api import Locator, expect
 from support import save_screenshot
 
@@ -30,20 +30,6 @@ for i in range(30):
     g.add_edge(f"eval-{i}", "report:v0")
 """
 )
-
-
-def inside(view: Locator, node_id: str) -> bool:
-    inner: bool = view.evaluate(
-        """(root, id) => {
-            const port = root.querySelector(".lw-viewport").getBoundingClientRect();
-            const box = root.querySelector(`.lw-node[data-node-id="${id}"]`)
-                .getBoundingClientRect();
-            return box.left >= port.left && box.right <= port.right
-                && box.top >= port.top && box.bottom <= port.bottom;
-        }""",
-        node_id,
-    )
-    return inner
 
 
 def shown(notebook: LabNotebook, code: str) -> Locator:
