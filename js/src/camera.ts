@@ -18,23 +18,29 @@ import type { GraphStore } from "./store";
  * starts at its root (or its first column) and the user pans; "Zoom to fit" shows it all.
  */
 const MIN_NAME_PX = 10;
-export const READABLE_SCALE = Math.ceil((MIN_NAME_PX / LABEL_FONT) * 100) / 100;
+const READABLE_SCALE = Math.ceil((MIN_NAME_PX / LABEL_FONT) * 100) / 100;
 /** A node the focus moves to is panned at least this far (px) inside the viewport's edge. */
 const REVEAL_MARGIN = 24;
+
+/** The box around `boxes` (null for none). */
+function boundsOf(boxes: Iterable<Box>): Bounds | null {
+  let [left, top, right, bottom] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const box of boxes) {
+    left = Math.min(left, box.x);
+    top = Math.min(top, box.y);
+    right = Math.max(right, box.x + box.width);
+    bottom = Math.max(bottom, box.y + box.height);
+  }
+  return left === Infinity ? null : { left, top, right, bottom };
+}
 
 /** The bounding box of the layout's first (leftmost) column (boxes are centred on it). */
 function firstColumn(layout: Layout): { x: number; y: number; width: number; height: number } {
   const middle = (box: Box) => box.x + box.width / 2;
   let first = Number.POSITIVE_INFINITY;
   for (const box of layout.boxes.values()) first = Math.min(first, middle(box));
-  let [left, top, right, bottom] = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const box of layout.boxes.values()) {
-    if (middle(box) >= first + 1) continue;
-    left = Math.min(left, box.x);
-    top = Math.min(top, box.y);
-    right = Math.max(right, box.x + box.width);
-    bottom = Math.max(bottom, box.y + box.height);
-  }
+  const column = [...layout.boxes.values()].filter((box) => middle(box) < first + 1);
+  const { left, top, right, bottom } = boundsOf(column) as Bounds; // (the layout has boxes)
   return { x: left, y: top, width: right - left, height: bottom - top };
 }
 
@@ -219,13 +225,7 @@ export class Camera {
       if (box) boxes.push(box);
       else if (complete) return undefined;
     }
-    if (boxes.length === 0) return null;
-    return {
-      left: Math.min(...boxes.map((b) => b.x)),
-      top: Math.min(...boxes.map((b) => b.y)),
-      right: Math.max(...boxes.map((b) => b.x + b.width)),
-      bottom: Math.max(...boxes.map((b) => b.y + b.height)),
-    };
+    return boundsOf(boxes);
   }
 
   /** The transform that shows `bounds` whole, centred (at most "Zoom to fit"'s scale). */
@@ -266,31 +266,15 @@ export class Camera {
     const anchor = this.store.anchorId === null ? undefined : next.boxes.get(this.store.anchorId);
     if (!anchor) return;
     // A graph shown whole stays whole while its names stay readable.
-    const fitted = this.panzoom.fitScale(next.width, next.height);
-    if (wasWhole && fitted >= READABLE_SCALE) {
-      this.panzoom.glideTo({
-        x: (this.viewport.clientWidth - next.width * fitted) / 2,
-        y: (this.viewport.clientHeight - next.height * fitted) / 2,
-        k: fitted,
-      });
+    if (wasWhole && this.panzoom.fitScale(next.width, next.height) >= READABLE_SCALE) {
+      this.panzoom.glideTo(
+        this.fitting({ left: 0, top: 0, right: next.width, bottom: next.height }),
+      );
       return;
     }
-    let [left, top, right, bottom] = [
-      anchor.x,
-      anchor.y,
-      anchor.x + anchor.width,
-      anchor.y + anchor.height,
-    ];
-    let added = 0;
-    for (const [id, box] of next.boxes) {
-      if (previous.boxes.has(id)) continue;
-      added += 1;
-      left = Math.min(left, box.x);
-      top = Math.min(top, box.y);
-      right = Math.max(right, box.x + box.width);
-      bottom = Math.max(bottom, box.y + box.height);
-    }
-    if (added === 0) return;
+    const added = [...next.boxes].filter(([id]) => !previous.boxes.has(id)).map(([, box]) => box);
+    if (added.length === 0) return;
+    const { left, top, right, bottom } = boundsOf([anchor, ...added]) as Bounds;
     const { x, y, k } = this.panzoom.transform;
     const width = this.viewport.clientWidth;
     const height = this.viewport.clientHeight;

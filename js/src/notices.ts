@@ -7,9 +7,9 @@
 import { html, listen } from "./dom";
 import type { GraphStore } from "./store";
 
-export const DISCONNECTED_TEXT = "Disconnected from the kernel: re-run the cell to explore again";
+const DISCONNECTED_TEXT = "Disconnected from the kernel: re-run the cell to explore again";
 /** No kernel answered (an output shown again after its notebook was reopened, usually). */
-export const UNANSWERED_TEXT =
+const UNANSWERED_TEXT =
   "Not connected to a kernel (an output saved with the notebook): re-run the cell to explore again";
 
 export class Notices {
