@@ -132,18 +132,48 @@ class Clustering:
     def _count_edges(self) -> None:
         """The drawn edges of the view of everything known, each with how many lineage edges it
         stands for. A cluster's are counted at once, Counter over where its members' edges land
-        (one string per edge, no pair): at a million nodes 2.2 -> 1.0 s."""
+        (one string per edge, no pair): at a million nodes 2.2 -> 1.0 s. A cluster that is a
+        whole column of a graph just laid out has its outputs listed by the layering already;
+        when they are the next column and one cluster draws all of it, they are counted
+        without being looked at (1.0 s -> 0.03 s at a million nodes)."""
         drawn_as = self._rep.__getitem__
         consumers = self.explorer.graph.consumer_lists
         counts = self.edge_counts
         for key, members in self._clustered.items():
             cid = cluster_id(key)
-            landed = Counter(map(drawn_as, chain.from_iterable(consumers(members))))
+            outputs = self._column_outputs(key, len(members))
+            if outputs is None:
+                landed = Counter(map(drawn_as, chain.from_iterable(consumers(members))))
+            elif (into := self._cluster_drawing_column(key[0] + 1, outputs)) is not None:
+                landed = Counter({into: len(outputs)})
+            else:
+                landed = Counter(map(drawn_as, outputs))
             counts.update({(cid, target): n for target, n in landed.items()})
         loners = list(self._drawn)
         targets = list(consumers(loners))
         sources = chain.from_iterable(map(repeat, loners, map(len, targets)))
         counts.update(zip(sources, map(drawn_as, chain.from_iterable(targets)), strict=True))
+
+    def _column_outputs(self, key: GroupKey, count: int) -> list[str] | None:
+        """The outputs of group ``key``'s ``count`` members as the layering listed them, if
+        they are its whole column of a graph just laid out (else None)."""
+        laid_out = self._laid_out()
+        level = key[0]
+        if laid_out is None or not laid_out.whole_column(level, count):
+            return None
+        return laid_out.outputs(level)
+
+    def _cluster_drawing_column(self, level: int, column: list[str]) -> str | None:
+        """The cluster drawing every node of ``column``, if ``column`` is the laid-out column
+        ``level`` (the same list) and one cluster draws all of it."""
+        columns = self._columns()
+        if columns is None or level >= len(columns) or column is not columns[level]:
+            return None
+        first = self._rep[column[0]] if column else None
+        key = self._keys.get(first) if first is not None else None
+        if key is None or len(self._clustered[key]) != len(column):
+            return None
+        return first
 
     def _group_nodes(self) -> None:
         """Fills the groups: (level, kind, type) -> members. A whole graph just laid out has
@@ -171,11 +201,16 @@ class Clustering:
                 members = groups[group] = {}
             members[node.id] = None
 
+    def _laid_out(self) -> ColumnOrders | None:
+        """The explorer's layout of a whole graph, if no filter applies."""
+        orders = self.explorer.orders
+        return orders if self.shown is None and isinstance(orders, ColumnOrders) else None
+
     def _columns(self) -> list[list[str]] | None:
         """The explorer's columns as laid out for a whole graph, if they still hold (no filter,
         no node placed since)."""
-        orders = self.explorer.orders
-        return orders.columns if self.shown is None and isinstance(orders, ColumnOrders) else None
+        laid_out = self._laid_out()
+        return laid_out.columns if laid_out is not None else None
 
     @property
     def _group_of(self) -> dict[str, GroupKey]:

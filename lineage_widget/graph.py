@@ -375,24 +375,30 @@ class LineageGraph:
 
         Edges that close a cycle are left out of the layering (they will point backwards).
         """
-        layers = _topological_generations(self._pred, self._succ)
-        if layers is None:  # a cycle: layer the graph without its closing edges
-            closing = set(self.cycle_closing_edges())
-            succ = {n: [d for d in near if (n, d) not in closing] for n, near in self._succ.items()}
-            pred = {n: [s for s in near if (s, n) not in closing] for n, near in self._pred.items()}
-            layers = _topological_generations(pred, succ)
-            assert layers is not None  # (without the back edges of a DFS, no cycle is left)
-        return layers
+        return self._layering()[0]
+
+    def _layering(self) -> tuple[list[list[str]], list[list[str]] | None]:
+        """:meth:`generations`, and each layer's outputs as the layering met them (see
+        :meth:`ColumnOrders.outputs`; None when edges closing a cycle were left out)."""
+        layering = _topological_generations(self._pred, self._succ)
+        if layering is not None:
+            return layering
+        closing = set(self.cycle_closing_edges())  # a cycle: layered without its closing edges
+        succ = {n: [d for d in near if (n, d) not in closing] for n, near in self._succ.items()}
+        pred = {n: [s for s in near if (s, n) not in closing] for n, near in self._pred.items()}
+        layering = _topological_generations(pred, succ)
+        assert layering is not None  # (without the back edges of a DFS, no cycle is left)
+        return layering[0], None
 
     def columns(self) -> tuple[dict[str, int], ColumnOrders]:
         """Where each node is drawn when the graph is shown whole: its column (the layer of
         :meth:`generations`) and its place in that column (see :class:`ColumnOrders`: the
         places are worked out the first time one is needed)."""
-        layers = self.generations()
+        layers, outputs = self._layering()
         levels: dict[str, int] = {}
         for level, layer in enumerate(layers):
             levels.update(dict.fromkeys(layer, level))
-        return levels, ColumnOrders(self._pred, layers, levels)
+        return levels, ColumnOrders(self._pred, layers, levels, outputs)
 
     def nearest_path(self, sources: Iterable[str], target: str) -> list[str] | None:
         """The shortest chain of ids from one of ``sources`` to ``target``, edges taken either way.
@@ -520,11 +526,13 @@ class ColumnOrders(dict[str, float]):
         pred: Mapping[str, Collection[str]],
         layers: list[list[str]],
         levels: Mapping[str, int],
+        outputs: list[list[str]] | None = None,
     ) -> None:
         super().__init__()
         self._pending: tuple[Mapping[str, Collection[str]], list[list[str]]] | None = (pred, layers)
         self._levels = levels
         self._columns = layers
+        self._outputs = outputs
         self._sizes = list(map(len, layers))
 
     @property
@@ -532,6 +540,13 @@ class ColumnOrders(dict[str, float]):
         """The node ids of each column, in layering order, while they hold (None once a node
         was placed by a walk)."""
         return self._columns if self._sizes else None
+
+    def outputs(self, level: int) -> list[str] | None:
+        """The direct outputs of column ``level``'s nodes, one per edge, while the columns hold
+        (None after a change, or when a cycle was left out of the layering). When every node of
+        the next column has one input, in this column, they are that column: the same list
+        object (so a caller counting edges column to column can tell without looking at them)."""
+        return self._outputs[level] if self._sizes and self._outputs is not None else None
 
     def whole_column(self, level: int, count: int) -> bool:
         """Whether ``count`` nodes of column ``level`` are all of it (as laid out here)."""
@@ -576,7 +591,7 @@ class ColumnOrders(dict[str, float]):
 
     def __setitem__(self, node_id: str, order: float) -> None:
         """A node placed by a walk: the columns are no longer as laid out here."""
-        self._sizes = []
+        self._sizes, self._outputs = [], None
         super().__setitem__(node_id, order)
 
     # Read as a whole: worked out first.
@@ -655,9 +670,10 @@ def _link(adjacency: dict[str, Neighbours], a: str, b: str) -> bool:
 
 def _topological_generations(
     pred: Mapping[str, Collection[str]], succ: Mapping[str, Iterable[str]]
-) -> list[list[str]] | None:
+) -> tuple[list[list[str]], list[list[str]]] | None:
     """networkx's topological_generations over the adjacency directly: the same layers in the
-    same order; None if a cycle leaves nodes unlayered.
+    same order, and each layer's outputs (its nodes' successors in order, one per edge; the next
+    layer's own list when it is exactly those); None if a cycle leaves nodes unlayered.
 
     A layer at a time, the work per edge in C. A node of one input (most of a lineage: an
     artifact has one producer) is reached once, from the layer before its own, so it needs no
@@ -666,15 +682,16 @@ def _topological_generations(
     completes is ordered by where each node was reached last. At a million nodes: 2.0 -> 0.5 s.
     """
     sizes = list(map(len, pred.values()))
-    several = dict(compress(zip(pred, sizes, strict=True), map(gt, sizes, repeat(1))))
-    left = dict(several)  # inputs not layered yet, for nodes of several
+    left = {node: len(pred[node]) for node in compress(pred, map(gt, sizes, repeat(1)))}
+    several = dict.fromkeys(left)  # (nodes of several inputs; left: those not layered yet)
     layer = list(compress(pred, map(not_, sizes)))
-    layers = []
+    layers, outputs = [], []
     placed = 0
     while layer:
         layers.append(layer)
         placed += len(layer)
         reached = list(chain.from_iterable(map(succ.__getitem__, layer)))
+        outputs.append(reached)
         if not any(map(several.__contains__, reached)):
             layer = reached
             continue
@@ -686,7 +703,7 @@ def _topological_generations(
         last = dict(zip(reached, range(len(reached)), strict=True))  # (where reached last)
         layer = [n for n in last if n in complete or n not in several]
         layer.sort(key=last.__getitem__)
-    return None if placed < len(sizes) else layers
+    return None if placed < len(sizes) else (layers, outputs)
 
 
 def _shortest_path(

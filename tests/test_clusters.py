@@ -84,6 +84,19 @@ def test_mixed_types_in_one_column_group_by_type() -> None:
     assert view.edge_counts[("data", "probe-0")] == 1
 
 
+def test_a_cluster_feeding_a_column_it_does_not_fill_counts_each_edge() -> None:
+    # The train column's outputs are the next column (one input each), but one of them is a
+    # log, not a model: the models' cluster does not draw the whole column.
+    g = wide_sweep(6)
+    g.add_artifact("log:v0", type="log")
+    g.add_edge("train-2", "log:v0")
+    view = whole(g)
+    train, model = view.cluster_of("train-0"), view.cluster_of("model:v0")
+    assert view.edge_counts[(train, model)] == 6
+    assert view.edge_counts[(train, "log:v0")] == 1
+    assert_matches_fresh(view)
+
+
 def test_root_is_never_clustered() -> None:
     g = wide_sweep(5)
     explorer, view = from_root(g, "processed:v0")
