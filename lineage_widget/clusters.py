@@ -23,7 +23,8 @@ from operator import attrgetter
 from ._gc import paused_gc
 from .explorer import Changes, Explorer
 from .filters import FilteredGraph
-from .graph import ColumnOrders, LineageGraph
+from .graph import LineageGraph
+from .layering import ColumnOrders
 from .sources.base import Direction
 
 GroupKey = tuple[int, str, str]  # (level, kind, type)

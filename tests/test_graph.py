@@ -296,27 +296,6 @@ def test_a_hub_keeps_its_neighbours_in_order_past_the_short_list() -> None:
     assert [n.id for n in g.consumers("data:v0")][-1] == "late"
 
 
-def test_column_places_are_worked_out_when_read() -> None:
-    """A whole sweep laid out: a node alone in its column is at 0 without working out the
-    rest; reading any other (or the whole) works out every place, the same as from scratch."""
-    g = wide_sweep(6)
-    levels, orders = g.columns()
-    assert levels["processed:v0"] == 2
-    assert levels["train-0"] == 3
-    assert orders["report"] == 0.0
-    assert dict.__len__(orders) == 1  # (nothing else worked out yet)
-    assert orders.whole_column(3, 6)
-    assert not orders.whole_column(3, 5)
-    assert orders["train-1"] == 1.0
-    everything = dict(orders)
-    assert len(everything) == len(g)
-    assert sorted(n for n in everything if levels[n] == 3) == sorted(f"train-{i}" for i in range(6))
-    assert [everything[f"model:v{i}"] for i in range(6)] == [
-        everything[f"train-{i}"] for i in range(6)
-    ]
-    assert orders == g.columns()[1]  # equal once worked out, either side
-
-
 def test_the_collector_is_paused_only_inside_a_bulk_pass() -> None:
     assert gc.isenabled()
     with paused_gc():
