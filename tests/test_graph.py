@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from dataclasses import FrozenInstanceError, replace
 
 import networkx as nx
 import pytest
@@ -234,7 +235,12 @@ def test_from_networkx_builds_the_graph_node_by_node_building_builds() -> None:
     nxg.nodes["extra:v0"]["owner"] = "ana"  # an attribute of its own: joins the details
     again = LineageGraph.from_networkx(nxg)
     assert again.nodes()[:-1] == built.nodes()[:-1]  # the records, field by field
-    assert again.node("extra:v0").details == {"k": 1, "owner": "ana"}
+    extra = again.node("extra:v0")
+    assert extra.details == {"k": 1, "owner": "ana"}
+    assert (extra.inaccessible, extra.obj) == (None, None)  # (made in bulk: defaults set too)
+    assert replace(extra, version="v1").label == "extra:v1"
+    with pytest.raises(FrozenInstanceError):
+        extra.name = "renamed"  # type: ignore[misc]
     assert list(again.edges()) == list(built.edges())
     assert list(map(list, again.consumer_lists(["report", "raw:v0"]))) == [
         ["extra:v0"],
