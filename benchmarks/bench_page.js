@@ -55,11 +55,14 @@
 
   /**
    * Phases of our first draw, from the frames: the widget's comm_open (the largest frame before
-   * the hello: it carries the widget code) -> the view's "hello" -> the "snapshot" -> drawn.
+   * the hello: it carries the widget code, and the first snapshot in its state) -> the view's
+   * "hello" -> the "snapshot" -> drawn. A hello saying `drawn` followed the opening state's
+   * snapshot: no round trip (hello -> snapshot is 0).
    */
   const drawPhases = (from, start, painted) => {
     const hello = firstFrame(from, true, typeIs("hello"));
-    const snapshot = firstFrame(from, false, typeIs("snapshot"));
+    const drawn = hello && /"drawn":\s*true/.test(hello.head);
+    const snapshot = drawn ? hello : firstFrame(from, false, typeIs("snapshot"));
     if (!hello || !snapshot) return null;
     let open = null;
     for (const f of frames.slice(from)) {

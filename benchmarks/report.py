@@ -240,7 +240,7 @@ def whole_graph_lines(results: Results) -> list[str]:
 DRAW_PHASES = [
     ("draw_kernelToCommOpen_ms", "run cell -> widget's comm_open in the page (kernel build)"),
     ("draw_loadWidgetCode_ms", "comm_open -> view's hello (load widget code)"),
-    ("draw_helloToSnapshot_ms", "hello -> snapshot in the page (kernel answers)"),
+    ("draw_helloToSnapshot_ms", "hello -> snapshot in the page (0: in the comm_open)"),
     ("draw_layoutAndDom_ms", "snapshot -> drawn and painted (layout + DOM)"),
 ]
 EXPAND_PHASES = [

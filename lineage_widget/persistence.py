@@ -344,7 +344,9 @@ class Persistence:
                     view.set_threshold(values["cluster_threshold"])
                 for node_id in state["pulled_out"]:
                     view.pull_out(node_id)
-                widget.send(_payload.snapshot(self._explorer, view.clustering, restored=True))
+                widget._send_change(
+                    _payload.snapshot(self._explorer, view.clustering, restored=True)
+                )
                 keys = [key for key in TRAIT_KEYS if key not in FILTER_KEYS and untouched(key)]
             # One trait at a time, no hold_sync(): its bookkeeping is not safe from a background
             # thread while a cell may set traits too. (Selection callbacks run without the lock.)

@@ -189,6 +189,13 @@ class ExportMsg(TypedDict):
     format: ExportFormat
 
 
+class ReadyMsg(TypedDict):
+    """The answer to a hello from a page that drew the widget's first snapshot (the ``_first``
+    trait, in the comm's opening state): it is still the view."""
+
+    type: Literal["ready"]
+
+
 KernelMsg = Union[  # noqa: UP007 - listed in order, read by message_types()
     ErrorMsg,
     SnapshotMsg,
@@ -199,13 +206,18 @@ KernelMsg = Union[  # noqa: UP007 - listed in order, read by message_types()
     OpenClusterMsg,
     FocusMsg,
     ExportMsg,
+    ReadyMsg,
 ]
 
 # ---- page -> kernel -------------------------------------------------------------------------
 
 
-class HelloRequest(TypedDict):
+class _HelloRequest(TypedDict):
     type: Literal["hello"]
+
+
+class HelloRequest(_HelloRequest, total=False):
+    drawn: bool  # the page drew the ``_first`` trait's snapshot: a ReadyMsg will do
 
 
 class ExpandRequest(TypedDict):

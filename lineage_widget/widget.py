@@ -46,6 +46,12 @@ from .walker import Repeater, Walker
 
 _STATIC = pathlib.Path(__file__).parent / "static"
 
+# Views that draw more than this many nodes and clusters do not start with their first snapshot
+# in the comm's opening state (``_first``): it would sit in the kernel's memory until the view
+# changes (and in the notebook's widget state, if that is saved), for a gain of one round trip on
+# a drawing that takes much longer.
+FIRST_SNAPSHOT_MAX = 1000
+
 SelectCallback = Callable[[list[str]], Any]
 
 
@@ -193,6 +199,12 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         0.0,
         help="When the kernel made this widget (seconds since the epoch): of several saved views "
         "with one key, the page offers the newest.",
+    ).tag(sync=True)
+
+    _first = traitlets.Dict(
+        help="The view as the widget opens (a snapshot message), in the comm's opening state: "
+        "the page draws it without asking for it (one round trip less before the first "
+        "drawing). Emptied when the view changes."
     ).tag(sync=True)
 
     _view_state = traitlets.Dict(
@@ -604,6 +616,26 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         """Block until the fetches started from the page have landed; False on timeout."""
         return self._walker.wait(timeout)
 
+    def open(self) -> None:
+        """Opens the comm (ipywidgets does, at the end of construction) with the first snapshot
+        in its state (``_first``), unless the view is too big for it."""
+        if self.comm is None and "_view" in self.__dict__:
+            with self._lock:  # (walks started by the constructor may be landing)
+                clustering = self._view.clustering
+                drawn = len(clustering.drawn_nodes()) + len(clustering.cluster_ids())
+                if drawn <= FIRST_SNAPSHOT_MAX:
+                    first = _payload.snapshot(
+                        self._explorer, clustering, restored=bool(self.viewport)
+                    )
+                    self._first = dict(first)
+        super().open()
+
+    def _send_change(self, message: Mapping[str, Any]) -> None:
+        """Sends a message that changes what the page draws: ``_first`` is no longer the view."""
+        if self._first:
+            self._first = {}
+        self.send(message)
+
     def close(self) -> None:
         """Close the widget; requests still waiting are dropped, running ones are ignored."""
         # (A widget whose __init__ failed has no parts: ipywidgets closes it when collected.)
@@ -637,6 +669,11 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
     def _highlight_changed(self, _change: dict[str, Any]) -> None:
         self._sync_highlighted_clusters()
 
+    @traitlets.observe("viewport")
+    def _viewport_changed(self, _change: dict[str, Any]) -> None:
+        if self._first:  # (a view drawn from now on starts at the viewport: see the hello)
+            self._first = {}
+
     @traitlets.observe(*TRAIT_KEYS)
     def _view_trait_changed(self, _change: dict[str, Any]) -> None:
         self._persistence.changed()
@@ -650,7 +687,7 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
             # (No comm while the constructor sets the traits; a restore sends its own snapshot.)
             if self.comm is not None and not self._persistence.restoring:
                 # Every view starts again from what the filters show (filters change rarely).
-                self.send(_payload.snapshot(self._explorer, self._view.clustering))
+                self._send_change(_payload.snapshot(self._explorer, self._view.clustering))
             self._sync_marks()
             self._persistence.changed()
 
@@ -733,6 +770,9 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         kind = msg.get("type")
         if kind == "hello":
             self._pages += 1
+            if msg.get("drawn") and self._first:  # the page drew the opening state's view
+                self.send({"type": "ready"})
+                return
             # With a viewport (a view_state given, or a view the user moved) the views draw
             # there: JupyterLab's view says hello once more after its first drawing, and a
             # plain snapshot would fit it again.
@@ -790,7 +830,7 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
     def _send_status(
         self, node_id: str, direction: Direction, state: WalkState, error: str | None
     ) -> None:
-        self.send(_payload.status(node_id, direction, state, error))
+        self._send_change(_payload.status(node_id, direction, state, error))
 
     def _send_expand_error(self, node_id: str, direction: Direction, error: str) -> None:
         self.send(_payload.error("expand", node_id, error, direction))
@@ -806,7 +846,7 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
 
     def _send_view(self, change: ViewDelta) -> None:
         if change:
-            self.send(_payload.delta(self._explorer, self._view.clustering, change))
+            self._send_change(_payload.delta(self._explorer, self._view.clustering, change))
             if self.highlighted:  # clusters formed or dissolved around highlighted nodes
                 self._sync_highlighted_clusters()
             if self.color_by is not None or self._comparison is not None:

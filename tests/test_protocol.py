@@ -89,14 +89,15 @@ def test_model_traits_are_the_widgets_synced_traits() -> None:
 def test_what_the_kernel_sends_has_the_declared_shape() -> None:
     w = LineageWidget(wide_sweep(6), root="train-2", cluster_threshold=2)
     recorder = Recorder(w)
-    replies = recorder.browser_says(type="hello")
+    replies = recorder.browser_says(type="hello", drawn=True)
+    replies += recorder.browser_says(type="hello")
     replies += recorder.browser_says(type="expand", id="processed:v0", direction="downstream")
     cluster = next(iter(w.clusters))
     replies += recorder.browser_says(type="members", cluster=cluster, request_id=1)
     replies += recorder.browser_says(type="details", id="train-2", request_id=2)
     replies += recorder.browser_says(type="details", id="ghost", request_id=3)
     kinds = {m["type"] for m in replies}
-    assert {"snapshot", "status", "delta", "members", "details", "error"} <= kinds
+    assert {"ready", "snapshot", "status", "delta", "members", "details", "error"} <= kinds
     for message in replies:
         protocol.check(message)
     # Answers carry their request's id back (the page matches them by it, not by order).

@@ -23,6 +23,43 @@ def nodes_of(msg: dict[str, Any]) -> list[str]:
     return list(msg["nodes"]["id"])
 
 
+def test_the_comm_opens_with_the_first_snapshot(pipeline: LineageGraph) -> None:
+    w = LineageWidget(pipeline, root="train-0")
+    first = w.get_state()["_first"]  # (the state the comm opened with)
+    recorder = Recorder(w)
+    assert recorder.browser_says(type="hello") == [first]  # what a hello would have brought
+    assert recorder.browser_says(type="hello", drawn=True) == [{"type": "ready"}]
+
+
+def test_the_first_snapshot_is_emptied_when_the_view_changes(pipeline: LineageGraph) -> None:
+    w = LineageWidget(pipeline, root="train-0")
+    recorder = Recorder(w)
+    assert w._first["root"] == "train-0"
+    recorder.browser_says(type="expand", id="clean:v0", direction="upstream")
+    assert w._first == {}
+    (snapshot,) = recorder.browser_says(type="hello", drawn=True)  # (drew an old view)
+    assert snapshot["type"] == "snapshot"
+    assert "prep" in nodes_of(snapshot)
+
+
+def test_a_viewport_set_empties_the_first_snapshot(pipeline: LineageGraph) -> None:
+    w = LineageWidget(pipeline, root="train-0")
+    w.viewport = {"cx": 10.0, "cy": 20.0, "k": 1.5}
+    assert w._first == {}
+    (snapshot,) = Recorder(w).browser_says(type="hello", drawn=True)
+    assert snapshot["restored"] is True  # the views draw at the viewport
+
+
+def test_a_big_view_opens_without_its_snapshot(
+    pipeline: LineageGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(widget_module, "FIRST_SNAPSHOT_MAX", 2)
+    w = LineageWidget(pipeline, root="train-0")
+    assert w._first == {}
+    (snapshot,) = Recorder(w).browser_says(type="hello")
+    assert nodes_of(snapshot) == ["train-0", "clean:v0", "model:v0"]
+
+
 def test_hello_gets_the_whole_current_graph(pipeline: LineageGraph) -> None:
     w = LineageWidget(pipeline, root="train-0")
     (snapshot,) = Recorder(w).browser_says(type="hello")

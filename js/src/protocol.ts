@@ -205,6 +205,12 @@ export interface ExportMsg {
   format: ExportFormat;
 }
 
+/** The answer to a hello from a page that drew the model's `_first` snapshot: it is still the
+ * view, nothing else to draw. */
+export interface ReadyMsg {
+  type: "ready";
+}
+
 export type KernelMsg =
   | ErrorMsg
   | SnapshotMsg
@@ -214,13 +220,16 @@ export type KernelMsg =
   | MembersMsg
   | OpenClusterMsg
   | FocusMsg
-  | ExportMsg;
+  | ExportMsg
+  | ReadyMsg;
 
 // ---- front end -> kernel ----------------------------------------------------------------
 
-/** Sent once per model when it starts: asks for a SnapshotMsg. */
+/** Sent once per model when it starts: asks for a SnapshotMsg (`drawn`: the page drew the
+ * `_first` trait's snapshot already; a ReadyMsg answers if that is still the view). */
 export interface HelloRequest {
   type: "hello";
+  drawn?: boolean;
 }
 
 export interface ExpandRequest {
@@ -339,6 +348,9 @@ export interface ModelTraits {
   _coloring: Coloring | Record<string, never>;
   /** Set by the kernel: the lineage diff `compare()` shows (empty: none). */
   _diff: DiffMarks | Record<string, never>;
+  /** Set by the kernel: the view as the widget opened, for the page to draw without asking
+   * (empty once the view changed, or when it is too big to send twice). */
+  _first: SnapshotMsg | Record<string, never>;
 }
 
 /** The traits as anywidget hands them to the page: those above, and any other the kernel may

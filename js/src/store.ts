@@ -126,6 +126,8 @@ export class GraphStore {
   connected = true;
   /** No kernel has answered yet, long after the view asked (see `noAnswer`). */
   unanswered = false;
+  /** A kernel answered (a snapshot the model opened with is no answer: see `openWith`). */
+  private answered = false;
 
   private readonly fetches = new Map<string, NodeFetch>();
   private readonly listeners = new Set<Listener>();
@@ -164,7 +166,7 @@ export class GraphStore {
    * with a long cell answers when the cell ends, and then `handle` clears this.
    */
   noAnswer(): void {
-    if (this.loaded || this.unanswered) return;
+    if (this.answered || this.unanswered) return;
     this.unanswered = true;
     this.emit({ kind: "connection" });
   }
@@ -280,7 +282,16 @@ export class GraphStore {
     this.emit({ kind: "status", id });
   }
 
+  /**
+   * Draws the snapshot the model opened with (its `_first` trait) before any kernel answers. It
+   * is no answer: an output saved with the notebook and shown again has it too, with no kernel.
+   */
+  openWith(msg: SnapshotMsg): void {
+    this.applySnapshot(msg);
+  }
+
   handle(msg: KernelMsg): void {
+    this.answered = true;
     if (this.unanswered) {
       this.unanswered = false;
       this.emit({ kind: "connection" });

@@ -24,6 +24,7 @@ const KERNEL_MESSAGES = new Set([
   "open_cluster",
   "focus",
   "export",
+  "ready",
 ]);
 
 function isKernelMsg(msg: unknown): msg is KernelMsg {
@@ -58,7 +59,8 @@ const DISCONNECT_EVENTS = ["comm_live_update", "comm:close"];
 export const NO_ANSWER_MS = 3000;
 
 /**
- * Creates the model's store, wires it to kernel messages and asks for a snapshot. `joinSaved`:
+ * Creates the model's store, wires it to kernel messages, draws the snapshot the model opened
+ * with (if any) and says hello (the kernel answers with a snapshot, or "ready"). `joinSaved`:
  * the model also joins the page's saved views (a saved view with its key goes to the kernel,
  * which decides).
  */
@@ -83,7 +85,12 @@ function attach(model: Model, joinSaved: boolean): () => void {
   const onDisconnect = () => store.disconnect();
   model.on("msg:custom", onMessage);
   for (const event of DISCONNECT_EVENTS) model.on(event, onDisconnect);
-  model.send({ type: "hello" });
+  // The view as the widget opened comes with the model's state: drawn without waiting for the
+  // kernel, which still answers the hello (that it is live; a newer view if it changed since).
+  const first = model.get("_first");
+  const drawn = isKernelMsg(first) && first.type === "snapshot";
+  if (drawn) store.openWith(first);
+  model.send(drawn ? { type: "hello", drawn } : { type: "hello" });
   const silence = setTimeout(() => store.noAnswer(), NO_ANSWER_MS);
   return () => {
     clearTimeout(silence);

@@ -26,10 +26,12 @@ from frontend_harness import (
     painted_parts,
     pipeline,
     requests,
+    restart,
     sent,
     show,
     show_pipeline,
     snapshot,
+    traits,
     transform,
     wait_frames,
     wait_glide,
@@ -46,6 +48,18 @@ def test_hello_is_sent_once_on_start(harness: Page) -> None:
     assert sent(harness) == [{"type": "hello"}]
     harness.locator(".lineage-widget").wait_for()
     assert "Loading" in harness.inner_text("#view-0 .lw-message")
+
+
+def test_the_snapshot_the_model_opened_with_is_drawn_without_asking(harness: Page) -> None:
+    restart(harness, traits(_first=snapshot(*pipeline(), root="model:v0")))
+    harness.wait_for_selector(READY)  # (no kernel answer delivered)
+    assert harness.locator("#view-0 [data-node-id]").count() == len(pipeline()[0])
+    assert sent(harness) == [{"type": "hello", "drawn": True}]
+    show(harness, {"type": "ready"})  # the kernel: still the view
+    wait_frames(harness)
+    assert harness.locator("#view-0 [data-node-id]").count() == len(pipeline()[0])
+    assert "not connected" not in harness.inner_text("#view-0").lower()
+    save_screenshot(harness, "first-snapshot-drawn")
 
 
 def test_snapshot_draws_nodes_with_test_hooks(harness: Page) -> None:
