@@ -34,7 +34,7 @@ from mlflow_stores import (
 )
 from polling import wait_until
 
-from lineage_widget import LineageWidget, MlflowSource, _payload
+from lineage_widget import LineageNode, LineageWidget, MlflowSource, _payload
 from lineage_widget.explorer import Explorer
 
 WIDE_RUNS = 2000
@@ -274,6 +274,31 @@ def test_node_ids_kinds_and_types(pipe: Pipeline) -> None:
     assert nodes[-1].aliases == ("sentiment v1", "sentiment@champion")
     with pytest.raises(TypeError, match="not an MLflow Dataset, Run or LoggedModel"):
         source.to_node("m-123")
+
+
+def test_a_models_versions_read_while_another_walk_reads_them(
+    pipe: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Walks run in threads: one that asks for a model's registered versions while another is
+    still reading them gets them too (not the empty list being filled in), and a refresh's
+    forget() in between loses neither."""
+    source = MlflowSource(pipe.uri)
+    model = source.client.get_logged_model(pipe.models[1])
+    search = source.client.search_model_versions
+    meanwhile: list[LineageNode] = []
+    interleaved: list[bool] = []
+
+    def another_walk_then_a_refresh(*args: Any, **kwargs: Any) -> Any:
+        if not interleaved:  # (once: the other walk's own search goes straight to MLflow)
+            interleaved.append(True)
+            meanwhile.append(source.to_node(model))
+            source.forget()
+        return search(*args, **kwargs)
+
+    monkeypatch.setattr(source.client, "search_model_versions", another_walk_then_a_refresh)
+    registered = ("sentiment v1", "sentiment@champion")
+    assert source.to_node(model).aliases == registered
+    assert meanwhile[0].aliases == registered
 
 
 def test_dataset_has_no_producer_and_run_without_lineage_has_no_neighbours(pipe: Pipeline) -> None:

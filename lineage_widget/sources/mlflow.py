@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -121,14 +122,18 @@ class MlflowSource(PagedSource):
         self._versions: dict[str, list[ModelVersion]] = {}
         # Runs read with get_run, whose model inputs are known (search_runs leaves them out).
         self._full_runs: dict[str, Run] = {}
+        # Guards the two caches: the widget's walks run in threads, and a refresh forgets them.
+        # Held for bookkeeping only, never while MLflow is asked.
+        self._lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"MlflowSource(tracking_uri={self.tracking_uri!r})"
 
     def forget(self) -> None:
         # A refresh must see versions registered and model inputs logged since they were read.
-        self._versions.clear()
-        self._full_runs.clear()
+        with self._lock:
+            self._versions.clear()
+            self._full_runs.clear()
 
     # ---- lookups -----------------------------------------------------------------------
 
@@ -505,7 +510,8 @@ class MlflowSource(PagedSource):
 
     def _found(self, run: Run) -> Run:
         """``run`` read with ``get_run``: its model inputs are known."""
-        self._full_runs[run.info.run_id] = run
+        with self._lock:
+            self._full_runs[run.info.run_id] = run
         return run
 
     def _experiment_ids(self) -> tuple[str, ...]:
@@ -525,36 +531,46 @@ class MlflowSource(PagedSource):
 
     def _registered_versions(self, models: Sequence[LoggedModel]) -> dict[str, list[ModelVersion]]:
         """The registered versions of ``models`` (cached): one ``search_model_versions`` per
-        100 source runs, one ``get_registered_model`` per registered name for the aliases."""
-        missing = [m for m in models if m.model_id not in self._versions]
-        if missing:
-            for model in missing:
-                self._versions[model.model_id] = []
-            by_source = {f"models:/{m.model_id}": m.model_id for m in missing}
-            run_ids = sorted({m.source_run_id for m in missing if m.source_run_id})
-            found: list[ModelVersion] = []
-            for chunk in _chunks(run_ids):
-                found += self.client.search_model_versions(f"run_id IN ({_quoted_list(chunk)})")
-            for model in missing:  # a model without a source run: by its URI
-                if not model.source_run_id:
-                    found += self.client.search_model_versions(
-                        f"source_path = {_quoted(model.model_uri or '')}"
-                    )
-            # search_model_versions leaves aliases out: the registered model has them.
-            aliases = {
-                name: self.client.get_registered_model(name).aliases
-                for name in sorted({v.name for v in found})
+        100 source runs, one ``get_registered_model`` per registered name for the aliases.
+
+        Read into a dict of this call's own, then cached: a walk in another thread asking
+        meanwhile reads them too (rather than an empty list being filled in), and a
+        ``forget()`` meanwhile loses nothing this call returns."""
+        with self._lock:
+            known = {
+                m.model_id: self._versions[m.model_id]
+                for m in models
+                if m.model_id in self._versions
             }
-            for version in found:
-                model_id = version.model_id or by_source.get(version.source or "")
-                if model_id in self._versions:
-                    version.aliases = sorted(
-                        a
-                        for a, v in aliases[version.name].items()
-                        if str(v) == str(version.version)
-                    )
-                    self._versions[model_id].append(version)
-        return {m.model_id: self._versions[m.model_id] for m in models}
+        missing = [m for m in models if m.model_id not in known]
+        if not missing:
+            return known
+        fetched: dict[str, list[ModelVersion]] = {m.model_id: [] for m in missing}
+        by_source = {f"models:/{m.model_id}": m.model_id for m in missing}
+        run_ids = sorted({m.source_run_id for m in missing if m.source_run_id})
+        found: list[ModelVersion] = []
+        for chunk in _chunks(run_ids):
+            found += self.client.search_model_versions(f"run_id IN ({_quoted_list(chunk)})")
+        for model in missing:  # a model without a source run: by its URI
+            if not model.source_run_id:
+                found += self.client.search_model_versions(
+                    f"source_path = {_quoted(model.model_uri or '')}"
+                )
+        # search_model_versions leaves aliases out: the registered model has them.
+        aliases = {
+            name: self.client.get_registered_model(name).aliases
+            for name in sorted({v.name for v in found})
+        }
+        for version in found:
+            model_id = version.model_id or by_source.get(version.source or "")
+            if model_id in fetched:
+                version.aliases = sorted(
+                    a for a, v in aliases[version.name].items() if str(v) == str(version.version)
+                )
+                fetched[model_id].append(version)
+        with self._lock:
+            self._versions.update(fetched)
+        return known | fetched
 
     def _where(self) -> str:
         return f"MLflow tracking store {self.tracking_uri!r}"
