@@ -255,6 +255,10 @@ class ColumnOrders(_WorkedOutWhenRead[float]):
     def get(self, node_id: str, default: Any = None) -> Any:
         return self[node_id] if node_id in self._levels else default
 
+    def __contains__(self, node_id: object) -> bool:
+        """Every node laid out has a place, worked out or not."""
+        return super().__contains__(node_id) or node_id in self._levels
+
 
 def _mean_place(place: Mapping[str, float], sources: Iterable[str], index: int) -> float:
     """The mean place of ``sources`` (those placed: an edge that closes a cycle has its source

@@ -88,3 +88,11 @@ def test_column_places_are_worked_out_when_read() -> None:
         everything[f"train-{i}"] for i in range(6)
     ]
     assert orders == g.columns()[1]  # equal once worked out, either side
+
+
+def test_every_node_laid_out_is_in_the_places_before_they_are_worked_out() -> None:
+    g = wide_sweep(6)
+    _, orders = g.columns()
+    assert "train-3" in orders
+    assert "nowhere" not in orders
+    assert dict.__len__(orders) == 0  # (asking did not work them out)
