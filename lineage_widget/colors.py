@@ -8,6 +8,7 @@ Numbers go on a continuous, colour-blind-safe scale (viridis); strings are categ
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -101,13 +102,29 @@ def describe_color_by(color_by: ColorBy) -> str:
     return str(getattr(color_by, "__name__", None) or type(color_by).__name__)
 
 
-def color_nodes(nodes: Iterable[LineageNode], color_by: ColorBy) -> Coloring:
-    """Colour ``nodes`` by ``color_by`` (a details key or a function of the node).
+class ColorValues:
+    """The value ``color_by`` gives each node, kept between colourings: the view colours again
+    after every change (a scale spans what it shows), but a node is asked again only when its
+    record changed (a refresh brought fresher fields). A function of the node is called once per
+    node, not once per node per page of a growing sweep."""
 
-    A function that raises for a node names the node and the function in the error.
-    """
-    raw: dict[str, Any] = {}
-    for node in nodes:
+    def __init__(self, color_by: ColorBy) -> None:
+        self.color_by = color_by
+        self._known: dict[str, tuple[LineageNode, Any]] = {}
+
+    @classmethod
+    def keep(cls, values: ColorValues | None, color_by: ColorBy | None) -> ColorValues | None:
+        """``values`` while it is for ``color_by``; new ones (or None) when that changed."""
+        if color_by is None:
+            return None
+        return values if values is not None and values.color_by == color_by else cls(color_by)
+
+    def of(self, node: LineageNode) -> Any:
+        """``node``'s value; ``ValueError`` naming the node and the function if it raises."""
+        known = self._known.get(node.id)
+        if known is not None and known[0] is node:
+            return known[1]
+        color_by = self.color_by
         if isinstance(color_by, str):
             value = lookup(node.details, color_by)
         else:
@@ -118,9 +135,23 @@ def color_nodes(nodes: Iterable[LineageNode], color_by: ColorBy) -> Coloring:
                     f"color_by function {describe_color_by(color_by)!r} failed on node "
                     f"{node.id!r}: {type(exc).__name__}: {exc}"
                 ) from exc
+        self._known[node.id] = (node, value)
+        return value
+
+
+def color_nodes(nodes: Iterable[LineageNode], color_by: ColorBy | ColorValues) -> Coloring:
+    """Colour ``nodes`` by ``color_by`` (a details key or a function of the node, or the values
+    kept for one).
+
+    A function that raises for a node names the node and the function in the error.
+    """
+    values = color_by if isinstance(color_by, ColorValues) else ColorValues(color_by)
+    raw: dict[str, Any] = {}
+    for node in nodes:
+        value = values.of(node)
         if value is not None and not (isinstance(value, float) and math.isnan(value)):
             raw[node.id] = value
-    key = describe_color_by(color_by)
+    key = describe_color_by(values.color_by)
     if not raw:
         return Coloring(legend={})
     if all(_is_number(v) for v in raw.values()):
@@ -161,8 +192,17 @@ def _position(value: float, low: float, high: float) -> float:
     return 0.5 if high == low else (value - low) / (high - low)
 
 
+_VIRIDIS_STEPS = 2048  # (eight times 256: finer than the 8-bit colours between two stops)
+
+
 def _viridis(t: float) -> str:
-    scaled = min(max(t, 0.0), 1.0) * (len(_VIRIDIS) - 1)
+    """The colour at ``t`` in [0, 1] (clamped), to 1/2048: one string per step, made once."""
+    return _viridis_step(round(min(max(t, 0.0), 1.0) * _VIRIDIS_STEPS))
+
+
+@functools.cache
+def _viridis_step(step: int) -> str:
+    scaled = step / _VIRIDIS_STEPS * (len(_VIRIDIS) - 1)
     index = min(int(scaled), len(_VIRIDIS) - 2)
     frac = scaled - index
     lo, hi = _VIRIDIS[index], _VIRIDIS[index + 1]

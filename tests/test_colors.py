@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
+from collections import Counter
+from dataclasses import replace
 
-from lineage_widget import LineageGraph
-from lineage_widget.colors import color_nodes, lookup
+import pytest
+from support import wide_sweep
+from widget_support import Recorder
+
+from lineage_widget import LineageGraph, LineageNode, LineageWidget
+from lineage_widget.colors import ColorValues, color_nodes, lookup
 
 
 def sweep() -> LineageGraph:
@@ -78,3 +83,27 @@ def test_nothing_to_colour_gives_no_legend() -> None:
     coloring = color_nodes(sweep().nodes(), "nope")
     assert coloring.colors == {}
     assert coloring.legend == {}
+
+
+def test_a_color_by_function_is_asked_once_per_node_as_the_view_grows() -> None:
+    asked: Counter[str] = Counter()
+
+    def name_length(node: LineageNode) -> float:
+        asked[node.id] += 1
+        return float(len(node.id))
+
+    w = LineageWidget(wide_sweep(6), root="processed:v0", depth=1, color_by=name_length)
+    recorder = Recorder(w)
+    recorder.browser_says(type="hello")
+    recorder.browser_says(type="expand", id="train-0", direction="downstream")
+    recorder.browser_says(type="pull_out", id="train-3")
+    assert "model:v0" in asked  # (the expand brought it, and it was coloured)
+    assert set(asked.values()) == {1}
+    assert w._coloring["values"]["model:v0"] == len("model:v0")
+
+
+def test_color_values_ask_again_for_a_node_whose_record_changed() -> None:
+    values = ColorValues("lr")
+    node = LineageNode("train-0", "run", "train", "train-0", details={"lr": 0.1})
+    assert values.of(node) == 0.1
+    assert values.of(replace(node, details={"lr": 0.2})) == 0.2  # (a refresh brought it)
