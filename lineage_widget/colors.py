@@ -103,10 +103,11 @@ def describe_color_by(color_by: ColorBy) -> str:
 
 
 class ColorValues:
-    """The value ``color_by`` gives each node, kept between colourings: the view colours again
-    after every change (a scale spans what it shows), but a node is asked again only when its
-    record changed (a refresh brought fresher fields). A function of the node is called once per
-    node, not once per node per page of a growing sweep."""
+    """The value ``color_by`` gives each node. The view colours again after every change (a
+    scale spans what it shows): a details key's value is kept until the node's record changes
+    (a refresh brought fresher fields), so a page of a growing sweep looks up only its own
+    nodes. A function is asked again every time: it may read what changed outside the graph
+    (a dict of metrics filled in as runs finish)."""
 
     def __init__(self, color_by: ColorBy) -> None:
         self.color_by = color_by
@@ -121,20 +122,19 @@ class ColorValues:
 
     def of(self, node: LineageNode) -> Any:
         """``node``'s value; ``ValueError`` naming the node and the function if it raises."""
-        known = self._known.get(node.id)
-        if known is not None and known[0] is node:
-            return known[1]
         color_by = self.color_by
-        if isinstance(color_by, str):
-            value = lookup(node.details, color_by)
-        else:
+        if not isinstance(color_by, str):
             try:
-                value = color_by(node)
+                return color_by(node)
             except Exception as exc:
                 raise ValueError(
                     f"color_by function {describe_color_by(color_by)!r} failed on node "
                     f"{node.id!r}: {type(exc).__name__}: {exc}"
                 ) from exc
+        known = self._known.get(node.id)
+        if known is not None and known[0] is node:
+            return known[1]
+        value = lookup(node.details, color_by)
         self._known[node.id] = (node, value)
         return value
 

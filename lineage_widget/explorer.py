@@ -20,6 +20,7 @@ from typing import Any, TypedDict
 from ._gc import paused_gc
 from .graph import LineageGraph, LineageNode
 from .graph import node_id as node_id_of
+from .layering import ColumnOrders
 from .protocol import FetchState, WalkState
 from .sources.base import DIRECTIONS, Direction, LineageSource, check_direction
 
@@ -564,9 +565,15 @@ class Explorer:
         self.orders[node.id] = order
         self.pending.nodes[node.id] = None
 
+    def _columns_changed(self) -> None:
+        """A whole graph's columns, as laid out, no longer hold (see ColumnOrders)."""
+        if isinstance(self.orders, ColumnOrders):
+            self.orders.columns_changed()
+
     def _add_edge(self, src: str, dst: str) -> None:
         if not self.graph.has_edge(src, dst):
             self.graph.add_edge(src, dst)
+            self._columns_changed()
             self.pending.edges.append((src, dst))
             self.pending.nodes[src] = None  # their counts of what is left changed
             self.pending.nodes[dst] = None
@@ -575,6 +582,7 @@ class Explorer:
         """Keep ``level[src] < level[dst]`` by pushing ``moved`` (and beyond) away."""
         if self.levels[src] < self.levels[dst]:
             return
+        self._columns_changed()
         # Push left through ancestors when the input moves, right through descendants otherwise.
         leftwards = moved == src
         queue = [(src, dst)]

@@ -118,6 +118,22 @@ class _WorkedOutWhenRead(dict[str, _V]):
         self._work_out()
         super().update(*args, **kwargs)
 
+    def popitem(self) -> tuple[str, _V]:
+        self._work_out()
+        return super().popitem()
+
+    def clear(self) -> None:
+        self._work_out()  # (else what is worked out later would come back)
+        super().clear()
+
+    def __reversed__(self) -> Iterator[str]:
+        self._work_out()
+        return super().__reversed__()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled (and copied) as a plain dict, worked out."""
+        return (dict, (self.copy(),))
+
 
 class ColumnLevels(_WorkedOutWhenRead[int]):
     """Each node's column: the index of its layer. The nodes of small columns (at most
@@ -247,9 +263,14 @@ class ColumnOrders(_WorkedOutWhenRead[float]):
         place.update(super().items())  # (places set meanwhile stay)
         dict.update(self, place)
 
+    def columns_changed(self) -> None:
+        """An edge or a level changed: the columns (and what each one outputs) no longer are
+        as laid out here; the places stay."""
+        self._sizes, self._outputs = [], None
+
     def __setitem__(self, node_id: str, order: float) -> None:
         """A node placed by a walk: the columns are no longer as laid out here."""
-        self._sizes, self._outputs = [], None
+        self.columns_changed()
         super().__setitem__(node_id, order)
 
     def get(self, node_id: str, default: Any = None) -> Any:

@@ -97,6 +97,21 @@ def test_a_cluster_feeding_a_column_it_does_not_fill_counts_each_edge() -> None:
     assert_matches_fresh(view)
 
 
+def test_counts_hold_after_an_edge_lands_between_nodes_laid_out() -> None:
+    # The layering's columns no longer hold once an edge joins two nodes already drawn: a view
+    # rebuilt later (a filter set and cleared) counts from the graph, not from them.
+    g = wide_sweep(6)
+    w = LineageWidget(g)
+    g.add_edge("train-0", "model:v1")
+    w.refresh(timeout=10)
+    train, model = w.cluster_of("train-0"), w.cluster_of("model:v1")
+    assert w._view.clustering.edge_counts[(train, model)] == 7
+    w.hide_runs = True
+    w.hide_runs = False
+    assert w._view.clustering.edge_counts[(train, model)] == 7
+    assert_matches_fresh(w._view.clustering)
+
+
 def test_root_is_never_clustered() -> None:
     g = wide_sweep(5)
     explorer, view = from_root(g, "processed:v0")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from support import wide_sweep
@@ -85,21 +85,38 @@ def test_nothing_to_colour_gives_no_legend() -> None:
     assert coloring.legend == {}
 
 
-def test_a_color_by_function_is_asked_once_per_node_as_the_view_grows() -> None:
-    asked: Counter[str] = Counter()
-
-    def name_length(node: LineageNode) -> float:
-        asked[node.id] += 1
-        return float(len(node.id))
-
-    w = LineageWidget(wide_sweep(6), root="processed:v0", depth=1, color_by=name_length)
+def test_a_color_by_function_sees_what_changed_outside_the_graph() -> None:
+    metrics: dict[str, float] = {}
+    w = LineageWidget(
+        wide_sweep(6),
+        root="processed:v0",
+        depth=1,
+        cluster_threshold=None,
+        color_by=lambda node: metrics.get(node.id),
+    )
     recorder = Recorder(w)
     recorder.browser_says(type="hello")
+    assert "train-1" not in w._coloring.get("values", {})
+    metrics["train-1"] = 0.3  # (a run finished meanwhile)
     recorder.browser_says(type="expand", id="train-0", direction="downstream")
-    recorder.browser_says(type="pull_out", id="train-3")
-    assert "model:v0" in asked  # (the expand brought it, and it was coloured)
-    assert set(asked.values()) == {1}
-    assert w._coloring["values"]["model:v0"] == len("model:v0")
+    assert w._coloring["values"]["train-1"] == 0.3
+
+
+class CountedDetails(dict[str, Any]):
+    """Details that count how often a key is read."""
+
+    reads = 0
+
+    def __getitem__(self, key: str) -> Any:
+        CountedDetails.reads += 1
+        return super().__getitem__(key)
+
+
+def test_a_details_key_is_looked_up_once_per_record() -> None:
+    values = ColorValues("lr")
+    node = LineageNode("train-0", "run", "train", "train-0", details=CountedDetails(lr=0.1))
+    assert [values.of(node) for _ in range(3)] == [0.1, 0.1, 0.1]
+    assert CountedDetails.reads == 1
 
 
 def test_color_values_ask_again_for_a_node_whose_record_changed() -> None:

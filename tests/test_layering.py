@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Callable
 from typing import Any
 
@@ -38,7 +39,10 @@ def test_column_levels_enter_small_columns_at_once() -> None:
         dict,
         list,
         lambda levels: levels.copy(),
-        lambda levels: levels == {},
+        lambda levels: levels == eager_levels(wide_sweep(CROWDED).generations()),
+        lambda levels: list(reversed(levels)),
+        lambda levels: levels.popitem(),
+        lambda levels: pickle.loads(pickle.dumps(levels)),
         lambda levels: levels.pop("model:v0"),
         lambda levels: levels.setdefault("model:v0", 0),
     ],

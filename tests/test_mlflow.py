@@ -299,6 +299,16 @@ def test_a_models_versions_read_while_another_walk_reads_them(
     registered = ("sentiment v1", "sentiment@champion")
     assert source.to_node(model).aliases == registered
     assert meanwhile[0].aliases == registered
+    # What was read before the refresh began is not kept after it: the next walk asks again.
+    asked: list[str] = []
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        asked.append(str(args))
+        return search(*args, **kwargs)
+
+    monkeypatch.setattr(source.client, "search_model_versions", counted)
+    assert source.to_node(model).aliases == registered
+    assert len(asked) == 1
 
 
 def test_dataset_has_no_producer_and_run_without_lineage_has_no_neighbours(pipe: Pipeline) -> None:

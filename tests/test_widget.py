@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 import networkx as nx
@@ -31,15 +32,26 @@ def test_the_comm_opens_with_the_first_snapshot(pipeline: LineageGraph) -> None:
     assert recorder.browser_says(type="hello", drawn=True) == [{"type": "ready"}]
 
 
-def test_the_first_snapshot_is_emptied_when_the_view_changes(pipeline: LineageGraph) -> None:
-    w = LineageWidget(pipeline, root="train-0")
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda w, r: r.browser_says(type="expand", id="processed:v0", direction="upstream"),
+        lambda w, r: setattr(w, "cluster_threshold", None),  # (a delta, no walk)
+        lambda w, r: r.browser_says(type="pull_out", id="train-2"),
+        lambda w, r: setattr(w, "hide_runs", True),  # (a new snapshot)
+    ],
+    ids=["expand", "threshold", "pull_out", "filter"],
+)
+def test_the_first_snapshot_is_emptied_when_the_view_changes(
+    change: Callable[[LineageWidget, Recorder], Any],
+) -> None:
+    w = LineageWidget(wide_sweep(6), root="processed:v0", depth=1)
     recorder = Recorder(w)
-    assert w._first["root"] == "train-0"
-    recorder.browser_says(type="expand", id="clean:v0", direction="upstream")
+    assert w._first["root"] == "processed:v0"
+    change(w, recorder)
     assert w._first == {}
     (snapshot,) = recorder.browser_says(type="hello", drawn=True)  # (drew an old view)
     assert snapshot["type"] == "snapshot"
-    assert "prep" in nodes_of(snapshot)
 
 
 def test_a_viewport_set_empties_the_first_snapshot(pipeline: LineageGraph) -> None:

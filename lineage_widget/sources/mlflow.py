@@ -125,6 +125,7 @@ class MlflowSource(PagedSource):
         # Guards the two caches: the widget's walks run in threads, and a refresh forgets them.
         # Held for bookkeeping only, never while MLflow is asked.
         self._lock = threading.Lock()
+        self._forgotten = 0  # forget() calls: what was read before one is not cached after it
 
     def __repr__(self) -> str:
         return f"MlflowSource(tracking_uri={self.tracking_uri!r})"
@@ -134,6 +135,7 @@ class MlflowSource(PagedSource):
         with self._lock:
             self._versions.clear()
             self._full_runs.clear()
+            self._forgotten += 1
 
     # ---- lookups -----------------------------------------------------------------------
 
@@ -535,13 +537,15 @@ class MlflowSource(PagedSource):
 
         Read into a dict of this call's own, then cached: a walk in another thread asking
         meanwhile reads them too (rather than an empty list being filled in), and a
-        ``forget()`` meanwhile loses nothing this call returns."""
+        ``forget()`` meanwhile loses nothing this call returns (nor is what it read before the
+        refresh cached after it)."""
         with self._lock:
             known = {
                 m.model_id: self._versions[m.model_id]
                 for m in models
                 if m.model_id in self._versions
             }
+            forgotten = self._forgotten
         missing = [m for m in models if m.model_id not in known]
         if not missing:
             return known
@@ -569,7 +573,8 @@ class MlflowSource(PagedSource):
                 )
                 fetched[model_id].append(version)
         with self._lock:
-            self._versions.update(fetched)
+            if self._forgotten == forgotten:  # (else a refresh began meanwhile: ask again)
+                self._versions.update(fetched)
         return known | fetched
 
     def _where(self) -> str:
