@@ -102,56 +102,26 @@ def describe_color_by(color_by: ColorBy) -> str:
     return str(getattr(color_by, "__name__", None) or type(color_by).__name__)
 
 
-class ColorValues:
-    """The value ``color_by`` gives each node. The view colours again after every change (a
-    scale spans what it shows): a details key's value is kept until the node's record changes
-    (a refresh brought fresher fields), so a page of a growing sweep looks up only its own
-    nodes. A function is asked again every time: it may read what changed outside the graph
-    (a dict of metrics filled in as runs finish)."""
+def color_nodes(nodes: Iterable[LineageNode], color_by: ColorBy) -> Coloring:
+    """Colour ``nodes`` by ``color_by`` (a details key or a function of the node).
 
-    def __init__(self, color_by: ColorBy) -> None:
-        self.color_by = color_by
-        self._known: dict[str, tuple[LineageNode, Any]] = {}
-
-    @classmethod
-    def keep(cls, values: ColorValues | None, color_by: ColorBy | None) -> ColorValues | None:
-        """``values`` while it is for ``color_by``; new ones (or None) when that changed."""
-        if color_by is None:
-            return None
-        return values if values is not None and values.color_by == color_by else cls(color_by)
-
-    def of(self, node: LineageNode) -> Any:
-        """``node``'s value; ``ValueError`` naming the node and the function if it raises."""
-        color_by = self.color_by
-        if not isinstance(color_by, str):
+    A function that raises for a node names the node and the function in the error.
+    """
+    raw: dict[str, Any] = {}
+    for node in nodes:
+        if isinstance(color_by, str):
+            value = lookup(node.details, color_by)
+        else:
             try:
-                return color_by(node)
+                value = color_by(node)
             except Exception as exc:
                 raise ValueError(
                     f"color_by function {describe_color_by(color_by)!r} failed on node "
                     f"{node.id!r}: {type(exc).__name__}: {exc}"
                 ) from exc
-        known = self._known.get(node.id)
-        if known is not None and known[0] is node:
-            return known[1]
-        value = lookup(node.details, color_by)
-        self._known[node.id] = (node, value)
-        return value
-
-
-def color_nodes(nodes: Iterable[LineageNode], color_by: ColorBy | ColorValues) -> Coloring:
-    """Colour ``nodes`` by ``color_by`` (a details key or a function of the node, or the values
-    kept for one).
-
-    A function that raises for a node names the node and the function in the error.
-    """
-    values = color_by if isinstance(color_by, ColorValues) else ColorValues(color_by)
-    raw: dict[str, Any] = {}
-    for node in nodes:
-        value = values.of(node)
         if value is not None and not (isinstance(value, float) and math.isnan(value)):
             raw[node.id] = value
-    key = describe_color_by(values.color_by)
+    key = describe_color_by(color_by)
     if not raw:
         return Coloring(legend={})
     if all(_is_number(v) for v in raw.values()):

@@ -293,12 +293,17 @@ class Explorer:
             claim.set()
 
     def walked(self) -> list[tuple[str, Direction]]:
-        """The walks done to their end so far (every node both ways for a graph shown whole):
-        what a refresh asks the source again."""
+        """The walks done to their end so far: what a refresh asks the source again. For a
+        graph shown whole, every node both ways, unless the source can tell which walks may
+        find something new (and the walks that failed, to clear their marks)."""
         with self.lock:
-            if self._complete:
+            if not self._complete:
+                return sorted(self._fetched)
+            changed = self.source.walks_changed_since(self.graph)
+            if changed is None:
                 return [(node_id, d) for node_id in self.graph for d in DIRECTIONS]
-            return sorted(self._fetched)
+            failed = [key for key, status in self.status.items() if status.state == "error"]
+            return list(dict.fromkeys([*changed, *failed]))
 
     def _run_again(
         self, node_id: str, direction: Direction, claim: threading.Event

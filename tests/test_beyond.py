@@ -13,6 +13,7 @@ from support import sweep, two_trainings
 from widget_support import Recorder
 
 from lineage_widget import GraphSource, LineageGraph, LineageNode, LineageWidget
+from lineage_widget.explorer import FetchStatus
 
 
 def lr_sweep() -> LineageGraph:
@@ -213,6 +214,38 @@ def test_refresh_of_a_graph_shown_whole_finds_new_neighbours() -> None:
     g.add_artifact("report:v0", type="report", name="report", version="v0")
     g.add_edge("eval", "report:v0")
     assert [n.id for n in w.refresh()] == ["report:v0"]
+
+
+def test_refresh_of_a_graph_shown_whole_walks_only_what_changed() -> None:
+    g = sweep(3)
+    w = LineageWidget(g)
+    assert w._explorer.walked() == []  # (the copy still shares the graph: nothing changed)
+    g.add_run("train-3", type="train", name="train-3")
+    g.add_edge("clean:v0", "train-3")
+    g.add_run("train-1", type="train", name="train-1", details={"State": "finished"})
+    assert w._explorer.walked() == [
+        ("clean:v0", "downstream"),  # a new consumer
+        ("model:v1", "upstream"),  # train-1's fields changed: walks towards it find them
+    ]
+    assert [n.id for n in w.refresh()] == ["train-3"]
+    assert w.graph.node("train-1").details == {"State": "finished"}
+    assert w._explorer.walked() == []  # all known now: a refresh asks nothing
+
+
+def test_refresh_of_a_graph_shown_whole_asks_again_where_a_walk_failed() -> None:
+    g = sweep(2)
+    w = LineageWidget(g)
+    g.add_run("late", type="train")  # (the graph no longer shares the widget's copy)
+    w._explorer.status[("eval", "upstream")] = FetchStatus("error", "ConnectionError: gone")
+    assert w._explorer.walked() == [("eval", "upstream")]
+    w.refresh()
+    assert ("eval", "upstream") not in w._explorer.status  # the mark is cleared
+
+
+def test_a_source_that_answers_its_own_way_is_walked_again_whole() -> None:
+    g = sweep(2)
+    w = LineageWidget(g, source=NewestFirst(g))
+    assert len(w._explorer.walked()) == 2 * len(g)
 
 
 def test_a_refresh_that_fails_marks_the_node_and_the_next_clears_it() -> None:

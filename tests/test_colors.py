@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Any
-
 import pytest
 from support import wide_sweep
 from widget_support import Recorder
 
-from lineage_widget import LineageGraph, LineageNode, LineageWidget
-from lineage_widget.colors import ColorValues, color_nodes, lookup
+from lineage_widget import LineageGraph, LineageWidget
+from lineage_widget.colors import color_nodes, lookup
 
 
 def sweep() -> LineageGraph:
@@ -100,27 +97,3 @@ def test_a_color_by_function_sees_what_changed_outside_the_graph() -> None:
     metrics["train-1"] = 0.3  # (a run finished meanwhile)
     recorder.browser_says(type="expand", id="train-0", direction="downstream")
     assert w._coloring["values"]["train-1"] == 0.3
-
-
-class CountedDetails(dict[str, Any]):
-    """Details that count how often a key is read."""
-
-    reads = 0
-
-    def __getitem__(self, key: str) -> Any:
-        CountedDetails.reads += 1
-        return super().__getitem__(key)
-
-
-def test_a_details_key_is_looked_up_once_per_record() -> None:
-    values = ColorValues("lr")
-    node = LineageNode("train-0", "run", "train", "train-0", details=CountedDetails(lr=0.1))
-    assert [values.of(node) for _ in range(3)] == [0.1, 0.1, 0.1]
-    assert CountedDetails.reads == 1
-
-
-def test_color_values_ask_again_for_a_node_whose_record_changed() -> None:
-    values = ColorValues("lr")
-    node = LineageNode("train-0", "run", "train", "train-0", details={"lr": 0.1})
-    assert values.of(node) == 0.1
-    assert values.of(replace(node, details={"lr": 0.2})) == 0.2  # (a refresh brought it)

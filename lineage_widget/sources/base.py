@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence, Sized
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ..graph import LineageNode
+from ..graph import LineageGraph, LineageNode
 
 Direction = Literal["upstream", "downstream"]
 DIRECTIONS: tuple[Direction, ...] = ("upstream", "downstream")
@@ -153,6 +153,12 @@ class LineageSource(ABC):
         """Drop what the source keeps of earlier answers: the walks that follow ask afresh
         (a refresh). The default keeps nothing."""
         return
+
+    def walks_changed_since(self, known: LineageGraph) -> list[tuple[str, Direction]] | None:
+        """For a refresh of a graph shown whole (``known``, read from this source and grown by
+        walks since): the walks whose answers may have changed. None (the default): the source
+        cannot tell, and every node is walked again both ways."""
+        return None
 
     def original(self, node: LineageNode) -> Any:
         """The object ``node`` stands for, as the selection hands it back (the node record

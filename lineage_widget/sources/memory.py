@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import pairwise
+from typing import cast
 
 from ..graph import LineageGraph, LineageNode
 from .base import Direction, LineageSource
@@ -36,6 +37,13 @@ class GraphSource(LineageSource):
         if direction == "upstream":
             return self.graph.producers(node.id)
         return self.graph.consumers(node.id)
+
+    def walks_changed_since(self, known: LineageGraph) -> list[tuple[str, Direction]] | None:
+        # The graph itself says what changed, if the walks read it as it is (a subclass that
+        # answers its own way is walked again whole).
+        if type(self).neighbours is not GraphSource.neighbours:
+            return None
+        return cast("list[tuple[str, Direction]]", self.graph.walks_changed_since(known))
 
     def neighbour_count(self, node: LineageNode, direction: Direction) -> int:
         return len(GraphSource.neighbours(self, node, direction))
