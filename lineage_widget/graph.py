@@ -425,7 +425,9 @@ class LineageGraph:
             (self._pred, known._pred, "upstream"),
         ):
             now = map(adjacency.__getitem__, ids)
-            changed = compress(ids, map(ne, now, map(older.__getitem__, ids)))
+            unequal = compress(ids, map(ne, now, map(older.__getitem__, ids)))
+            # (The same neighbours in another order, as walks landed them, are no change.)
+            changed = [n for n in unequal if set(adjacency[n]) != set(older[n])]
             walks.update(dict.fromkeys(zip(changed, repeat(direction))))
         other = compress(ids, map(is_not, map(mine.__getitem__, ids), map(theirs.__getitem__, ids)))
         fresher = [node_id for node_id in other if mine[node_id] != theirs[node_id]]

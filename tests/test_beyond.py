@@ -230,6 +230,18 @@ def test_refresh_of_a_graph_shown_whole_walks_only_what_changed() -> None:
     assert [n.id for n in w.refresh()] == ["train-3"]
     assert w.graph.node("train-1").details == {"State": "finished"}
     assert w._explorer.walked() == []  # all known now: a refresh asks nothing
+    g.add_run("retrain", type="train")  # a new producer of a known model
+    g.add_edge("retrain", "model:v1")
+    g.add_run("compare", type="eval")  # a run of two inputs, linked in another order
+    g.add_edge("model:v1", "compare")
+    g.add_edge("model:v0", "compare")
+    assert set(w._explorer.walked()) == {
+        ("model:v1", "upstream"),
+        ("model:v1", "downstream"),
+        ("model:v0", "downstream"),
+    }
+    assert {n.id for n in w.refresh()} == {"retrain", "compare"}
+    assert w._explorer.walked() == []  # (compare's inputs landed in another order: no change)
 
 
 def test_refresh_of_a_graph_shown_whole_asks_again_where_a_walk_failed() -> None:
@@ -242,10 +254,21 @@ def test_refresh_of_a_graph_shown_whole_asks_again_where_a_walk_failed() -> None
     assert ("eval", "upstream") not in w._explorer.status  # the mark is cleared
 
 
-def test_a_source_that_answers_its_own_way_is_walked_again_whole() -> None:
+class FresherRecords(GraphSource):
+    """Adds what it knows to each record (as a tracker's fresher run state would)."""
+
+    def to_node(self, obj: LineageNode) -> LineageNode:
+        return LineageNode(obj.id, obj.kind, obj.type, obj.name, details={"seen": True})
+
+
+@pytest.mark.parametrize("source", [NewestFirst, FresherRecords])
+def test_a_source_that_answers_its_own_way_is_walked_again_whole(
+    source: type[GraphSource],
+) -> None:
     g = sweep(2)
-    w = LineageWidget(g, source=NewestFirst(g))
-    assert len(w._explorer.walked()) == 2 * len(g)
+    w = LineageWidget(g, source=source(g))
+    g.add_run("late", type="train")  # (the graph no longer shares the widget's copy)
+    assert len(w._explorer.walked()) == 2 * len(w.graph)
 
 
 def test_a_refresh_that_fails_marks_the_node_and_the_next_clears_it() -> None:

@@ -39,9 +39,9 @@ class GraphSource(LineageSource):
         return self.graph.consumers(node.id)
 
     def walks_changed_since(self, known: LineageGraph) -> list[tuple[str, Direction]] | None:
-        # The graph itself says what changed, if the walks read it as it is (a subclass that
-        # answers its own way is walked again whole).
-        if type(self).neighbours is not GraphSource.neighbours:
+        # The graph itself says what changed, if the walks read it as it is: a subclass may
+        # answer its own way (its pages, its records), and is walked again whole.
+        if type(self) is not GraphSource:
             return None
         return cast("list[tuple[str, Direction]]", self.graph.walks_changed_since(known))
 
