@@ -254,6 +254,25 @@ def test_refresh_of_a_graph_shown_whole_asks_again_where_a_walk_failed() -> None
     assert ("eval", "upstream") not in w._explorer.status  # the mark is cleared
 
 
+def test_a_graph_changing_while_it_is_compared_is_read_again() -> None:
+    g = sweep(2)
+    w = LineageWidget(g)
+    g.add_run("late", type="train")
+    g.add_edge("clean:v0", "late")
+    compare = g.walks_changed_since
+    tries: list[int] = []
+
+    def busy_once(known: LineageGraph) -> list[tuple[str, str]]:
+        tries.append(1)
+        if len(tries) == 1:  # (as a cell adding a consumer to a hub meanwhile does)
+            raise RuntimeError("dictionary changed size during iteration")
+        return compare(known)
+
+    g.walks_changed_since = busy_once  # type: ignore[method-assign]
+    assert w._explorer.walked() == [("clean:v0", "downstream")]
+    assert len(tries) == 2
+
+
 class FresherRecords(GraphSource):
     """Adds what it knows to each record (as a tracker's fresher run state would)."""
 

@@ -43,7 +43,12 @@ class GraphSource(LineageSource):
         # answer its own way (its pages, its records), and is walked again whole.
         if type(self) is not GraphSource:
             return None
-        return cast("list[tuple[str, Direction]]", self.graph.walks_changed_since(known))
+        for _ in range(3):  # (a cell adding to the graph meanwhile: read it again)
+            try:
+                return cast("list[tuple[str, Direction]]", self.graph.walks_changed_since(known))
+            except RuntimeError:  # a neighbour dict changed size while it was read
+                continue
+        return None
 
     def neighbour_count(self, node: LineageNode, direction: Direction) -> int:
         return len(GraphSource.neighbours(self, node, direction))
