@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbclient import NotebookClient
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
@@ -15,10 +16,11 @@ def text_of(cell: nbformat.NotebookNode) -> str:
     return "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
 
 
-def test_the_quickstart_runs_again_in_the_same_kernel() -> None:
-    """A second "Run All" in one kernel (the usual retry) gives what the first gave: the notebook
-    keeps trackio's folder (read once, at its import) and starts its project afresh."""
-    notebook = nbformat.read(NOTEBOOKS / "quickstart.ipynb", as_version=4)
+@pytest.mark.parametrize("name", ["quickstart.ipynb", "mlflow.ipynb"])
+def test_a_notebook_runs_again_in_the_same_kernel(name: str) -> None:
+    """A second "Run All" in one kernel (the usual retry) gives what the first gave (the
+    quickstart keeps trackio's folder, read once at its import, and starts its project afresh)."""
+    notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
     once = len(notebook.cells)
     notebook.cells = notebook.cells + [nbformat.from_dict(c) for c in notebook.cells]
     client = NotebookClient(
