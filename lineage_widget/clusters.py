@@ -170,8 +170,10 @@ class Clustering:
         columns = self._columns()
         if columns is None or level >= len(columns) or column is not columns[level]:
             return None
-        first = self._rep[column[0]] if column else None
-        key = self._keys.get(first) if first is not None else None
+        if not column:
+            return None
+        first = self._rep[column[0]]
+        key = self._keys.get(first)
         if key is None or len(self._clustered[key]) != len(column):
             return None
         return first
@@ -294,6 +296,10 @@ class Clustering:
     def drawn_nodes(self) -> list[str]:
         """Ids of the nodes drawn as themselves."""
         return list(self._drawn)
+
+    def drawn_count(self) -> int:
+        """How many nodes and clusters the view draws (without listing them)."""
+        return len(self._drawn) + len(self._keys)
 
     def cluster_ids(self) -> list[str]:
         """Ids of the clusters drawn (cheaper than :attr:`clusters`: no member lists)."""

@@ -18,7 +18,7 @@ import ipywidgets  # type: ignore[import-untyped]
 import traitlets
 from IPython.display import display
 
-from . import _payload
+from . import _payload, protocol
 from ._export import Exports, SaveFuture, export_format
 from ._start import explorer_for, mlflow_object, trackio_object, wandb_object
 from .clusters import DEFAULT_THRESHOLD, ViewDelta
@@ -621,19 +621,26 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
         in its state (``_first``), unless the view is too big for it."""
         if self.comm is None and "_view" in self.__dict__:
             with self._lock:  # (walks started by the constructor may be landing)
-                clustering = self._view.clustering
-                drawn = len(clustering.drawn_nodes()) + len(clustering.cluster_ids())
-                if drawn <= FIRST_SNAPSHOT_MAX:
-                    first = _payload.snapshot(
-                        self._explorer, clustering, restored=bool(self.viewport)
-                    )
-                    self._first = dict(first)
+                if self._view.clustering.drawn_count() <= FIRST_SNAPSHOT_MAX:
+                    self._first = dict(self._snapshot())
         super().open()
 
-    def _send_change(self, message: Mapping[str, Any]) -> None:
-        """Sends a message that changes what the page draws: ``_first`` is no longer the view."""
+    def _snapshot(self) -> protocol.SnapshotMsg:
+        """The whole view for a page that starts. With a viewport (a view_state given, or a view
+        the user moved) the views draw there: JupyterLab's view says hello once more after its
+        first drawing, and a plain snapshot would fit it again."""
+        return _payload.snapshot(
+            self._explorer, self._view.clustering, restored=bool(self.viewport)
+        )
+
+    def _drop_first(self) -> None:
+        """``_first`` is no longer what a page starting now should draw."""
         if self._first:
             self._first = {}
+
+    def _send_change(self, message: Mapping[str, Any]) -> None:
+        """Sends a message that changes what the page draws."""
+        self._drop_first()
         self.send(message)
 
     def close(self) -> None:
@@ -671,8 +678,7 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
 
     @traitlets.observe("viewport")
     def _viewport_changed(self, _change: dict[str, Any]) -> None:
-        if self._first:  # (a view drawn from now on starts at the viewport: see the hello)
-            self._first = {}
+        self._drop_first()  # (a view drawn from now on starts at the viewport: see _snapshot)
 
     @traitlets.observe(*TRAIT_KEYS)
     def _view_trait_changed(self, _change: dict[str, Any]) -> None:
@@ -773,11 +779,7 @@ class LineageWidget(anywidget.AnyWidget):  # type: ignore[misc,unused-ignore]
             if msg.get("drawn") and self._first:  # the page drew the opening state's view
                 self.send({"type": "ready"})
                 return
-            # With a viewport (a view_state given, or a view the user moved) the views draw
-            # there: JupyterLab's view says hello once more after its first drawing, and a
-            # plain snapshot would fit it again.
-            restored = bool(self.viewport)
-            self.send(_payload.snapshot(self._explorer, self._view.clustering, restored=restored))
+            self.send(self._snapshot())
         elif kind == "expand":
             self._expand_from_view(str(msg["id"]), check_direction(msg["direction"]))
         elif kind == "details":

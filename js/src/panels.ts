@@ -148,8 +148,10 @@ export class Panels {
       if (previous !== null) this.canvas.clusterElements.get(previous)?.setOpen(false);
       this.canvas.clusterElements.get(id)?.setOpen(true);
       // The open cluster is not hidden under the member panel (left).
+      // (A culled cluster is out of the page: measured, it would read as at (0, 0).)
       const element = this.canvas.clusterElements.get(id)?.element;
-      if (element) this.camera.revealBeside(element, this.members.element);
+      if (element?.isConnected) this.camera.revealBeside(element, this.members.element);
+      else this.camera.revealItem(id);
       if (member === undefined) this.members.focusSearch();
     }
     this.selection.sync();
